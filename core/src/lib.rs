@@ -1,13 +1,18 @@
 //! Waymark's core: everything that matters to a person being stalked, in pure Rust.
 //!
-//! TEMPORARY (report branch): only the modules that exist before the lead's vault/log land.
-//! On merging main, main's lib.rs wins.
+//! One module per capability (see ARCHITECTURE.md): `vault` (keys, unlock, storage),
+//! `log` (incidents, append-only entries, Merkle tree), `evidence`, `safety`, `routes`,
+//! `report`, `insight`. A module reaches another only through its public API.
 
 pub mod clock;
 pub mod error;
+pub mod evidence;
 pub mod insight;
 pub mod log;
 pub mod report;
+pub mod routes;
+pub mod safety;
+pub mod vault;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};

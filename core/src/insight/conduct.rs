@@ -25,7 +25,7 @@ pub struct CourseOfConduct {
 pub fn course_of_conduct(sorted: &[&Incident]) -> Vec<CourseOfConduct> {
     let mut groups: Vec<(String, CourseOfConduct)> = vec![];
     for i in sorted {
-        let Some(person) = i.attributed_to.as_deref() else { continue };
+        let Some(person) = i.details.attributed_to.as_deref() else { continue };
         let key = normalise(person);
         if key.is_empty() {
             continue;
@@ -74,7 +74,7 @@ mod tests {
 
     fn by(id: &str, who: Option<&str>, h: i64) -> Incident {
         let mut i = incident(id, IncidentKind::UnwantedContact, t0() + Duration::hours(h));
-        i.attributed_to = who.map(str::to_string);
+        i.details.attributed_to = who.map(str::to_string);
         i
     }
 

@@ -1,7 +1,6 @@
 //! Counts per week and per month (by kind), and time-of-day / day-of-week distributions,
 //! all in the person's local time.
 
-use super::kind_key;
 use crate::log::Incident;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
 use serde::Serialize;
@@ -27,7 +26,7 @@ impl PeriodCount {
     }
     fn add(&mut self, incident: &Incident) {
         self.total += 1;
-        *self.by_kind.entry(kind_key(incident.kind).to_string()).or_default() += 1;
+        *self.by_kind.entry(incident.details.kind.as_str().to_string()).or_default() += 1;
         self.incident_ids.push(incident.id.clone());
     }
 }
@@ -44,8 +43,8 @@ fn week_start(d: NaiveDate) -> NaiveDate {
 /// incident, if later), including empty weeks: quiet weeks are data for the trend test.
 pub fn weekly_counts<Tz: TimeZone>(sorted: &[&Incident], now: DateTime<Utc>, tz: &Tz) -> Vec<PeriodCount> {
     let Some(first) = sorted.first() else { return vec![] };
-    let last = sorted.last().map(|i| i.occurred.start).unwrap_or(now).max(now);
-    let first_week = week_start(local_date(first.occurred.start, tz));
+    let last = sorted.last().map(|i| i.details.occurred.start).unwrap_or(now).max(now);
+    let first_week = week_start(local_date(first.details.occurred.start, tz));
     let last_week = week_start(local_date(last, tz));
     let mut weeks = Vec::new();
     let mut w = first_week;
@@ -55,7 +54,7 @@ pub fn weekly_counts<Tz: TimeZone>(sorted: &[&Incident], now: DateTime<Utc>, tz:
         w += Duration::weeks(1);
     }
     for i in sorted {
-        let idx = (week_start(local_date(i.occurred.start, tz)) - first_week).num_weeks();
+        let idx = (week_start(local_date(i.details.occurred.start, tz)) - first_week).num_weeks();
         if let Some(p) = usize::try_from(idx).ok().and_then(|idx| weeks.get_mut(idx)) {
             p.add(i);
         }
@@ -66,9 +65,9 @@ pub fn weekly_counts<Tz: TimeZone>(sorted: &[&Incident], now: DateTime<Utc>, tz:
 /// Every calendar month from the first incident to `now` (or the last incident, if later).
 pub fn monthly_counts<Tz: TimeZone>(sorted: &[&Incident], now: DateTime<Utc>, tz: &Tz) -> Vec<PeriodCount> {
     let Some(first) = sorted.first() else { return vec![] };
-    let last = sorted.last().map(|i| i.occurred.start).unwrap_or(now).max(now);
+    let last = sorted.last().map(|i| i.details.occurred.start).unwrap_or(now).max(now);
     let month_index = |d: NaiveDate| d.year() as i64 * 12 + d.month0() as i64;
-    let first_m = month_index(local_date(first.occurred.start, tz));
+    let first_m = month_index(local_date(first.details.occurred.start, tz));
     let last_m = month_index(local_date(last, tz));
     let mut months = Vec::new();
     for m in first_m..=last_m {
@@ -78,7 +77,7 @@ pub fn monthly_counts<Tz: TimeZone>(sorted: &[&Incident], now: DateTime<Utc>, tz
         }
     }
     for i in sorted {
-        let idx = month_index(local_date(i.occurred.start, tz)) - first_m;
+        let idx = month_index(local_date(i.details.occurred.start, tz)) - first_m;
         if let Some(p) = usize::try_from(idx).ok().and_then(|idx| months.get_mut(idx)) {
             p.add(i);
         }
@@ -90,7 +89,7 @@ pub fn monthly_counts<Tz: TimeZone>(sorted: &[&Incident], now: DateTime<Utc>, tz
 pub fn by_hour<Tz: TimeZone>(sorted: &[&Incident], tz: &Tz) -> [u32; 24] {
     let mut out = [0u32; 24];
     for i in sorted {
-        out[i.occurred.start.with_timezone(tz).hour() as usize % 24] += 1;
+        out[i.details.occurred.start.with_timezone(tz).hour() as usize % 24] += 1;
     }
     out
 }
@@ -99,7 +98,7 @@ pub fn by_hour<Tz: TimeZone>(sorted: &[&Incident], tz: &Tz) -> [u32; 24] {
 pub fn by_day_of_week<Tz: TimeZone>(sorted: &[&Incident], tz: &Tz) -> [u32; 7] {
     let mut out = [0u32; 7];
     for i in sorted {
-        out[local_date(i.occurred.start, tz).weekday().num_days_from_monday() as usize % 7] += 1;
+        out[local_date(i.details.occurred.start, tz).weekday().num_days_from_monday() as usize % 7] += 1;
     }
     out
 }

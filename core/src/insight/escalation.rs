@@ -4,7 +4,7 @@
 use super::counts::PeriodCount;
 use super::places::distance_m;
 use super::trend::{mann_kendall, poisson_upper_tail, TrendDirection, TrendTest};
-use super::{coordinates, kind_label, InsightInput};
+use super::{coordinates, short_label, InsightInput};
 use crate::log::{Incident, IncidentKind};
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use serde::Serialize;
@@ -142,27 +142,27 @@ fn burst_signals(weekly: &[PeriodCount], signals: &mut Vec<EscalationSignal>) {
 fn new_behaviour_signals<Tz: TimeZone>(sorted: &[&Incident], tz: &Tz, signals: &mut Vec<EscalationSignal>) {
     let mut seen: Vec<IncidentKind> = vec![];
     for i in sorted {
-        if seen.contains(&i.kind) {
+        if seen.contains(&i.details.kind) {
             continue;
         }
         let max_before = seen.iter().map(|k| tier(*k)).max();
         if let Some(max_before) = max_before {
-            if tier(i.kind) >= 2 && tier(i.kind) >= max_before {
-                let before: Vec<&str> = seen.iter().map(|k| kind_label(*k)).collect();
+            if tier(i.details.kind) >= 2 && tier(i.details.kind) >= max_before {
+                let before: Vec<&str> = seen.iter().map(|k| short_label(*k)).collect();
                 signals.push(EscalationSignal {
                     kind: SignalKind::NewBehaviour,
-                    headline: format!("New behaviour: {}", kind_label(i.kind).to_lowercase()),
+                    headline: format!("New behaviour: {}", short_label(i.details.kind).to_lowercase()),
                     detail: format!(
                         "First recorded on {}. Before that, the log had only: {}.",
-                        day(i.occurred.start, tz),
+                        day(i.details.occurred.start, tz),
                         before.join(", ").to_lowercase()
                     ),
-                    incident_ids: sorted.iter().filter(|j| j.kind == i.kind).map(|j| j.id.clone()).collect(),
+                    incident_ids: sorted.iter().filter(|j| j.details.kind == i.details.kind).map(|j| j.id.clone()).collect(),
                     test: None,
                 });
             }
         }
-        seen.push(i.kind);
+        seen.push(i.details.kind);
     }
 }
 
@@ -198,7 +198,7 @@ fn closer_signals<Tz: TimeZone>(
             headline: format!("Incidents have started happening near {label}"),
             detail: format!(
                 "Since {}, {} incident(s) happened within {:.0} m of a place you saved; the {} before were further away.",
-                day(first.occurred.start, tz),
+                day(first.details.occurred.start, tz),
                 near.len(),
                 input.near_saved_place_m,
                 first_near
@@ -228,7 +228,7 @@ fn closer_signals<Tz: TimeZone>(
 
 fn fear_signals(sorted: &[&Incident], signals: &mut Vec<EscalationSignal>) {
     let felt: Vec<(&Incident, u8)> =
-        sorted.iter().filter_map(|i| i.feeling.filter(|f| (1..=5).contains(f)).map(|f| (*i, f))).collect();
+        sorted.iter().filter_map(|i| i.details.feeling.filter(|f| (1..=5).contains(f)).map(|f| (*i, f))).collect();
     let values: Vec<f64> = felt.iter().map(|(_, f)| *f as f64).collect();
     let test = mann_kendall(&values, MIN_POINTS, "how you felt (1 uneasy to 5 in fear of violence), incident by incident");
     if test.direction == TrendDirection::Rising {
@@ -344,7 +344,7 @@ mod tests {
         let nb: Vec<&EscalationSignal> = i.escalation.iter().filter(|s| s.kind == SignalKind::NewBehaviour).collect();
         assert_eq!(nb.len(), 2, "{nb:?}");
         assert_eq!(nb[0].incident_ids, ["home"]);
-        assert!(nb[0].detail.contains("unwanted contact, online accounts"));
+        assert!(nb[0].detail.contains("unwanted contact, online accounts interfered with"));
         assert_eq!(nb[1].incident_ids, ["threat", "threat2"]);
     }
 
@@ -391,7 +391,7 @@ mod tests {
             .enumerate()
             .map(|(n, f)| {
                 let mut i = incident(&format!("f{n}"), IncidentKind::UnwantedContact, h(n as i64));
-                i.feeling = Some(*f);
+                i.details.feeling = Some(*f);
                 i
             })
             .collect();
@@ -404,7 +404,7 @@ mod tests {
         // Steady, low feelings: nothing.
         let mut calm = v.clone();
         for c in &mut calm {
-            c.feeling = Some(2);
+            c.details.feeling = Some(2);
         }
         let i = analyse(&calm, &InsightInput::new(h(9)), &Utc);
         assert!(i.escalation.is_empty(), "{:?}", i.escalation);

@@ -17,7 +17,7 @@ pub use escalation::{escalation_signals, EscalationSignal, SignalKind};
 pub use places::{place_clusters, PlaceCluster};
 pub use trend::{TrendDirection, TrendTest};
 
-use crate::log::{Incident, IncidentKind};
+use crate::log::Incident;
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Serialize;
 
@@ -85,8 +85,8 @@ pub fn analyse<Tz: TimeZone>(incidents: &[Incident], input: &InsightInput, tz: &
     Insights {
         safety_note: SAFETY_NOTE.to_string(),
         incident_count: sorted.len(),
-        first: sorted.first().map(|i| i.occurred.start),
-        last: sorted.last().map(|i| i.occurred.start),
+        first: sorted.first().map(|i| i.details.occurred.start),
+        last: sorted.last().map(|i| i.details.occurred.start),
         monthly: monthly_counts(&sorted, input.now, tz),
         weekly,
         by_hour: by_hour(&sorted, tz),
@@ -103,81 +103,19 @@ pub fn analyse<Tz: TimeZone>(incidents: &[Incident], input: &InsightInput, tz: &
 pub fn chronological(incidents: &[Incident]) -> Vec<&Incident> {
     let mut v: Vec<&Incident> = incidents.iter().collect();
     v.sort_by(|a, b| {
-        (a.occurred.start, a.recorded_at, &a.id).cmp(&(b.occurred.start, b.recorded_at, &b.id))
+        (a.details.occurred.start, a.recorded_at, &a.id).cmp(&(b.details.occurred.start, b.recorded_at, &b.id))
     });
     v
 }
 
-/// Stable machine name of a kind (the serde name).
-pub fn kind_key(kind: IncidentKind) -> &'static str {
-    use IncidentKind::*;
-    match kind {
-        Followed => "followed",
-        Watching => "watching",
-        TurnedUpHome => "turned-up-home",
-        TurnedUpWork => "turned-up-work",
-        TurnedUpSchool => "turned-up-school",
-        UnwantedContact => "unwanted-contact",
-        GiftsLeft => "gifts-left",
-        PropertyDamage => "property-damage",
-        Threats => "threats",
-        ContactingOthers => "contacting-others",
-        OnlineAccounts => "online-accounts",
-        Impersonation => "impersonation",
-        TrackerSuspected => "tracker-suspected",
-        Other => "other",
-    }
-}
-
-/// Plain-English name of a kind, for people.
-pub fn kind_label(kind: IncidentKind) -> &'static str {
-    use IncidentKind::*;
-    match kind {
-        Followed => "Followed",
-        Watching => "Watching or loitering",
-        TurnedUpHome => "Turned up at home",
-        TurnedUpWork => "Turned up at work",
-        TurnedUpSchool => "Turned up at school",
-        UnwantedContact => "Unwanted contact",
-        GiftsLeft => "Gifts or items left",
-        PropertyDamage => "Property damage",
-        Threats => "Threats",
-        ContactingOthers => "Contacting family or friends",
-        OnlineAccounts => "Online accounts",
-        Impersonation => "Impersonation",
-        TrackerSuspected => "Tracker suspected",
-        Other => "Other",
-    }
-}
-
-/// Every kind, in a fixed order (chart legends, colour assignment).
-pub const ALL_KINDS: [IncidentKind; 14] = {
-    use IncidentKind::*;
-    [
-        Followed,
-        Watching,
-        TurnedUpHome,
-        TurnedUpWork,
-        TurnedUpSchool,
-        UnwantedContact,
-        GiftsLeft,
-        PropertyDamage,
-        Threats,
-        ContactingOthers,
-        OnlineAccounts,
-        Impersonation,
-        TrackerSuspected,
-        Other,
-    ]
-};
-
-pub fn kind_from_key(key: &str) -> Option<IncidentKind> {
-    ALL_KINDS.iter().copied().find(|k| kind_key(*k) == key)
+/// A kind's label without its examples: "Unwanted contact (call, text...)" -> "Unwanted contact".
+pub fn short_label(kind: crate::log::IncidentKind) -> &'static str {
+    kind.label().split(" (").next().unwrap_or_default()
 }
 
 /// A valid coordinate pair, or None (bad data is skipped, never trusted or panicked on).
 pub(crate) fn coordinates(incident: &Incident) -> Option<(f64, f64)> {
-    let place = incident.place.as_ref()?;
+    let place = incident.details.place.as_ref()?;
     let (lat, lon) = (place.lat?, place.lon?);
     let ok = lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0;
     ok.then_some((lat, lon))
@@ -185,7 +123,7 @@ pub(crate) fn coordinates(incident: &Incident) -> Option<(f64, f64)> {
 
 #[cfg(test)]
 pub(crate) mod testdata {
-    use crate::log::{Incident, IncidentKind, Occurred, Place};
+    use crate::log::{Incident, IncidentKind, NewIncident, Occurred, Place};
     use chrono::{DateTime, Duration, TimeZone, Utc};
 
     pub fn t0() -> DateTime<Utc> {
@@ -194,25 +132,13 @@ pub(crate) mod testdata {
     }
 
     pub fn incident(id: &str, kind: IncidentKind, at: DateTime<Utc>) -> Incident {
-        Incident {
-            id: id.to_string(),
-            kind,
-            occurred: Occurred { start: at, end: None },
-            recorded_at: at + Duration::hours(1),
-            description: format!("description of {id}"),
-            place: None,
-            witnesses: vec![],
-            feeling: None,
-            police_ref: None,
-            tags: vec![],
-            attributed_to: None,
-            contact_via: None,
-            evidence: vec![],
-        }
+        let mut details = NewIncident::new(kind, Occurred { start: at, end: None }, format!("description of {id}"));
+        details.place = None;
+        Incident { id: id.to_string(), recorded_at: at + Duration::hours(1), amended_at: None, details }
     }
 
     pub fn at_place(mut i: Incident, lat: f64, lon: f64) -> Incident {
-        i.place = Some(Place { label: Some("corner shop".into()), lat: Some(lat), lon: Some(lon), accuracy_m: None });
+        i.details.place = Some(Place { label: Some("corner shop".into()), lat: Some(lat), lon: Some(lon), accuracy_m: None });
         i
     }
 

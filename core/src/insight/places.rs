@@ -52,7 +52,7 @@ pub fn place_clusters(sorted: &[&Incident], radius_m: f64) -> Vec<PlaceCluster> 
             members.iter().fold((0.0, 0.0), |(la, lo), &m| (la + located[m].1 .0, lo + located[m].1 .1));
         let mut labels: HashMap<&str, usize> = HashMap::new();
         for &m in &members {
-            if let Some(l) = located[m].0.place.as_ref().and_then(|p| p.label.as_deref()) {
+            if let Some(l) = located[m].0.details.place.as_ref().and_then(|p| p.label.as_deref()) {
                 *labels.entry(l).or_default() += 1;
             }
         }

@@ -1,10 +1,10 @@
 //! Vector charts: incidents per period stacked by kind, and simple bar distributions.
 
 use super::page::{Flow, Op, Rgb, BLACK, CONTENT_W, GREY, LIGHT, MARGIN};
-use crate::insight::{kind_key, kind_label, PeriodCount, ALL_KINDS};
+use crate::insight::PeriodCount;
 use crate::log::IncidentKind;
 
-/// One distinct colour per kind, in ALL_KINDS order (threats and home in strong reds).
+/// One distinct colour per kind, in IncidentKind::ALL order (threats and home in strong reds).
 const PALETTE: [Rgb; 14] = [
     (31, 119, 180),  // followed
     (255, 127, 14),  // watching
@@ -23,7 +23,7 @@ const PALETTE: [Rgb; 14] = [
 ];
 
 pub(crate) fn kind_colour(kind: IncidentKind) -> Rgb {
-    ALL_KINDS.iter().position(|k| *k == kind).map(|i| PALETTE[i]).unwrap_or(GREY)
+    IncidentKind::ALL.iter().position(|k| *k == kind).map(|i| PALETTE[i]).unwrap_or(GREY)
 }
 
 const AXIS_W: f32 = 28.0;
@@ -59,7 +59,7 @@ pub(crate) fn timeline(flow: &mut Flow, periods: &[PeriodCount], height: f32) {
         return;
     }
     let present: Vec<IncidentKind> =
-        ALL_KINDS.iter().copied().filter(|k| periods.iter().any(|p| p.by_kind.contains_key(kind_key(*k)))).collect();
+        IncidentKind::ALL.iter().copied().filter(|k| periods.iter().any(|p| p.by_kind.contains_key(k.as_str()))).collect();
     flow.ensure(height + 30.0 + 12.0 * (present.len() as f32 / 3.0).ceil());
     let top = flow.y + 4.0;
     let max = nice_max(periods.iter().map(|p| p.total).max().unwrap_or(0));
@@ -72,7 +72,7 @@ pub(crate) fn timeline(flow: &mut Flow, periods: &[PeriodCount], height: f32) {
         let x = x0 + n as f32 * slot + (slot - bar_w) / 2.0;
         let mut y = top + height;
         for kind in &present {
-            let c = p.by_kind.get(kind_key(*kind)).copied().unwrap_or(0);
+            let c = p.by_kind.get(kind.as_str()).copied().unwrap_or(0);
             if c == 0 {
                 continue;
             }
@@ -97,7 +97,7 @@ pub(crate) fn timeline(flow: &mut Flow, periods: &[PeriodCount], height: f32) {
         }
         let x = MARGIN + (n % 3) as f32 * col_w;
         flow.push(Op::Rect { x, y: flow.y - 7.0, w: 7.0, h: 7.0, color: kind_colour(*kind) });
-        text(flow, x + 10.0, flow.y, 8.0, BLACK, kind_label(*kind));
+        text(flow, x + 10.0, flow.y, 8.0, BLACK, crate::insight::short_label(*kind));
     }
     flow.y += 6.0;
 }

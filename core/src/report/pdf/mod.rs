@@ -8,8 +8,8 @@ mod thumbnail;
 
 pub use thumbnail::{make_thumbnail, Thumbnail, THUMB_PX};
 
-use crate::insight::{kind_label, Insights, TrendDirection, COURSE_OF_CONDUCT_LAW, SAFETY_NOTE};
-use crate::log::{Incident, IncidentKind};
+use crate::insight::{Insights, TrendDirection, COURSE_OF_CONDUCT_LAW, SAFETY_NOTE};
+use crate::log::{feeling_label, Incident, IncidentKind};
 use crate::{Error, Result};
 use chrono::{DateTime, TimeZone, Utc};
 use page::{Flow, Op, BLACK, GREY, MARGIN};
@@ -60,17 +60,6 @@ pub struct ReportInput {
     pub incidents: Vec<ReportIncident>,
     pub insights: Insights,
     pub tree_head: Option<TreeHeadSummary>,
-}
-
-pub fn feeling_label(f: u8) -> &'static str {
-    match f {
-        1 => "1 - uneasy",
-        2 => "2 - worried",
-        3 => "3 - alarmed",
-        4 => "4 - distressed",
-        5 => "5 - in fear of violence",
-        _ => "not recorded",
-    }
 }
 
 struct Ctx<'a, Tz: TimeZone> {
@@ -145,8 +134,8 @@ fn cover<Tz: TimeZone>(flow: &mut Flow, input: &ReportInput, ctx: &Ctx<Tz>) {
     if let Some(name) = input.name.as_deref().filter(|n| !n.trim().is_empty()) {
         flow.field("Prepared by", name, 11.0);
     }
-    let first = input.incidents.first().map(|i| i.incident.occurred.start);
-    let last = input.incidents.last().map(|i| i.incident.occurred.start);
+    let first = input.incidents.first().map(|i| i.incident.details.occurred.start);
+    let last = input.incidents.last().map(|i| i.incident.details.occurred.start);
     let period = match (input.from.or(first), input.to.or(last)) {
         (Some(a), Some(b)) => format!("{} to {}", ctx.day(a), ctx.day(b)),
         _ => "all dates".to_string(),
@@ -154,7 +143,7 @@ fn cover<Tz: TimeZone>(flow: &mut Flow, input: &ReportInput, ctx: &Ctx<Tz>) {
     flow.field("Period", &period, 11.0);
     flow.field("Incidents", &input.incidents.len().to_string(), 11.0);
     if !input.kinds.is_empty() {
-        let kinds: Vec<&str> = input.kinds.iter().map(|k| kind_label(*k)).collect();
+        let kinds: Vec<&str> = input.kinds.iter().map(|k| k.label()).collect();
         flow.field("Only these kinds", &kinds.join(", "), 11.0);
     }
     flow.field("Report made", &ctx.when(input.generated_at), 11.0);
@@ -293,17 +282,17 @@ fn incident<Tz: TimeZone>(flow: &mut Flow, n: usize, item: &ReportIncident, ctx:
     let i = &item.incident;
     flow.ensure(90.0);
     flow.gap(8.0);
-    let colour = charts::kind_colour(i.kind);
+    let colour = charts::kind_colour(i.details.kind);
     flow.push(Op::Rect { x: MARGIN, y: flow.y + 2.0, w: 4.0, h: 14.0, color: colour });
-    flow.paragraph(&format!("#{n}  {} - {}", kind_label(i.kind), ctx.day(i.occurred.start)), 12.0, true, BLACK, 10.0);
+    flow.paragraph(&format!("#{n}  {} - {}", i.details.kind.label(), ctx.day(i.details.occurred.start)), 12.0, true, BLACK, 10.0);
     flow.gap(3.0);
-    let happened = match i.occurred.end {
-        Some(end) => format!("{} until {}", ctx.when(i.occurred.start), ctx.when(end)),
-        None => ctx.when(i.occurred.start),
+    let happened = match i.details.occurred.end {
+        Some(end) => format!("{} until {}", ctx.when(i.details.occurred.start), ctx.when(end)),
+        None => ctx.when(i.details.occurred.start),
     };
     flow.field("Happened", &happened, 9.5);
     flow.field("Written down", &ctx.when(i.recorded_at), 9.5);
-    if let Some(p) = &i.place {
+    if let Some(p) = &i.details.place {
         let mut s = p.label.clone().unwrap_or_default();
         if let (Some(lat), Some(lon)) = (p.lat, p.lon) {
             if !s.is_empty() {
@@ -318,21 +307,21 @@ fn incident<Tz: TimeZone>(flow: &mut Flow, n: usize, item: &ReportIncident, ctx:
             flow.field("Place", &s, 9.5);
         }
     }
-    if let Some(who) = &i.attributed_to {
+    if let Some(who) = &i.details.attributed_to {
         flow.field("Who I think did it", who, 9.5);
     }
-    if let Some(via) = &i.contact_via {
+    if let Some(via) = &i.details.contact_via {
         flow.field("Contact by", via, 9.5);
     }
-    flow.field("Witnesses", &if i.witnesses.is_empty() { "none recorded".to_string() } else { i.witnesses.join("; ") }, 9.5);
-    flow.field("Police reference", i.police_ref.as_deref().unwrap_or("none recorded"), 9.5);
-    flow.field("How I felt", i.feeling.map(feeling_label).unwrap_or("not recorded"), 9.5);
-    if !i.tags.is_empty() {
-        flow.field("Tags", &i.tags.join(", "), 9.5);
+    flow.field("Witnesses", &if i.details.witnesses.is_empty() { "none recorded".to_string() } else { i.details.witnesses.join("; ") }, 9.5);
+    flow.field("Police reference", i.details.police_ref.as_deref().unwrap_or("none recorded"), 9.5);
+    flow.field("How I felt", &i.details.feeling.map(|f| format!("{f} - {}", feeling_label(f))).unwrap_or_else(|| "not recorded".into()), 9.5);
+    if !i.details.tags.is_empty() {
+        flow.field("Tags", &i.details.tags.join(", "), 9.5);
     }
     flow.gap(3.0);
     flow.paragraph("What happened", 9.5, true, GREY, 0.0);
-    flow.paragraph(&i.description, 10.0, false, BLACK, 0.0);
+    flow.paragraph(&i.details.description, 10.0, false, BLACK, 0.0);
     if !item.history.is_empty() {
         flow.gap(3.0);
         flow.paragraph("Changes made after it was first written down", 9.5, true, GREY, 0.0);
@@ -370,27 +359,26 @@ fn incident<Tz: TimeZone>(flow: &mut Flow, n: usize, item: &ReportIncident, ctx:
 pub(crate) mod tests {
     use super::*;
     use crate::insight::{analyse, InsightInput};
-    use crate::log::{Occurred, Place};
+    use crate::log::{NewIncident, Occurred, Place};
     use chrono::Duration;
 
     pub(crate) fn sample_incidents(n: usize) -> Vec<Incident> {
         let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 8, 30, 0).unwrap();
         let kinds = [IncidentKind::UnwantedContact, IncidentKind::Followed, IncidentKind::TurnedUpHome, IncidentKind::Threats];
         (0..n)
-            .map(|k| Incident {
-                id: format!("inc-{k:04}"),
-                kind: kinds[k % kinds.len()],
-                occurred: Occurred { start: t0 + Duration::hours(31 * k as i64), end: None },
-                recorded_at: t0 + Duration::hours(31 * k as i64 + 2),
-                description: format!("Marker{k} he waited by the gate at Łódź Street again 🫠 and would not leave."),
-                place: Some(Place { label: Some("Gate".into()), lat: Some(51.5), lon: Some(-0.1), accuracy_m: Some(12.0) }),
-                witnesses: if k % 2 == 0 { vec!["Zoë Bränd".into()] } else { vec![] },
-                feeling: Some((k % 5 + 1) as u8),
-                police_ref: (k % 3 == 0).then(|| format!("CAD-{k}")),
-                tags: vec![],
-                attributed_to: Some("Sam".into()),
-                contact_via: None,
-                evidence: vec![],
+            .map(|k| {
+                let start = t0 + Duration::hours(31 * k as i64);
+                let mut d = NewIncident::new(
+                    kinds[k % kinds.len()],
+                    Occurred { start, end: None },
+                    format!("Marker{k} he waited by the gate at Łódź Street again 🫠 and would not leave."),
+                );
+                d.place = Some(Place { label: Some("Gate".into()), lat: Some(51.5), lon: Some(-0.1), accuracy_m: Some(12.0) });
+                d.witnesses = if k % 2 == 0 { vec!["Zoë Bränd".into()] } else { vec![] };
+                d.feeling = Some((k % 5 + 1) as u8);
+                d.police_ref = (k % 3 == 0).then(|| format!("CAD-{k}"));
+                d.attributed_to = Some("Sam".into());
+                Incident { id: format!("inc-{k:04}"), recorded_at: start + Duration::hours(2), amended_at: None, details: d }
             })
             .collect()
     }
