@@ -25,7 +25,9 @@ pub struct CourseOfConduct {
 pub fn course_of_conduct(sorted: &[&Incident]) -> Vec<CourseOfConduct> {
     let mut groups: Vec<(String, CourseOfConduct)> = vec![];
     for i in sorted {
-        let Some(person) = i.details.attributed_to.as_deref() else { continue };
+        let Some(person) = i.details.attributed_to.as_deref() else {
+            continue;
+        };
         let key = normalise(person);
         if key.is_empty() {
             continue;
@@ -61,7 +63,10 @@ pub fn course_of_conduct(sorted: &[&Incident]) -> Vec<CourseOfConduct> {
 }
 
 fn normalise(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 #[cfg(test)]
@@ -88,7 +93,11 @@ mod tests {
             by("e", Some("   "), 5),
         ];
         let c = course_of_conduct(&chronological(&v));
-        assert_eq!(c.len(), 1, "Alex has one incident, so no course of conduct for Alex");
+        assert_eq!(
+            c.len(),
+            1,
+            "Alex has one incident, so no course of conduct for Alex"
+        );
         assert_eq!(c[0].person, "Sam Smith");
         assert_eq!(c[0].incident_ids, ["a", "b"]);
         assert!(c[0].meets_count);

@@ -22,11 +22,20 @@ pub struct PeriodCount {
 
 impl PeriodCount {
     fn new(start: NaiveDate, label: String) -> Self {
-        PeriodCount { start, label, total: 0, by_kind: BTreeMap::new(), incident_ids: vec![] }
+        PeriodCount {
+            start,
+            label,
+            total: 0,
+            by_kind: BTreeMap::new(),
+            incident_ids: vec![],
+        }
     }
     fn add(&mut self, incident: &Incident) {
         self.total += 1;
-        *self.by_kind.entry(incident.details.kind.as_str().to_string()).or_default() += 1;
+        *self
+            .by_kind
+            .entry(incident.details.kind.as_str().to_string())
+            .or_default() += 1;
         self.incident_ids.push(incident.id.clone());
     }
 }
@@ -41,16 +50,29 @@ fn week_start(d: NaiveDate) -> NaiveDate {
 
 /// Every week from the first incident's week to the week containing `now` (or the last
 /// incident, if later), including empty weeks: quiet weeks are data for the trend test.
-pub fn weekly_counts<Tz: TimeZone>(sorted: &[&Incident], now: DateTime<Utc>, tz: &Tz) -> Vec<PeriodCount> {
-    let Some(first) = sorted.first() else { return vec![] };
-    let last = sorted.last().map(|i| i.details.occurred.start).unwrap_or(now).max(now);
+pub fn weekly_counts<Tz: TimeZone>(
+    sorted: &[&Incident],
+    now: DateTime<Utc>,
+    tz: &Tz,
+) -> Vec<PeriodCount> {
+    let Some(first) = sorted.first() else {
+        return vec![];
+    };
+    let last = sorted
+        .last()
+        .map(|i| i.details.occurred.start)
+        .unwrap_or(now)
+        .max(now);
     let first_week = week_start(local_date(first.details.occurred.start, tz));
     let last_week = week_start(local_date(last, tz));
     let mut weeks = Vec::new();
     let mut w = first_week;
     while w <= last_week {
         let iso = w.iso_week();
-        weeks.push(PeriodCount::new(w, format!("{}-W{:02}", iso.year(), iso.week())));
+        weeks.push(PeriodCount::new(
+            w,
+            format!("{}-W{:02}", iso.year(), iso.week()),
+        ));
         w += Duration::weeks(1);
     }
     for i in sorted {
@@ -63,9 +85,19 @@ pub fn weekly_counts<Tz: TimeZone>(sorted: &[&Incident], now: DateTime<Utc>, tz:
 }
 
 /// Every calendar month from the first incident to `now` (or the last incident, if later).
-pub fn monthly_counts<Tz: TimeZone>(sorted: &[&Incident], now: DateTime<Utc>, tz: &Tz) -> Vec<PeriodCount> {
-    let Some(first) = sorted.first() else { return vec![] };
-    let last = sorted.last().map(|i| i.details.occurred.start).unwrap_or(now).max(now);
+pub fn monthly_counts<Tz: TimeZone>(
+    sorted: &[&Incident],
+    now: DateTime<Utc>,
+    tz: &Tz,
+) -> Vec<PeriodCount> {
+    let Some(first) = sorted.first() else {
+        return vec![];
+    };
+    let last = sorted
+        .last()
+        .map(|i| i.details.occurred.start)
+        .unwrap_or(now)
+        .max(now);
     let month_index = |d: NaiveDate| d.year() as i64 * 12 + d.month0() as i64;
     let first_m = month_index(local_date(first.details.occurred.start, tz));
     let last_m = month_index(local_date(last, tz));
@@ -78,7 +110,10 @@ pub fn monthly_counts<Tz: TimeZone>(sorted: &[&Incident], now: DateTime<Utc>, tz
     }
     for i in sorted {
         let idx = month_index(local_date(i.details.occurred.start, tz)) - first_m;
-        if let Some(p) = usize::try_from(idx).ok().and_then(|idx| months.get_mut(idx)) {
+        if let Some(p) = usize::try_from(idx)
+            .ok()
+            .and_then(|idx| months.get_mut(idx))
+        {
             p.add(i);
         }
     }
@@ -98,7 +133,10 @@ pub fn by_hour<Tz: TimeZone>(sorted: &[&Incident], tz: &Tz) -> [u32; 24] {
 pub fn by_day_of_week<Tz: TimeZone>(sorted: &[&Incident], tz: &Tz) -> [u32; 7] {
     let mut out = [0u32; 7];
     for i in sorted {
-        out[local_date(i.details.occurred.start, tz).weekday().num_days_from_monday() as usize % 7] += 1;
+        out[local_date(i.details.occurred.start, tz)
+            .weekday()
+            .num_days_from_monday() as usize
+            % 7] += 1;
     }
     out
 }
@@ -114,11 +152,18 @@ mod tests {
     #[test]
     fn weeks_include_quiet_weeks_and_split_by_kind() {
         let mut v = weekly_series(&[2, 0, 1], IncidentKind::Followed);
-        v.push(incident("t", IncidentKind::Threats, t0() + Duration::days(2)));
+        v.push(incident(
+            "t",
+            IncidentKind::Threats,
+            t0() + Duration::days(2),
+        ));
         let s = chronological(&v);
         let now = t0() + Duration::weeks(3) + Duration::days(1);
         let w = weekly_counts(&s, now, &Utc);
-        assert_eq!(w.iter().map(|p| p.total).collect::<Vec<_>>(), vec![3, 0, 1, 0]);
+        assert_eq!(
+            w.iter().map(|p| p.total).collect::<Vec<_>>(),
+            vec![3, 0, 1, 0]
+        );
         assert_eq!(w[0].by_kind.get("followed"), Some(&2));
         assert_eq!(w[0].by_kind.get("threats"), Some(&1));
         assert_eq!(w[0].label, "2026-W02");
@@ -144,13 +189,24 @@ mod tests {
     #[test]
     fn months_span_year_end() {
         let v = [
-            incident("a", IncidentKind::Watching, Utc.with_ymd_and_hms(2025, 11, 20, 12, 0, 0).unwrap()),
-            incident("b", IncidentKind::Watching, Utc.with_ymd_and_hms(2026, 2, 1, 12, 0, 0).unwrap()),
+            incident(
+                "a",
+                IncidentKind::Watching,
+                Utc.with_ymd_and_hms(2025, 11, 20, 12, 0, 0).unwrap(),
+            ),
+            incident(
+                "b",
+                IncidentKind::Watching,
+                Utc.with_ymd_and_hms(2026, 2, 1, 12, 0, 0).unwrap(),
+            ),
         ];
         let s = chronological(&v);
         let m = monthly_counts(&s, Utc.with_ymd_and_hms(2026, 2, 2, 0, 0, 0).unwrap(), &Utc);
         let labels: Vec<_> = m.iter().map(|p| p.label.as_str()).collect();
         assert_eq!(labels, ["2025-11", "2025-12", "2026-01", "2026-02"]);
-        assert_eq!(m.iter().map(|p| p.total).collect::<Vec<_>>(), vec![1, 0, 0, 1]);
+        assert_eq!(
+            m.iter().map(|p| p.total).collect::<Vec<_>>(),
+            vec![1, 0, 0, 1]
+        );
     }
 }

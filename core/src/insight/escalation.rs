@@ -46,14 +46,19 @@ pub struct EscalationSignal {
 fn tier(kind: IncidentKind) -> u8 {
     use IncidentKind::*;
     match kind {
-        UnwantedContact | GiftsLeft | ContactingOthers | OnlineAccounts | Impersonation | Other => 1,
+        UnwantedContact | GiftsLeft | ContactingOthers | OnlineAccounts | Impersonation | Other => {
+            1
+        }
         Followed | Watching | TurnedUpWork | TurnedUpSchool | TrackerSuspected => 2,
         TurnedUpHome | PropertyDamage | Threats => 3,
     }
 }
 
 fn day<Tz: TimeZone>(t: DateTime<Utc>, tz: &Tz) -> String {
-    t.with_timezone(tz).date_naive().format("%-d %b %Y").to_string()
+    t.with_timezone(tz)
+        .date_naive()
+        .format("%-d %b %Y")
+        .to_string()
 }
 
 /// Returns the weekly-rate test (always) and every signal found.
@@ -84,11 +89,21 @@ fn rate_signal<Tz: TimeZone>(
     let complete: Vec<&PeriodCount> = weekly.iter().filter(|w| w.start < this_week).collect();
     let tested = &complete[complete.len().saturating_sub(MAX_WEEKS)..];
     let counts: Vec<f64> = tested.iter().map(|w| w.total as f64).collect();
-    let test = mann_kendall(&counts, MIN_WEEKS, &format!("weekly incident counts, last {} complete weeks", counts.len()));
+    let test = mann_kendall(
+        &counts,
+        MIN_WEEKS,
+        &format!(
+            "weekly incident counts, last {} complete weeks",
+            counts.len()
+        ),
+    );
     if test.direction == TrendDirection::Rising {
         let half = tested.len() / 2;
         let (earlier, recent) = tested.split_at(tested.len() - half);
-        let before: u32 = earlier[earlier.len() - half..].iter().map(|w| w.total).sum();
+        let before: u32 = earlier[earlier.len() - half..]
+            .iter()
+            .map(|w| w.total)
+            .sum();
         let after: u32 = recent.iter().map(|w| w.total).sum();
         signals.push(EscalationSignal {
             kind: SignalKind::RateRising,
@@ -139,7 +154,11 @@ fn burst_signals(weekly: &[PeriodCount], signals: &mut Vec<EscalationSignal>) {
     }
 }
 
-fn new_behaviour_signals<Tz: TimeZone>(sorted: &[&Incident], tz: &Tz, signals: &mut Vec<EscalationSignal>) {
+fn new_behaviour_signals<Tz: TimeZone>(
+    sorted: &[&Incident],
+    tz: &Tz,
+    signals: &mut Vec<EscalationSignal>,
+) {
     let mut seen: Vec<IncidentKind> = vec![];
     for i in sorted {
         if seen.contains(&i.details.kind) {
@@ -151,13 +170,20 @@ fn new_behaviour_signals<Tz: TimeZone>(sorted: &[&Incident], tz: &Tz, signals: &
                 let before: Vec<&str> = seen.iter().map(|k| short_label(*k)).collect();
                 signals.push(EscalationSignal {
                     kind: SignalKind::NewBehaviour,
-                    headline: format!("New behaviour: {}", short_label(i.details.kind).to_lowercase()),
+                    headline: format!(
+                        "New behaviour: {}",
+                        short_label(i.details.kind).to_lowercase()
+                    ),
                     detail: format!(
                         "First recorded on {}. Before that, the log had only: {}.",
                         day(i.details.occurred.start, tz),
                         before.join(", ").to_lowercase()
                     ),
-                    incident_ids: sorted.iter().filter(|j| j.details.kind == i.details.kind).map(|j| j.id.clone()).collect(),
+                    incident_ids: sorted
+                        .iter()
+                        .filter(|j| j.details.kind == i.details.kind)
+                        .map(|j| j.id.clone())
+                        .collect(),
                     test: None,
                 });
             }
@@ -172,7 +198,11 @@ fn closer_signals<Tz: TimeZone>(
     tz: &Tz,
     signals: &mut Vec<EscalationSignal>,
 ) {
-    let places: Vec<_> = input.saved_places.iter().filter(|p| p.lat.is_finite() && p.lon.is_finite()).collect();
+    let places: Vec<_> = input
+        .saved_places
+        .iter()
+        .filter(|p| p.lat.is_finite() && p.lon.is_finite())
+        .collect();
     if places.is_empty() {
         return;
     }
@@ -188,10 +218,14 @@ fn closer_signals<Tz: TimeZone>(
                 .map(|(d, l)| (*i, d, l))
         })
         .collect();
-    let near_idx = located.iter().position(|(_, d, _)| *d <= input.near_saved_place_m);
+    let near_idx = located
+        .iter()
+        .position(|(_, d, _)| *d <= input.near_saved_place_m);
     if let Some(first_near) = near_idx.filter(|&k| k > 0) {
-        let near: Vec<&(&Incident, f64, &str)> =
-            located[first_near..].iter().filter(|(_, d, _)| *d <= input.near_saved_place_m).collect();
+        let near: Vec<&(&Incident, f64, &str)> = located[first_near..]
+            .iter()
+            .filter(|(_, d, _)| *d <= input.near_saved_place_m)
+            .collect();
         let (first, _, label) = located[first_near];
         signals.push(EscalationSignal {
             kind: SignalKind::CloserToSavedPlace,
@@ -209,7 +243,11 @@ fn closer_signals<Tz: TimeZone>(
         return;
     }
     let distances: Vec<f64> = located.iter().map(|(_, d, _)| *d).collect();
-    let test = mann_kendall(&distances, MIN_POINTS, "distance from the nearest saved place, incident by incident");
+    let test = mann_kendall(
+        &distances,
+        MIN_POINTS,
+        "distance from the nearest saved place, incident by incident",
+    );
     if test.direction == TrendDirection::Falling {
         let half = located.len() / 2;
         signals.push(EscalationSignal {
@@ -220,17 +258,31 @@ fn closer_signals<Tz: TimeZone>(
                  (Mann-Kendall trend test, p = {:.4}).",
                 test.n, test.p_value
             ),
-            incident_ids: located[located.len() - half..].iter().map(|(i, _, _)| i.id.clone()).collect(),
+            incident_ids: located[located.len() - half..]
+                .iter()
+                .map(|(i, _, _)| i.id.clone())
+                .collect(),
             test: Some(test),
         });
     }
 }
 
 fn fear_signals(sorted: &[&Incident], signals: &mut Vec<EscalationSignal>) {
-    let felt: Vec<(&Incident, u8)> =
-        sorted.iter().filter_map(|i| i.details.feeling.filter(|f| (1..=5).contains(f)).map(|f| (*i, f))).collect();
+    let felt: Vec<(&Incident, u8)> = sorted
+        .iter()
+        .filter_map(|i| {
+            i.details
+                .feeling
+                .filter(|f| (1..=5).contains(f))
+                .map(|f| (*i, f))
+        })
+        .collect();
     let values: Vec<f64> = felt.iter().map(|(_, f)| *f as f64).collect();
-    let test = mann_kendall(&values, MIN_POINTS, "how you felt (1 uneasy to 5 in fear of violence), incident by incident");
+    let test = mann_kendall(
+        &values,
+        MIN_POINTS,
+        "how you felt (1 uneasy to 5 in fear of violence), incident by incident",
+    );
     if test.direction == TrendDirection::Rising {
         let half = felt.len() / 2;
         signals.push(EscalationSignal {
@@ -245,7 +297,11 @@ fn fear_signals(sorted: &[&Incident], signals: &mut Vec<EscalationSignal>) {
             test: Some(test),
         });
     }
-    let afraid: Vec<String> = felt.iter().filter(|(_, f)| *f == 5).map(|(i, _)| i.id.clone()).collect();
+    let afraid: Vec<String> = felt
+        .iter()
+        .filter(|(_, f)| *f == 5)
+        .map(|(i, _)| i.id.clone())
+        .collect();
     if !afraid.is_empty() {
         signals.push(EscalationSignal {
             kind: SignalKind::FearOfViolence,
@@ -284,7 +340,10 @@ mod tests {
         assert_eq!(i.rate_trend.direction, TrendDirection::NoClearTrend);
         assert!(i.rate_trend.p_value > 0.05);
         assert!(i.rate_trend.method.contains("Mann-Kendall"));
-        assert_eq!(i.rate_trend.n, 12, "the incomplete current week is left out");
+        assert_eq!(
+            i.rate_trend.n, 12,
+            "the incomplete current week is left out"
+        );
         assert!(kinds(&i).is_empty(), "{:?}", i.escalation);
     }
 
@@ -298,8 +357,11 @@ mod tests {
         let s = &i.escalation[0];
         // The last 6 weeks hold 3+4+5+5+6+7 = 30 incidents.
         assert_eq!(s.incident_ids.len(), 30);
-        assert!(s.incident_ids.iter().all(|id| id.starts_with('w') && id[1..].split('-').next().unwrap().parse::<u32>().unwrap() >= 6));
-        assert!(s.detail.contains("30 incidents in the last 6 weeks, against 10"));
+        assert!(s.incident_ids.iter().all(|id| id.starts_with('w')
+            && id[1..].split('-').next().unwrap().parse::<u32>().unwrap() >= 6));
+        assert!(s
+            .detail
+            .contains("30 incidents in the last 6 weeks, against 10"));
     }
 
     #[test]
@@ -318,7 +380,10 @@ mod tests {
         assert_eq!(i.rate_trend.direction, TrendDirection::NoClearTrend);
         assert_eq!(kinds(&i), vec![SignalKind::Burst]);
         assert_eq!(i.escalation[0].incident_ids.len(), 9);
-        assert!(i.escalation[0].incident_ids.iter().all(|id| id.starts_with("w4-")));
+        assert!(i.escalation[0]
+            .incident_ids
+            .iter()
+            .all(|id| id.starts_with("w4-")));
     }
 
     #[test]
@@ -341,16 +406,26 @@ mod tests {
             incident("threat2", IncidentKind::Threats, h(7)),
         ];
         let i = analyse(&v, &InsightInput::new(h(8)), &Utc);
-        let nb: Vec<&EscalationSignal> = i.escalation.iter().filter(|s| s.kind == SignalKind::NewBehaviour).collect();
+        let nb: Vec<&EscalationSignal> = i
+            .escalation
+            .iter()
+            .filter(|s| s.kind == SignalKind::NewBehaviour)
+            .collect();
         assert_eq!(nb.len(), 2, "{nb:?}");
         assert_eq!(nb[0].incident_ids, ["home"]);
-        assert!(nb[0].detail.contains("unwanted contact, online accounts interfered with"));
+        assert!(nb[0]
+            .detail
+            .contains("unwanted contact, online accounts interfered with"));
         assert_eq!(nb[1].incident_ids, ["threat", "threat2"]);
     }
 
     #[test]
     fn incidents_arriving_near_home_are_flagged() {
-        let home = SavedPlace { label: "home".into(), lat: 51.5, lon: -0.1 };
+        let home = SavedPlace {
+            label: "home".into(),
+            lat: 51.5,
+            lon: -0.1,
+        };
         let h = |n| t0() + Duration::days(n);
         let k = IncidentKind::Watching;
         let v = vec![
@@ -363,23 +438,43 @@ mod tests {
         let mut input = InsightInput::new(h(5));
         input.saved_places = vec![home];
         let i = analyse(&v, &input, &Utc);
-        let s: Vec<_> = i.escalation.iter().filter(|s| s.kind == SignalKind::CloserToSavedPlace).collect();
+        let s: Vec<_> = i
+            .escalation
+            .iter()
+            .filter(|s| s.kind == SignalKind::CloserToSavedPlace)
+            .collect();
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].incident_ids, ["near1", "near2"]);
         assert!(s[0].headline.contains("near home"));
 
         // Steadily approaching but never within 400 m: the trend test catches it.
         let v: Vec<Incident> = (0..8)
-            .map(|n| at_place(incident(&format!("a{n}"), k, h(n)), 51.5 + 0.02 * (8 - n) as f64, -0.1))
+            .map(|n| {
+                at_place(
+                    incident(&format!("a{n}"), k, h(n)),
+                    51.5 + 0.02 * (8 - n) as f64,
+                    -0.1,
+                )
+            })
             .collect();
         let i = analyse(&v, &input, &Utc);
-        let s: Vec<_> = i.escalation.iter().filter(|s| s.kind == SignalKind::CloserToSavedPlace).collect();
+        let s: Vec<_> = i
+            .escalation
+            .iter()
+            .filter(|s| s.kind == SignalKind::CloserToSavedPlace)
+            .collect();
         assert_eq!(s.len(), 1, "{:?}", i.escalation);
-        assert_eq!(s[0].test.as_ref().unwrap().direction, TrendDirection::Falling);
+        assert_eq!(
+            s[0].test.as_ref().unwrap().direction,
+            TrendDirection::Falling
+        );
         assert_eq!(s[0].incident_ids, ["a4", "a5", "a6", "a7"]);
 
         // Without saved places there is nothing to compare with.
-        assert!(analyse(&v, &InsightInput::new(h(9)), &Utc).escalation.iter().all(|s| s.kind != SignalKind::CloserToSavedPlace));
+        assert!(analyse(&v, &InsightInput::new(h(9)), &Utc)
+            .escalation
+            .iter()
+            .all(|s| s.kind != SignalKind::CloserToSavedPlace));
     }
 
     #[test]
@@ -398,7 +493,11 @@ mod tests {
         let i = analyse(&v, &InsightInput::new(h(9)), &Utc);
         let k = kinds(&i);
         assert!(k.contains(&SignalKind::FearRising), "{k:?}");
-        let fv = i.escalation.iter().find(|s| s.kind == SignalKind::FearOfViolence).unwrap();
+        let fv = i
+            .escalation
+            .iter()
+            .find(|s| s.kind == SignalKind::FearOfViolence)
+            .unwrap();
         assert_eq!(fv.incident_ids, ["f7"]);
 
         // Steady, low feelings: nothing.

@@ -103,7 +103,11 @@ pub fn analyse<Tz: TimeZone>(incidents: &[Incident], input: &InsightInput, tz: &
 pub fn chronological(incidents: &[Incident]) -> Vec<&Incident> {
     let mut v: Vec<&Incident> = incidents.iter().collect();
     v.sort_by(|a, b| {
-        (a.details.occurred.start, a.recorded_at, &a.id).cmp(&(b.details.occurred.start, b.recorded_at, &b.id))
+        (a.details.occurred.start, a.recorded_at, &a.id).cmp(&(
+            b.details.occurred.start,
+            b.recorded_at,
+            &b.id,
+        ))
     });
     v
 }
@@ -132,13 +136,30 @@ pub(crate) mod testdata {
     }
 
     pub fn incident(id: &str, kind: IncidentKind, at: DateTime<Utc>) -> Incident {
-        let mut details = NewIncident::new(kind, Occurred { start: at, end: None }, format!("description of {id}"));
+        let mut details = NewIncident::new(
+            kind,
+            Occurred {
+                start: at,
+                end: None,
+            },
+            format!("description of {id}"),
+        );
         details.place = None;
-        Incident { id: id.to_string(), recorded_at: at + Duration::hours(1), amended_at: None, details }
+        Incident {
+            id: id.to_string(),
+            recorded_at: at + Duration::hours(1),
+            amended_at: None,
+            details,
+        }
     }
 
     pub fn at_place(mut i: Incident, lat: f64, lon: f64) -> Incident {
-        i.details.place = Some(Place { label: Some("corner shop".into()), lat: Some(lat), lon: Some(lon), accuracy_m: None });
+        i.details.place = Some(Place {
+            label: Some("corner shop".into()),
+            lat: Some(lat),
+            lon: Some(lon),
+            accuracy_m: None,
+        });
         i
     }
 
@@ -147,7 +168,10 @@ pub(crate) mod testdata {
         let mut out = vec![];
         for (w, &c) in counts.iter().enumerate() {
             for k in 0..c {
-                let at = t0() + Duration::weeks(w as i64) + Duration::days(1) + Duration::minutes(37 * k as i64);
+                let at = t0()
+                    + Duration::weeks(w as i64)
+                    + Duration::days(1)
+                    + Duration::minutes(37 * k as i64);
                 out.push(incident(&format!("w{w}-{k}"), kind, at));
             }
         }

@@ -27,11 +27,17 @@ pub fn place_clusters(sorted: &[&Incident], radius_m: f64) -> Vec<PlaceCluster> 
     if !(radius_m.is_finite() && radius_m > 0.0) {
         return vec![];
     }
-    let located: Vec<(&Incident, (f64, f64))> =
-        sorted.iter().filter_map(|i| coordinates(i).map(|c| (*i, c))).collect();
+    let located: Vec<(&Incident, (f64, f64))> = sorted
+        .iter()
+        .filter_map(|i| coordinates(i).map(|c| (*i, c)))
+        .collect();
     let n = located.len();
     let neighbours: Vec<Vec<usize>> = (0..n)
-        .map(|a| (0..n).filter(|&b| distance_m(located[a].1, located[b].1) <= radius_m).collect())
+        .map(|a| {
+            (0..n)
+                .filter(|&b| distance_m(located[a].1, located[b].1) <= radius_m)
+                .collect()
+        })
         .collect();
     let mut assigned = vec![false; n];
     let mut clusters = vec![];
@@ -44,19 +50,33 @@ pub fn place_clusters(sorted: &[&Incident], radius_m: f64) -> Vec<PlaceCluster> 
         if count < 2 {
             break;
         }
-        let members: Vec<usize> = neighbours[centre].iter().copied().filter(|&b| !assigned[b]).collect();
+        let members: Vec<usize> = neighbours[centre]
+            .iter()
+            .copied()
+            .filter(|&b| !assigned[b])
+            .collect();
         for &m in &members {
             assigned[m] = true;
         }
-        let (sum_lat, sum_lon) =
-            members.iter().fold((0.0, 0.0), |(la, lo), &m| (la + located[m].1 .0, lo + located[m].1 .1));
+        let (sum_lat, sum_lon) = members.iter().fold((0.0, 0.0), |(la, lo), &m| {
+            (la + located[m].1 .0, lo + located[m].1 .1)
+        });
         let mut labels: HashMap<&str, usize> = HashMap::new();
         for &m in &members {
-            if let Some(l) = located[m].0.details.place.as_ref().and_then(|p| p.label.as_deref()) {
+            if let Some(l) = located[m]
+                .0
+                .details
+                .place
+                .as_ref()
+                .and_then(|p| p.label.as_deref())
+            {
                 *labels.entry(l).or_default() += 1;
             }
         }
-        let label = labels.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(l, _)| l.to_string());
+        let label = labels
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+            .map(|(l, _)| l.to_string());
         clusters.push(PlaceCluster {
             centre_lat: sum_lat / members.len() as f64,
             centre_lon: sum_lon / members.len() as f64,
@@ -81,10 +101,26 @@ mod tests {
         let k = IncidentKind::Watching;
         let v = vec![
             at_place(incident("a", k, t0()), 51.5000, -0.1000),
-            at_place(incident("b", k, t0() + Duration::hours(1)), 51.5005, -0.1002), // ~57 m from a
-            at_place(incident("c", k, t0() + Duration::hours(2)), 51.5009, -0.0998),
-            at_place(incident("far", k, t0() + Duration::hours(3)), 51.6000, -0.1000), // 11 km away
-            at_place(incident("bad", k, t0() + Duration::hours(4)), f64::NAN, 500.0),
+            at_place(
+                incident("b", k, t0() + Duration::hours(1)),
+                51.5005,
+                -0.1002,
+            ), // ~57 m from a
+            at_place(
+                incident("c", k, t0() + Duration::hours(2)),
+                51.5009,
+                -0.0998,
+            ),
+            at_place(
+                incident("far", k, t0() + Duration::hours(3)),
+                51.6000,
+                -0.1000,
+            ), // 11 km away
+            at_place(
+                incident("bad", k, t0() + Duration::hours(4)),
+                f64::NAN,
+                500.0,
+            ),
             incident("none", k, t0() + Duration::hours(5)),
         ];
         let s = chronological(&v);

@@ -23,14 +23,25 @@ const PALETTE: [Rgb; 14] = [
 ];
 
 pub(crate) fn kind_colour(kind: IncidentKind) -> Rgb {
-    IncidentKind::ALL.iter().position(|k| *k == kind).map(|i| PALETTE[i]).unwrap_or(GREY)
+    IncidentKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .map(|i| PALETTE[i])
+        .unwrap_or(GREY)
 }
 
 const AXIS_W: f32 = 28.0;
 
 fn text(flow: &mut Flow, x: f32, y: f32, size: f32, color: Rgb, s: &str) {
     let s = flow.fonts.regular.printable(s);
-    flow.push(Op::Text { x, y, size, bold: false, color, text: s });
+    flow.push(Op::Text {
+        x,
+        y,
+        size,
+        bold: false,
+        color,
+        text: s,
+    });
 }
 
 /// A round-ish top for the y axis.
@@ -46,7 +57,14 @@ fn y_axis(flow: &mut Flow, top: f32, height: f32, max: u32) {
     let x0 = MARGIN + AXIS_W;
     for tick in [0, max / 2, max] {
         let y = top + height - height * tick as f32 / max as f32;
-        flow.push(Op::Line { x1: x0, y1: y, x2: MARGIN + CONTENT_W, y2: y, width: 0.3, color: LIGHT });
+        flow.push(Op::Line {
+            x1: x0,
+            y1: y,
+            x2: MARGIN + CONTENT_W,
+            y2: y,
+            width: 0.3,
+            color: LIGHT,
+        });
         let label = tick.to_string();
         let w = flow.fonts.regular.width(&label, 7.0);
         text(flow, x0 - 4.0 - w, y + 2.5, 7.0, GREY, &label);
@@ -58,8 +76,11 @@ pub(crate) fn timeline(flow: &mut Flow, periods: &[PeriodCount], height: f32) {
     if periods.is_empty() {
         return;
     }
-    let present: Vec<IncidentKind> =
-        IncidentKind::ALL.iter().copied().filter(|k| periods.iter().any(|p| p.by_kind.contains_key(k.as_str()))).collect();
+    let present: Vec<IncidentKind> = IncidentKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| periods.iter().any(|p| p.by_kind.contains_key(k.as_str())))
+        .collect();
     flow.ensure(height + 30.0 + 12.0 * (present.len() as f32 / 3.0).ceil());
     let top = flow.y + 4.0;
     let max = nice_max(periods.iter().map(|p| p.total).max().unwrap_or(0));
@@ -78,15 +99,35 @@ pub(crate) fn timeline(flow: &mut Flow, periods: &[PeriodCount], height: f32) {
             }
             let h = height * c as f32 / max as f32;
             y -= h;
-            flow.push(Op::Rect { x, y, w: bar_w, h, color: kind_colour(*kind) });
+            flow.push(Op::Rect {
+                x,
+                y,
+                w: bar_w,
+                h,
+                color: kind_colour(*kind),
+            });
         }
     }
-    flow.push(Op::Line { x1: x0, y1: top + height, x2: x0 + plot_w, y2: top + height, width: 0.6, color: BLACK });
+    flow.push(Op::Line {
+        x1: x0,
+        y1: top + height,
+        x2: x0 + plot_w,
+        y2: top + height,
+        width: 0.6,
+        color: BLACK,
+    });
     // About six labels along the bottom, so they never overlap.
     let every = periods.len().div_ceil(6).max(1);
     for (n, p) in periods.iter().enumerate().step_by(every) {
         let label = p.start.format("%-d %b %y").to_string();
-        text(flow, x0 + n as f32 * slot, top + height + 10.0, 7.0, GREY, &label);
+        text(
+            flow,
+            x0 + n as f32 * slot,
+            top + height + 10.0,
+            7.0,
+            GREY,
+            &label,
+        );
     }
     flow.y = top + height + 16.0;
     // Legend, three to a row.
@@ -96,8 +137,21 @@ pub(crate) fn timeline(flow: &mut Flow, periods: &[PeriodCount], height: f32) {
             flow.y += 11.0;
         }
         let x = MARGIN + (n % 3) as f32 * col_w;
-        flow.push(Op::Rect { x, y: flow.y - 7.0, w: 7.0, h: 7.0, color: kind_colour(*kind) });
-        text(flow, x + 10.0, flow.y, 8.0, BLACK, crate::insight::short_label(*kind));
+        flow.push(Op::Rect {
+            x,
+            y: flow.y - 7.0,
+            w: 7.0,
+            h: 7.0,
+            color: kind_colour(*kind),
+        });
+        text(
+            flow,
+            x + 10.0,
+            flow.y,
+            8.0,
+            BLACK,
+            crate::insight::short_label(*kind),
+        );
     }
     flow.y += 6.0;
 }
@@ -116,12 +170,32 @@ pub(crate) fn bars(flow: &mut Flow, values: &[u32], labels: &[String], height: f
     let slot = plot_w / values.len() as f32;
     for (n, v) in values.iter().enumerate() {
         let h = height * *v as f32 / max as f32;
-        flow.push(Op::Rect { x: x0 + n as f32 * slot + slot * 0.1, y: top + height - h, w: slot * 0.8, h, color: colour });
+        flow.push(Op::Rect {
+            x: x0 + n as f32 * slot + slot * 0.1,
+            y: top + height - h,
+            w: slot * 0.8,
+            h,
+            color: colour,
+        });
         if let Some(label) = labels.get(n).filter(|l| !l.is_empty()) {
             let w = flow.fonts.regular.width(label, 7.0);
-            text(flow, x0 + n as f32 * slot + (slot - w) / 2.0, top + height + 10.0, 7.0, GREY, label);
+            text(
+                flow,
+                x0 + n as f32 * slot + (slot - w) / 2.0,
+                top + height + 10.0,
+                7.0,
+                GREY,
+                label,
+            );
         }
     }
-    flow.push(Op::Line { x1: x0, y1: top + height, x2: x0 + plot_w, y2: top + height, width: 0.6, color: BLACK });
+    flow.push(Op::Line {
+        x1: x0,
+        y1: top + height,
+        x2: x0 + plot_w,
+        y2: top + height,
+        width: 0.6,
+        color: BLACK,
+    });
     flow.y = top + height + 18.0;
 }

@@ -8,6 +8,13 @@ mod thumbnail;
 
 pub use thumbnail::{make_thumbnail, Thumbnail, THUMB_PX};
 
+#[cfg(test)]
+pub(crate) mod tests_support {
+    pub fn png(w: u32, h: u32) -> Vec<u8> {
+        super::thumbnail::test_png(w, h)
+    }
+}
+
 use crate::insight::{Insights, TrendDirection, COURSE_OF_CONDUCT_LAW, SAFETY_NOTE};
 use crate::log::{feeling_label, Incident, IncidentKind};
 use crate::{Error, Result};
@@ -70,13 +77,22 @@ struct Ctx<'a, Tz: TimeZone> {
 
 impl<Tz: TimeZone> Ctx<'_, Tz> {
     fn when(&self, t: DateTime<Utc>) -> String {
-        t.with_timezone(self.tz).fixed_offset().format("%a %-d %b %Y, %H:%M (UTC%:z)").to_string()
+        t.with_timezone(self.tz)
+            .fixed_offset()
+            .format("%a %-d %b %Y, %H:%M (UTC%:z)")
+            .to_string()
     }
     fn day(&self, t: DateTime<Utc>) -> String {
-        t.with_timezone(self.tz).date_naive().format("%-d %B %Y").to_string()
+        t.with_timezone(self.tz)
+            .date_naive()
+            .format("%-d %B %Y")
+            .to_string()
     }
     fn refs(&self, ids: &[String]) -> String {
-        let mut n: Vec<usize> = ids.iter().filter_map(|id| self.numbers.get(id.as_str()).copied()).collect();
+        let mut n: Vec<usize> = ids
+            .iter()
+            .filter_map(|id| self.numbers.get(id.as_str()).copied())
+            .collect();
         n.sort_unstable();
         let listed: Vec<String> = n.iter().take(40).map(|n| format!("#{n}")).collect();
         let more = n.len().saturating_sub(40);
@@ -90,10 +106,16 @@ impl<Tz: TimeZone> Ctx<'_, Tz> {
 
 /// Lays out and renders the report. `tz` is the person's time zone.
 pub fn render_report<Tz: TimeZone>(input: &ReportInput, tz: &Tz) -> Result<Vec<u8>> {
-    let fonts = Fonts::load().ok_or_else(|| Error::storage("the report font could not be loaded"))?;
+    let fonts =
+        Fonts::load().ok_or_else(|| Error::storage("the report font could not be loaded"))?;
     let ctx = Ctx {
         tz,
-        numbers: input.incidents.iter().enumerate().map(|(n, i)| (i.incident.id.as_str(), n + 1)).collect(),
+        numbers: input
+            .incidents
+            .iter()
+            .enumerate()
+            .map(|(n, i)| (i.incident.id.as_str(), n + 1))
+            .collect(),
     };
     let mut flow = Flow::new(&fonts);
     cover(&mut flow, input, &ctx);
@@ -105,10 +127,20 @@ pub fn render_report<Tz: TimeZone>(input: &ReportInput, tz: &Tz) -> Result<Vec<u
         incident(&mut flow, n + 1, item, &ctx);
     }
     if input.incidents.is_empty() {
-        flow.paragraph("No incidents match this selection.", 10.0, false, BLACK, 0.0);
+        flow.paragraph(
+            "No incidents match this selection.",
+            10.0,
+            false,
+            BLACK,
+            0.0,
+        );
     }
-    let footer = format!("Waymark incident record - made {}", ctx.when(input.generated_at));
-    flow.render(&footer).map_err(|_| Error::storage("the PDF could not be assembled"))
+    let footer = format!(
+        "Waymark incident record - made {}",
+        ctx.when(input.generated_at)
+    );
+    flow.render(&footer)
+        .map_err(|_| Error::storage("the PDF could not be assembled"))
 }
 
 fn heading(flow: &mut Flow, s: &str) {
@@ -129,13 +161,25 @@ fn subheading(flow: &mut Flow, s: &str, keep_with: f32) {
 fn cover<Tz: TimeZone>(flow: &mut Flow, input: &ReportInput, ctx: &Ctx<Tz>) {
     flow.gap(60.0);
     flow.paragraph("Record of incidents", 26.0, true, BLACK, 0.0);
-    flow.paragraph("Stalking and harassment log, made with Waymark", 12.0, false, GREY, 0.0);
+    flow.paragraph(
+        "Stalking and harassment log, made with Waymark",
+        12.0,
+        false,
+        GREY,
+        0.0,
+    );
     flow.gap(30.0);
     if let Some(name) = input.name.as_deref().filter(|n| !n.trim().is_empty()) {
         flow.field("Prepared by", name, 11.0);
     }
-    let first = input.incidents.first().map(|i| i.incident.details.occurred.start);
-    let last = input.incidents.last().map(|i| i.incident.details.occurred.start);
+    let first = input
+        .incidents
+        .first()
+        .map(|i| i.incident.details.occurred.start);
+    let last = input
+        .incidents
+        .last()
+        .map(|i| i.incident.details.occurred.start);
     let period = match (input.from.or(first), input.to.or(last)) {
         (Some(a), Some(b)) => format!("{} to {}", ctx.day(a), ctx.day(b)),
         _ => "all dates".to_string(),
@@ -179,7 +223,13 @@ fn cover<Tz: TimeZone>(flow: &mut Flow, input: &ReportInput, ctx: &Ctx<Tz>) {
                 0.0,
             );
         }
-        None => flow.paragraph("No signed log summary was available for this report.", 9.5, false, BLACK, 0.0),
+        None => flow.paragraph(
+            "No signed log summary was available for this report.",
+            9.5,
+            false,
+            BLACK,
+            0.0,
+        ),
     }
     flow.gap(16.0);
     flow.paragraph(SAFETY_NOTE, 10.0, true, BLACK, 0.0);
@@ -191,7 +241,12 @@ fn patterns<Tz: TimeZone>(flow: &mut Flow, ins: &Insights, ctx: &Ctx<Tz>) {
     flow.gap(4.0);
     if let (Some(a), Some(b)) = (ins.first, ins.last) {
         flow.paragraph(
-            &format!("{} incidents between {} and {}.", ins.incident_count, ctx.day(a), ctx.day(b)),
+            &format!(
+                "{} incidents between {} and {}.",
+                ins.incident_count,
+                ctx.day(a),
+                ctx.day(b)
+            ),
             10.0,
             false,
             BLACK,
@@ -210,8 +265,20 @@ fn patterns<Tz: TimeZone>(flow: &mut Flow, ins: &Insights, ctx: &Ctx<Tz>) {
         );
     }
     for c in &ins.course_of_conduct {
-        flow.paragraph(&format!("{}: {}", c.person, c.statement), 9.5, false, BLACK, 0.0);
-        flow.paragraph(&format!("Incidents {}", ctx.refs(&c.incident_ids)), 8.5, false, GREY, 12.0);
+        flow.paragraph(
+            &format!("{}: {}", c.person, c.statement),
+            9.5,
+            false,
+            BLACK,
+            0.0,
+        );
+        flow.paragraph(
+            &format!("Incidents {}", ctx.refs(&c.incident_ids)),
+            8.5,
+            false,
+            GREY,
+            12.0,
+        );
     }
     flow.paragraph(COURSE_OF_CONDUCT_LAW, 8.5, false, GREY, 0.0);
 
@@ -243,7 +310,13 @@ fn patterns<Tz: TimeZone>(flow: &mut Flow, ins: &Insights, ctx: &Ctx<Tz>) {
         flow.gap(3.0);
         flow.paragraph(&s.headline, 10.0, true, BLACK, 0.0);
         flow.paragraph(&s.detail, 9.0, false, BLACK, 12.0);
-        flow.paragraph(&format!("Incidents {}", ctx.refs(&s.incident_ids)), 8.5, false, GREY, 12.0);
+        flow.paragraph(
+            &format!("Incidents {}", ctx.refs(&s.incident_ids)),
+            8.5,
+            false,
+            GREY,
+            12.0,
+        );
     }
 
     // Weekly bars stay readable up to about three years; beyond that, months.
@@ -256,19 +329,42 @@ fn patterns<Tz: TimeZone>(flow: &mut Flow, ins: &Insights, ctx: &Ctx<Tz>) {
         subheading(flow, what, 180.0);
         charts::timeline(flow, periods, 130.0);
     }
-    subheading(flow, "Time of day (local time, when each incident started)", 110.0);
-    let hours: Vec<String> = (0..24).map(|h| if h % 3 == 0 { format!("{h:02}") } else { String::new() }).collect();
+    subheading(
+        flow,
+        "Time of day (local time, when each incident started)",
+        110.0,
+    );
+    let hours: Vec<String> = (0..24)
+        .map(|h| {
+            if h % 3 == 0 {
+                format!("{h:02}")
+            } else {
+                String::new()
+            }
+        })
+        .collect();
     charts::bars(flow, &ins.by_hour, &hours, 80.0, (31, 119, 180));
     subheading(flow, "Day of the week", 90.0);
-    let days: Vec<String> = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].iter().map(|d| d.to_string()).collect();
+    let days: Vec<String> = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
     charts::bars(flow, &ins.by_day_of_week, &days, 60.0, (44, 160, 44));
 
     if !ins.place_clusters.is_empty() {
         subheading(flow, "Places where incidents cluster", 20.0);
         for c in &ins.place_clusters {
-            let name = c.label.clone().unwrap_or_else(|| format!("near {:.4}, {:.4}", c.centre_lat, c.centre_lon));
+            let name = c
+                .label
+                .clone()
+                .unwrap_or_else(|| format!("near {:.4}, {:.4}", c.centre_lat, c.centre_lon));
             flow.paragraph(
-                &format!("{name}: {} incidents within {:.0} m ({})", c.incident_ids.len(), c.radius_m, ctx.refs(&c.incident_ids)),
+                &format!(
+                    "{name}: {} incidents within {:.0} m ({})",
+                    c.incident_ids.len(),
+                    c.radius_m,
+                    ctx.refs(&c.incident_ids)
+                ),
                 9.0,
                 false,
                 BLACK,
@@ -283,11 +379,31 @@ fn incident<Tz: TimeZone>(flow: &mut Flow, n: usize, item: &ReportIncident, ctx:
     flow.ensure(90.0);
     flow.gap(8.0);
     let colour = charts::kind_colour(i.details.kind);
-    flow.push(Op::Rect { x: MARGIN, y: flow.y + 2.0, w: 4.0, h: 14.0, color: colour });
-    flow.paragraph(&format!("#{n}  {} - {}", i.details.kind.label(), ctx.day(i.details.occurred.start)), 12.0, true, BLACK, 10.0);
+    flow.push(Op::Rect {
+        x: MARGIN,
+        y: flow.y + 2.0,
+        w: 4.0,
+        h: 14.0,
+        color: colour,
+    });
+    flow.paragraph(
+        &format!(
+            "#{n}  {} - {}",
+            i.details.kind.label(),
+            ctx.day(i.details.occurred.start)
+        ),
+        12.0,
+        true,
+        BLACK,
+        10.0,
+    );
     flow.gap(3.0);
     let happened = match i.details.occurred.end {
-        Some(end) => format!("{} until {}", ctx.when(i.details.occurred.start), ctx.when(end)),
+        Some(end) => format!(
+            "{} until {}",
+            ctx.when(i.details.occurred.start),
+            ctx.when(end)
+        ),
         None => ctx.when(i.details.occurred.start),
     };
     flow.field("Happened", &happened, 9.5);
@@ -313,9 +429,28 @@ fn incident<Tz: TimeZone>(flow: &mut Flow, n: usize, item: &ReportIncident, ctx:
     if let Some(via) = &i.details.contact_via {
         flow.field("Contact by", via, 9.5);
     }
-    flow.field("Witnesses", &if i.details.witnesses.is_empty() { "none recorded".to_string() } else { i.details.witnesses.join("; ") }, 9.5);
-    flow.field("Police reference", i.details.police_ref.as_deref().unwrap_or("none recorded"), 9.5);
-    flow.field("How I felt", &i.details.feeling.map(|f| format!("{f} - {}", feeling_label(f))).unwrap_or_else(|| "not recorded".into()), 9.5);
+    flow.field(
+        "Witnesses",
+        &if i.details.witnesses.is_empty() {
+            "none recorded".to_string()
+        } else {
+            i.details.witnesses.join("; ")
+        },
+        9.5,
+    );
+    flow.field(
+        "Police reference",
+        i.details.police_ref.as_deref().unwrap_or("none recorded"),
+        9.5,
+    );
+    flow.field(
+        "How I felt",
+        &i.details
+            .feeling
+            .map(|f| format!("{f} - {}", feeling_label(f)))
+            .unwrap_or_else(|| "not recorded".into()),
+        9.5,
+    );
     if !i.details.tags.is_empty() {
         flow.field("Tags", &i.details.tags.join(", "), 9.5);
     }
@@ -324,9 +459,21 @@ fn incident<Tz: TimeZone>(flow: &mut Flow, n: usize, item: &ReportIncident, ctx:
     flow.paragraph(&i.details.description, 10.0, false, BLACK, 0.0);
     if !item.history.is_empty() {
         flow.gap(3.0);
-        flow.paragraph("Changes made after it was first written down", 9.5, true, GREY, 0.0);
+        flow.paragraph(
+            "Changes made after it was first written down",
+            9.5,
+            true,
+            GREY,
+            0.0,
+        );
         for h in &item.history {
-            flow.paragraph(&format!("{}: {}", ctx.when(h.at), h.what), 9.0, false, BLACK, 12.0);
+            flow.paragraph(
+                &format!("{}: {}", ctx.when(h.at), h.what),
+                9.0,
+                false,
+                BLACK,
+                12.0,
+            );
         }
     }
     if !item.evidence.is_empty() {
@@ -338,11 +485,20 @@ fn incident<Tz: TimeZone>(flow: &mut Flow, n: usize, item: &ReportIncident, ctx:
                 let (w, h) = (t.width as f32 * scale, t.height as f32 * scale);
                 flow.ensure(h + 6.0);
                 flow.gap(3.0);
-                flow.push(Op::Image { x: MARGIN + 12.0, y: flow.y, w, h, image: t.image.clone() });
+                flow.push(Op::Image {
+                    x: MARGIN + 12.0,
+                    y: flow.y,
+                    w,
+                    h,
+                    image: t.image.clone(),
+                });
                 flow.gap(h);
             }
             flow.paragraph(
-                &format!("{} ({}, {} bytes), id {}", e.name, e.media_type, e.size, e.id),
+                &format!(
+                    "{} ({}, {} bytes), id {}",
+                    e.name, e.media_type, e.size, e.id
+                ),
                 9.0,
                 false,
                 BLACK,
@@ -364,7 +520,12 @@ pub(crate) mod tests {
 
     pub(crate) fn sample_incidents(n: usize) -> Vec<Incident> {
         let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 8, 30, 0).unwrap();
-        let kinds = [IncidentKind::UnwantedContact, IncidentKind::Followed, IncidentKind::TurnedUpHome, IncidentKind::Threats];
+        let kinds = [
+            IncidentKind::UnwantedContact,
+            IncidentKind::Followed,
+            IncidentKind::TurnedUpHome,
+            IncidentKind::Threats,
+        ];
         (0..n)
             .map(|k| {
                 let start = t0 + Duration::hours(31 * k as i64);
@@ -387,14 +548,24 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.pdf");
         std::fs::write(&path, pdf).unwrap();
-        let out = match std::process::Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(&path).arg("-").output() {
+        let out = match std::process::Command::new("pdftotext")
+            .arg("-enc")
+            .arg("UTF-8")
+            .arg(&path)
+            .arg("-")
+            .output()
+        {
             Ok(o) => o,
             Err(_) => {
                 eprintln!("NOTICE: pdftotext (poppler-utils) is not installed; skipping the PDF text check");
                 return None;
             }
         };
-        assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "pdftotext failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         Some(String::from_utf8(out.stdout).unwrap())
     }
 
@@ -409,7 +580,10 @@ pub(crate) mod tests {
             .map(|(k, i)| ReportIncident {
                 incident: i.clone(),
                 history: if k == 3 {
-                    vec![HistoryLine { at: now, what: "Corrected the time it started".into() }]
+                    vec![HistoryLine {
+                        at: now,
+                        what: "Corrected the time it started".into(),
+                    }]
                 } else {
                     vec![]
                 },
@@ -450,20 +624,35 @@ pub(crate) mod tests {
         }
         let Some(text) = pdftotext(&pdf) else { return };
         for k in 0..40 {
-            assert!(text.contains(&format!("Log id inc-{k:04}")), "incident {k} missing");
-            assert!(text.contains(&format!("Marker{k} ")), "description of {k} missing");
+            assert!(
+                text.contains(&format!("Log id inc-{k:04}")),
+                "incident {k} missing"
+            );
+            assert!(
+                text.contains(&format!("Marker{k} ")),
+                "description of {k} missing"
+            );
         }
         assert!(text.contains("Łódź Street"), "non-ASCII text must survive");
         assert!(text.contains("Zoë Example"));
-        assert!(!text.contains('🫠') && !text.contains("again ? and"), "undrawable emoji are dropped, not boxed");
+        assert!(
+            !text.contains('🫠') && !text.contains("again ? and"),
+            "undrawable emoji are dropped, not boxed"
+        );
         assert!(text.contains("Corrected the time it started"));
         assert!(text.contains(&format!("SHA-256 {}", "ab".repeat(32))));
         assert!(text.contains("0808 802 0300") && text.contains("999"));
         assert!(text.contains("Protection from Harassment Act 1997"));
         assert!(text.contains("Mann-Kendall"));
-        assert!(text.contains(&"cd".repeat(32)), "tree head root on the cover");
+        assert!(
+            text.contains(&"cd".repeat(32)),
+            "tree head root on the cover"
+        );
         let pages = text.matches('\u{c}').count();
-        assert!(text.contains(&format!("Page {pages} of {pages}")), "page numbers");
+        assert!(
+            text.contains(&format!("Page {pages} of {pages}")),
+            "page numbers"
+        );
         assert!(text.contains("CAD-0") && text.contains("5 - in fear of violence"));
     }
 }

@@ -24,10 +24,36 @@ pub(crate) const GREY: Rgb = (100, 100, 100);
 pub(crate) const LIGHT: Rgb = (220, 220, 220);
 
 pub(crate) enum Op {
-    Text { x: f32, y: f32, size: f32, bold: bool, color: Rgb, text: String },
-    Rect { x: f32, y: f32, w: f32, h: f32, color: Rgb },
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32, color: Rgb },
-    Image { x: f32, y: f32, w: f32, h: f32, image: Image },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        color: Rgb,
+        text: String,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        color: Rgb,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        color: Rgb,
+    },
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        image: Image,
+    },
 }
 
 pub(crate) struct Flow<'f> {
@@ -39,7 +65,11 @@ pub(crate) struct Flow<'f> {
 
 impl<'f> Flow<'f> {
     pub fn new(fonts: &'f Fonts) -> Self {
-        Flow { fonts, pages: vec![vec![]], y: MARGIN }
+        Flow {
+            fonts,
+            pages: vec![vec![]],
+            y: MARGIN,
+        }
     }
 
     pub fn new_page(&mut self) {
@@ -71,7 +101,14 @@ impl<'f> Flow<'f> {
         for line in wrap(face, text, size, CONTENT_W - indent) {
             self.ensure(line_h);
             self.y += line_h;
-            self.push(Op::Text { x: MARGIN + indent, y: self.y - size * 0.3, size, bold, color, text: line });
+            self.push(Op::Text {
+                x: MARGIN + indent,
+                y: self.y - size * 0.3,
+                size,
+                bold,
+                color,
+                text: line,
+            });
         }
     }
 
@@ -87,16 +124,37 @@ impl<'f> Flow<'f> {
             let baseline = self.y - size * 0.3;
             if n == 0 {
                 let label = self.fonts.bold.printable(label);
-                self.push(Op::Text { x: MARGIN, y: baseline, size, bold: true, color: GREY, text: label });
+                self.push(Op::Text {
+                    x: MARGIN,
+                    y: baseline,
+                    size,
+                    bold: true,
+                    color: GREY,
+                    text: label,
+                });
             }
-            self.push(Op::Text { x: MARGIN + label_w, y: baseline, size, bold: false, color: BLACK, text: line });
+            self.push(Op::Text {
+                x: MARGIN + label_w,
+                y: baseline,
+                size,
+                bold: false,
+                color: BLACK,
+                text: line,
+            });
         }
     }
 
     pub fn rule(&mut self) {
         self.ensure(8.0);
         self.y += 4.0;
-        self.push(Op::Line { x1: MARGIN, y1: self.y, x2: PAGE_W - MARGIN, y2: self.y, width: 0.5, color: LIGHT });
+        self.push(Op::Line {
+            x1: MARGIN,
+            y1: self.y,
+            x2: PAGE_W - MARGIN,
+            y2: self.y,
+            width: 0.5,
+            color: LIGHT,
+        });
         self.y += 4.0;
     }
 
@@ -113,10 +171,32 @@ impl<'f> Flow<'f> {
             }
             let footer_y = PAGE_H - MARGIN + 16.0;
             let left = self.fonts.regular.printable(footer_left);
-            draw(&mut surface, self.fonts, Op::Text { x: MARGIN, y: footer_y, size: 8.0, bold: false, color: GREY, text: left });
+            draw(
+                &mut surface,
+                self.fonts,
+                Op::Text {
+                    x: MARGIN,
+                    y: footer_y,
+                    size: 8.0,
+                    bold: false,
+                    color: GREY,
+                    text: left,
+                },
+            );
             let label = format!("Page {} of {}", n + 1, total);
             let w = self.fonts.regular.width(&label, 8.0);
-            draw(&mut surface, self.fonts, Op::Text { x: PAGE_W - MARGIN - w, y: footer_y, size: 8.0, bold: false, color: GREY, text: label });
+            draw(
+                &mut surface,
+                self.fonts,
+                Op::Text {
+                    x: PAGE_W - MARGIN - w,
+                    y: footer_y,
+                    size: 8.0,
+                    bold: false,
+                    color: GREY,
+                    text: label,
+                },
+            );
             surface.finish();
             page.finish();
         }
@@ -125,21 +205,41 @@ impl<'f> Flow<'f> {
 }
 
 fn fill(color: Rgb) -> Fill {
-    Fill { paint: rgb::Color::new(color.0, color.1, color.2).into(), opacity: NormalizedF32::ONE, rule: FillRule::NonZero }
+    Fill {
+        paint: rgb::Color::new(color.0, color.1, color.2).into(),
+        opacity: NormalizedF32::ONE,
+        rule: FillRule::NonZero,
+    }
 }
 
 fn draw(surface: &mut Surface<'_>, fonts: &Fonts, op: Op) {
     match op {
-        Op::Text { x, y, size, bold, color, text } => {
+        Op::Text {
+            x,
+            y,
+            size,
+            bold,
+            color,
+            text,
+        } => {
             if text.is_empty() {
                 return;
             }
             surface.set_fill(Some(fill(color)));
             surface.set_stroke(None);
-            surface.draw_text(Point::from_xy(x, y), fonts.face(bold).pdf.clone(), size, &text, false, TextDirection::Auto);
+            surface.draw_text(
+                Point::from_xy(x, y),
+                fonts.face(bold).pdf.clone(),
+                size,
+                &text,
+                false,
+                TextDirection::Auto,
+            );
         }
         Op::Rect { x, y, w, h, color } => {
-            let Some(rect) = Rect::from_xywh(x, y, w.max(0.01), h.max(0.01)) else { return };
+            let Some(rect) = Rect::from_xywh(x, y, w.max(0.01), h.max(0.01)) else {
+                return;
+            };
             let mut pb = PathBuilder::new();
             pb.push_rect(rect);
             if let Some(path) = pb.finish() {
@@ -148,7 +248,14 @@ fn draw(surface: &mut Surface<'_>, fonts: &Fonts, op: Op) {
                 surface.draw_path(&path);
             }
         }
-        Op::Line { x1, y1, x2, y2, width, color } => {
+        Op::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            width,
+            color,
+        } => {
             let mut pb = PathBuilder::new();
             pb.move_to(x1, y1);
             pb.line_to(x2, y2);
@@ -164,7 +271,9 @@ fn draw(surface: &mut Surface<'_>, fonts: &Fonts, op: Op) {
             }
         }
         Op::Image { x, y, w, h, image } => {
-            let Some(size) = Size::from_wh(w, h) else { return };
+            let Some(size) = Size::from_wh(w, h) else {
+                return;
+            };
             surface.push_transform(&Transform::from_translate(x, y));
             surface.draw_image(image, size);
             surface.pop();

@@ -23,7 +23,11 @@ impl FontFace {
         let shaper = rustybuzz::Face::from_slice(data, 0)?;
         let units_per_em = shaper.units_per_em() as f32;
         let pdf = Font::new(data.to_vec().into(), 0)?;
-        Some(FontFace { pdf, shaper, units_per_em })
+        Some(FontFace {
+            pdf,
+            shaper,
+            units_per_em,
+        })
     }
 
     /// Width of `text` at `size` points, shaped exactly as krilla will draw it.
@@ -73,7 +77,10 @@ fn is_invisible_modifier(c: char) -> bool {
 
 impl Fonts {
     pub fn load() -> Option<Fonts> {
-        Some(Fonts { regular: FontFace::load(REGULAR)?, bold: FontFace::load(BOLD)? })
+        Some(Fonts {
+            regular: FontFace::load(REGULAR)?,
+            bold: FontFace::load(BOLD)?,
+        })
     }
     pub fn face(&self, bold: bool) -> &FontFace {
         if bold {
@@ -132,7 +139,10 @@ pub(crate) fn wrap(face: &FontFace, text: &str, size: f32, max_width: f32) -> Ve
 
 impl FontFace {
     fn printable_keep_newlines(&self, text: &str) -> String {
-        text.split('\n').map(|l| self.printable(l)).collect::<Vec<_>>().join("\n")
+        text.split('\n')
+            .map(|l| self.printable(l))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -145,7 +155,10 @@ mod tests {
         let f = Fonts::load().unwrap();
         // DejaVu draws some emoji (😡, ❤) in black and white: those are kept; colour-only ones
         // (👋🏽, 🫠) are dropped with their modifiers; other scripts it lacks become "?".
-        assert_eq!(f.regular.printable("Zoë 👋🏽 Łódź ❤\u{fe0f} 😡 🫠 你"), "Zoë  Łódź ❤ 😡  ?");
+        assert_eq!(
+            f.regular.printable("Zoë 👋🏽 Łódź ❤\u{fe0f} 😡 🫠 你"),
+            "Zoë  Łódź ❤ 😡  ?"
+        );
     }
 
     #[test]

@@ -27,7 +27,11 @@ pub fn make_thumbnail(bytes: &[u8]) -> Option<Thumbnail> {
         return None;
     };
     let (data, tw, th) = downscale(&rgb, w, h, THUMB_PX);
-    Some(Thumbnail { image: Image::from_rgba8(data, tw, th), width: tw, height: th })
+    Some(Thumbnail {
+        image: Image::from_rgba8(data, tw, th),
+        width: tw,
+        height: th,
+    })
 }
 
 fn decode_jpeg(bytes: &[u8]) -> Option<(Vec<u8>, u32, u32)> {
@@ -86,7 +90,12 @@ fn downscale(rgb: &[u8], w: u32, h: u32, max: u32) -> (Vec<u8>, u32, u32) {
                 }
             }
             let n = ((y1 - y0) * (x1 - x0)) as u64;
-            out.extend_from_slice(&[(sum[0] / n) as u8, (sum[1] / n) as u8, (sum[2] / n) as u8, 255]);
+            out.extend_from_slice(&[
+                (sum[0] / n) as u8,
+                (sum[1] / n) as u8,
+                (sum[2] / n) as u8,
+                255,
+            ]);
         }
     }
     (out, tw, th)
@@ -100,7 +109,9 @@ pub(crate) fn test_png(w: u32, h: u32) -> Vec<u8> {
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
         let mut writer = enc.write_header().unwrap();
-        let data: Vec<u8> = (0..w * h).flat_map(|i| [(i % 256) as u8, 100, 200]).collect();
+        let data: Vec<u8> = (0..w * h)
+            .flat_map(|i| [(i % 256) as u8, 100, 200])
+            .collect();
         writer.write_image_data(&data).unwrap();
     }
     out
