@@ -58,7 +58,7 @@ pub fn course_of_conduct(sorted: &[&Incident]) -> Vec<CourseOfConduct> {
         })
         .filter(|g| g.meets_count)
         .collect();
-    out.sort_by(|a, b| b.incident_ids.len().cmp(&a.incident_ids.len()));
+    out.sort_by_key(|g| std::cmp::Reverse(g.incident_ids.len()));
     out
 }
 
