@@ -1,1 +1,12 @@
-pub fn hello() {}
+//! Waymark's core: everything that matters to a person being stalked, in pure Rust.
+//!
+//! One module per capability (see ARCHITECTURE.md): `vault` (keys, unlock, storage),
+//! `log` (incidents, append-only entries, Merkle tree), `evidence`, `safety`, `routes`,
+//! `report`, `insight`. A module reaches another only through its public API.
+
+pub mod clock;
+pub mod error;
+pub mod safety;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{Error, Result};
