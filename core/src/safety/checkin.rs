@@ -31,7 +31,8 @@ pub const DEFAULT_STEP_MINUTES: u32 = 10;
 /// The early reminder comes this long before the deadline.
 pub const REMIND_BEFORE_MINUTES: i64 = 10;
 pub const MAX_BUDDIES: usize = 5;
-pub const DEFAULT_IF_MISSED: &str = "Call me. If I don't answer, call 999 and tell them where I was going.";
+pub const DEFAULT_IF_MISSED: &str =
+    "Call me. If I don't answer, call 999 and tell them where I was going.";
 
 /// When the person expects to check in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,20 +122,29 @@ impl Plan {
         }
         if let Expect::WithinMinutes(m) = self.expect {
             if m == 0 || m > 7 * 24 * 60 {
-                return Err(Error::invalid("expect", "must be between 1 minute and 7 days"));
+                return Err(Error::invalid(
+                    "expect",
+                    "must be between 1 minute and 7 days",
+                ));
             }
         }
         if self.grace_minutes > 240 {
             return Err(Error::invalid("grace", "must be at most 240 minutes"));
         }
         if !(1..=120).contains(&self.escalation_step_minutes) {
-            return Err(Error::invalid("escalation_step", "must be between 1 and 120 minutes"));
+            return Err(Error::invalid(
+                "escalation_step",
+                "must be between 1 and 120 minutes",
+            ));
         }
         if self.buddies.is_empty() {
             return Err(Error::invalid("buddies", "choose at least one buddy"));
         }
         if self.buddies.len() > MAX_BUDDIES {
-            return Err(Error::invalid("buddies", format!("choose at most {MAX_BUDDIES} buddies")));
+            return Err(Error::invalid(
+                "buddies",
+                format!("choose at most {MAX_BUDDIES} buddies"),
+            ));
         }
         let phones: BTreeSet<&str> = self.buddies.iter().map(|b| b.phone.as_str()).collect();
         if phones.len() != self.buddies.len() {
@@ -178,7 +188,10 @@ impl State {
     }
     /// Running: a deadline is set and nobody has closed the plan.
     pub fn is_open(self) -> bool {
-        matches!(self, State::Active | State::Extended | State::Missed | State::Escalated)
+        matches!(
+            self,
+            State::Active | State::Extended | State::Missed | State::Escalated
+        )
     }
     pub fn is_closed(self) -> bool {
         matches!(self, State::CheckedIn | State::Resolved | State::Cancelled)
@@ -256,7 +269,11 @@ pub enum Recipient {
     /// A notification on this phone.
     User,
     /// A text message to a buddy, sent through the phone's own SMS app.
-    Buddy { index: usize, name: String, phone: String },
+    Buddy {
+        index: usize,
+        name: String,
+        phone: String,
+    },
 }
 
 /// Something the shell must do now: notify the person or text a buddy.
@@ -322,7 +339,13 @@ impl Slot {
     }
     fn buddy(self) -> Option<usize> {
         match self {
-            Slot::Plan(b) | Slot::Update(_, b) | Slot::Alert(b) | Slot::Call999Buddy(b) | Slot::AllClear(b) | Slot::DuressAlert(b) | Slot::Cancelled(b) => Some(b),
+            Slot::Plan(b)
+            | Slot::Update(_, b)
+            | Slot::Alert(b)
+            | Slot::Call999Buddy(b)
+            | Slot::AllClear(b)
+            | Slot::DuressAlert(b)
+            | Slot::Cancelled(b) => Some(b),
             _ => None,
         }
     }
@@ -375,8 +398,14 @@ impl CheckIn {
     /// A drafted plan (state planned): nothing is sent until `start`.
     pub fn new(id: impl Into<String>, plan: Plan, now: DateTime<Utc>) -> Result<CheckIn> {
         let id = id.into();
-        if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(Error::invalid("id", "must be 1-64 letters, digits or dashes"));
+        if id.is_empty()
+            || id.len() > 64
+            || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(Error::invalid(
+                "id",
+                "must be 1-64 letters, digits or dashes",
+            ));
         }
         let plan = plan.validated()?;
         let mut c = CheckIn {
@@ -394,7 +423,14 @@ impl CheckIn {
             delivered: BTreeSet::new(),
             history: Vec::new(),
         };
-        c.history.push(Transition { from: None, to: State::Planned, at: now, reason: Reason::Created, deadline: None, silent_alert: false });
+        c.history.push(Transition {
+            from: None,
+            to: State::Planned,
+            at: now,
+            reason: Reason::Created,
+            deadline: None,
+            silent_alert: false,
+        });
         Ok(c)
     }
 
@@ -445,7 +481,14 @@ impl CheckIn {
     fn transition(&mut self, to: State, at: DateTime<Utc>, reason: Reason) {
         let from = self.state;
         self.state = to;
-        self.history.push(Transition { from: Some(from), to, at, reason, deadline: self.deadline, silent_alert: false });
+        self.history.push(Transition {
+            from: Some(from),
+            to,
+            at,
+            reason,
+            deadline: self.deadline,
+            silent_alert: false,
+        });
     }
 
     /// Apply the changes time alone causes, stamped with their scheduled instants, so the
@@ -454,10 +497,15 @@ impl CheckIn {
     fn advance(&mut self, now: DateTime<Utc>) {
         loop {
             match (self.state, self.deadline) {
-                (State::Active | State::Extended, Some(d)) if now >= d => self.transition(State::Missed, d, Reason::DeadlinePassed),
-                (State::Missed, Some(d)) if now >= d + minutes(self.plan.grace_minutes) => {
-                    self.transition(State::Escalated, d + minutes(self.plan.grace_minutes), Reason::GraceExpired)
+                (State::Active | State::Extended, Some(d)) if now >= d => {
+                    self.transition(State::Missed, d, Reason::DeadlinePassed)
                 }
+                (State::Missed, Some(d)) if now >= d + minutes(self.plan.grace_minutes) => self
+                    .transition(
+                        State::Escalated,
+                        d + minutes(self.plan.grace_minutes),
+                        Reason::GraceExpired,
+                    ),
                 _ => break,
             }
         }
@@ -466,11 +514,18 @@ impl CheckIn {
     /// Start the plan: the buddies' plan messages become due at once.
     pub fn start(&mut self, now: DateTime<Utc>) -> Result<()> {
         if self.state != State::Planned {
-            return Err(Error::invalid("checkin", "this check-in has already started"));
+            return Err(Error::invalid(
+                "checkin",
+                "this check-in has already started",
+            ));
         }
         let deadline = match self.plan.expect {
-            Expect::At(t) if t <= now => return Err(Error::invalid("expect", "that time has already passed")),
-            Expect::At(t) if t > now + Duration::days(7) => return Err(Error::invalid("expect", "must be within 7 days")),
+            Expect::At(t) if t <= now => {
+                return Err(Error::invalid("expect", "that time has already passed"))
+            }
+            Expect::At(t) if t > now + Duration::days(7) => {
+                return Err(Error::invalid("expect", "must be within 7 days"))
+            }
             Expect::At(t) => t,
             Expect::WithinMinutes(m) => now + minutes(m),
         };
@@ -497,11 +552,16 @@ impl CheckIn {
     fn close_by_check_in(&mut self, now: DateTime<Utc>, duress: bool) -> Result<State> {
         self.advance(now);
         let to = match self.state {
-            State::Planned => return Err(Error::invalid("checkin", "this check-in has not started")),
+            State::Planned => {
+                return Err(Error::invalid("checkin", "this check-in has not started"))
+            }
             State::Active | State::Extended | State::Missed => State::CheckedIn,
             State::Escalated => State::Resolved,
             State::CheckedIn | State::Resolved | State::Cancelled => {
-                return Err(Error::invalid("checkin", "this check-in is already finished"))
+                return Err(Error::invalid(
+                    "checkin",
+                    "this check-in is already finished",
+                ))
             }
         };
         self.closed_at = Some(now);
@@ -520,17 +580,29 @@ impl CheckIn {
             return Err(Error::invalid("minutes", "must be between 1 and 1440"));
         }
         self.advance(now);
-        let old = match (self.state, self.deadline) {
-            (State::Active | State::Extended | State::Missed, Some(d)) => d,
-            (State::Escalated, _) => {
-                return Err(Error::invalid("checkin", "your buddies are already being alerted; check in to tell them you are safe"))
-            }
-            (State::Planned, _) => return Err(Error::invalid("checkin", "this check-in has not started")),
-            _ => return Err(Error::invalid("checkin", "this check-in is already finished")),
-        };
+        let old =
+            match (self.state, self.deadline) {
+                (State::Active | State::Extended | State::Missed, Some(d)) => d,
+                (State::Escalated, _) => return Err(Error::invalid(
+                    "checkin",
+                    "your buddies are already being alerted; check in to tell them you are safe",
+                )),
+                (State::Planned, _) => {
+                    return Err(Error::invalid("checkin", "this check-in has not started"))
+                }
+                _ => {
+                    return Err(Error::invalid(
+                        "checkin",
+                        "this check-in is already finished",
+                    ))
+                }
+            };
         let new = old.max(now) + minutes(by_minutes);
         if new > now + Duration::days(7) {
-            return Err(Error::invalid("minutes", "the check-in must stay within 7 days"));
+            return Err(Error::invalid(
+                "minutes",
+                "the check-in must stay within 7 days",
+            ));
         }
         self.deadline = Some(new);
         self.deadline_set_at = Some(now);
@@ -548,8 +620,14 @@ impl CheckIn {
                 self.transition(State::Cancelled, now, Reason::Cancelled);
                 Ok(())
             }
-            State::Escalated => Err(Error::invalid("checkin", "your buddies are already being alerted; check in to tell them you are safe")),
-            _ => Err(Error::invalid("checkin", "this check-in is already finished")),
+            State::Escalated => Err(Error::invalid(
+                "checkin",
+                "your buddies are already being alerted; check in to tell them you are safe",
+            )),
+            _ => Err(Error::invalid(
+                "checkin",
+                "this check-in is already finished",
+            )),
         }
     }
 
@@ -560,7 +638,11 @@ impl CheckIn {
         if !self.plan.share_location || !self.state.is_open() {
             return Ok(false);
         }
-        if self.last_location.as_ref().is_some_and(|l| l.at > location.at) {
+        if self
+            .last_location
+            .as_ref()
+            .is_some_and(|l| l.at > location.at)
+        {
             return Ok(false);
         }
         self.last_location = Some(location);
@@ -572,7 +654,12 @@ impl CheckIn {
         let mut out = Vec::new();
         let n = self.plan.buddies.len();
         let plan_delivered = |b: usize| self.delivered.contains(&Slot::Plan(b).key());
-        match (self.state, self.activated_at, self.deadline, self.deadline_set_at) {
+        match (
+            self.state,
+            self.activated_at,
+            self.deadline,
+            self.deadline_set_at,
+        ) {
             (State::Planned, ..) => {}
             (s, Some(start), Some(d), Some(set_at)) if s.is_open() => {
                 out.extend((0..n).map(|b| (start, Slot::Plan(b))));
@@ -602,11 +689,19 @@ impl CheckIn {
             }
             (State::CheckedIn | State::Resolved, ..) => {
                 let at = self.closed_at.unwrap_or(self.created_at);
-                out.extend((0..n).filter(|&b| plan_delivered(b)).map(|b| (at, Slot::AllClear(b))));
+                out.extend(
+                    (0..n)
+                        .filter(|&b| plan_delivered(b))
+                        .map(|b| (at, Slot::AllClear(b))),
+                );
             }
             (State::Cancelled, ..) => {
                 let at = self.closed_at.unwrap_or(self.created_at);
-                out.extend((0..n).filter(|&b| plan_delivered(b)).map(|b| (at, Slot::Cancelled(b))));
+                out.extend(
+                    (0..n)
+                        .filter(|&b| plan_delivered(b))
+                        .map(|b| (at, Slot::Cancelled(b))),
+                );
             }
             _ => {}
         }
@@ -674,9 +769,16 @@ impl CheckIn {
             deadline: self.deadline.unwrap_or(due_at),
             alert_at: self.escalation_at().unwrap_or(due_at),
             sent_at: due_at,
-            location: if self.plan.share_location { self.last_location.as_ref() } else { None },
+            location: if self.plan.share_location {
+                self.last_location.as_ref()
+            } else {
+                None
+            },
         };
-        let was_alerted = |b: usize| self.delivered.contains(&Slot::Alert(b).key()) || self.delivered.contains(&Slot::Call999Buddy(b).key());
+        let was_alerted = |b: usize| {
+            self.delivered.contains(&Slot::Alert(b).key())
+                || self.delivered.contains(&Slot::Call999Buddy(b).key())
+        };
         let text = match slot {
             Slot::Plan(_) => messages::plan_message(&ctx),
             Slot::Update(..) => messages::update_message(&ctx),
@@ -690,14 +792,29 @@ impl CheckIn {
             Slot::DuressAlert(_) => messages::duress_alert(&ctx),
             Slot::Cancelled(_) => messages::cancelled_message(&ctx),
         };
-        let to = match slot.buddy().and_then(|b| self.plan.buddies.get(b).map(|x| (b, x))) {
-            Some((index, b)) => Recipient::Buddy { index, name: b.name.clone(), phone: b.phone.clone() },
+        let to = match slot
+            .buddy()
+            .and_then(|b| self.plan.buddies.get(b).map(|x| (b, x)))
+        {
+            Some((index, b)) => Recipient::Buddy {
+                index,
+                name: b.name.clone(),
+                phone: b.phone.clone(),
+            },
             None => Recipient::User,
         };
         let sms = match to {
             Recipient::Buddy { .. } => Some(super::sms::sms_length(&text)),
             Recipient::User => None,
         };
-        Event { id: format!("{}/{}", self.id, slot.key()), checkin_id: self.id.clone(), kind: slot.kind(), due_at, to, text, sms }
+        Event {
+            id: format!("{}/{}", self.id, slot.key()),
+            checkin_id: self.id.clone(),
+            kind: slot.kind(),
+            due_at,
+            to,
+            text,
+            sms,
+        }
     }
 }

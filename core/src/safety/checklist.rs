@@ -88,18 +88,29 @@ pub const ITEMS: &[ChecklistItem] = &[
 pub fn item(key: &str) -> Result<&'static ChecklistItem> {
     let key = key.trim();
     if let Ok(n) = key.parse::<usize>() {
-        return n.checked_sub(1).and_then(|i| ITEMS.get(i)).ok_or_else(|| Error::invalid("item", format!("choose a number from 1 to {}", ITEMS.len())));
+        return n.checked_sub(1).and_then(|i| ITEMS.get(i)).ok_or_else(|| {
+            Error::invalid("item", format!("choose a number from 1 to {}", ITEMS.len()))
+        });
     }
-    ITEMS.iter().find(|i| i.id.eq_ignore_ascii_case(key)).ok_or_else(|| Error::invalid("item", "no such checklist item"))
+    ITEMS
+        .iter()
+        .find(|i| i.id.eq_ignore_ascii_case(key))
+        .ok_or_else(|| Error::invalid("item", "no such checklist item"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum ItemStatus {
     NotDone,
-    Done { done_at: DateTime<Utc>, again_at: Option<DateTime<Utc>> },
+    Done {
+        done_at: DateTime<Utc>,
+        again_at: Option<DateTime<Utc>>,
+    },
     /// Done once, but it has come round again.
-    DueAgain { done_at: DateTime<Utc>, due_since: DateTime<Utc> },
+    DueAgain {
+        done_at: DateTime<Utc>,
+        due_since: DateTime<Utc>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -118,18 +129,30 @@ pub fn evaluate(done: &BTreeMap<String, DateTime<Utc>>, now: DateTime<Utc>) -> V
         .map(|(i, item)| {
             let status = match done.get(item.id) {
                 None => ItemStatus::NotDone,
-                Some(&done_at) => match item.repeat_days.map(|d| done_at + Duration::days(d.into())) {
-                    Some(again) if again <= now => ItemStatus::DueAgain { done_at, due_since: again },
-                    again_at => ItemStatus::Done { done_at, again_at },
-                },
+                Some(&done_at) => {
+                    match item.repeat_days.map(|d| done_at + Duration::days(d.into())) {
+                        Some(again) if again <= now => ItemStatus::DueAgain {
+                            done_at,
+                            due_since: again,
+                        },
+                        again_at => ItemStatus::Done { done_at, again_at },
+                    }
+                }
             };
-            ChecklistEntry { number: i + 1, item, status }
+            ChecklistEntry {
+                number: i + 1,
+                item,
+                status,
+            }
         })
         .collect()
 }
 
 /// When the next done item comes round again (for a reminder), if any is still ahead.
-pub fn next_reminder(done: &BTreeMap<String, DateTime<Utc>>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+pub fn next_reminder(
+    done: &BTreeMap<String, DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     evaluate(done, now)
         .into_iter()
         .filter_map(|e| match e.status {
@@ -149,7 +172,17 @@ mod tests {
 
     #[test]
     fn every_item_of_the_advice_is_there() {
-        for id in ["device-check", "social-privacy", "friends-family", "search-name", "change-passwords", "security-questions", "location-photos", "trackers", "shared-accounts"] {
+        for id in [
+            "device-check",
+            "social-privacy",
+            "friends-family",
+            "search-name",
+            "change-passwords",
+            "security-questions",
+            "location-photos",
+            "trackers",
+            "shared-accounts",
+        ] {
             assert!(item(id).is_ok(), "{id}");
         }
         assert_eq!(item("change-passwords").unwrap().repeat_days, Some(90));
@@ -162,14 +195,44 @@ mod tests {
     #[test]
     fn done_items_come_round_again_after_their_period() {
         let mut done = BTreeMap::new();
-        assert!(evaluate(&done, t(0)).iter().all(|e| e.status == ItemStatus::NotDone));
+        assert!(evaluate(&done, t(0))
+            .iter()
+            .all(|e| e.status == ItemStatus::NotDone));
         done.insert("change-passwords".to_string(), t(0));
         done.insert("security-questions".to_string(), t(0));
-        let pw = |now| evaluate(&done, now).into_iter().find(|e| e.item.id == "change-passwords").unwrap().status;
-        assert_eq!(pw(t(89)), ItemStatus::Done { done_at: t(0), again_at: Some(t(90)) });
-        assert_eq!(pw(t(90)), ItemStatus::DueAgain { done_at: t(0), due_since: t(90) });
-        let sq = evaluate(&done, t(1000)).into_iter().find(|e| e.item.id == "security-questions").unwrap().status;
-        assert_eq!(sq, ItemStatus::Done { done_at: t(0), again_at: None });
+        let pw = |now| {
+            evaluate(&done, now)
+                .into_iter()
+                .find(|e| e.item.id == "change-passwords")
+                .unwrap()
+                .status
+        };
+        assert_eq!(
+            pw(t(89)),
+            ItemStatus::Done {
+                done_at: t(0),
+                again_at: Some(t(90))
+            }
+        );
+        assert_eq!(
+            pw(t(90)),
+            ItemStatus::DueAgain {
+                done_at: t(0),
+                due_since: t(90)
+            }
+        );
+        let sq = evaluate(&done, t(1000))
+            .into_iter()
+            .find(|e| e.item.id == "security-questions")
+            .unwrap()
+            .status;
+        assert_eq!(
+            sq,
+            ItemStatus::Done {
+                done_at: t(0),
+                again_at: None
+            }
+        );
         assert_eq!(next_reminder(&done, t(10)), Some(t(90)));
         assert_eq!(next_reminder(&done, t(95)), None);
     }

@@ -51,23 +51,88 @@ struct Dialling {
 }
 
 const DIALLING: &[Dialling] = &[
-    Dialling { code: "GB", country_code: "44", trunk: Some("0"), international: "00", nsn_len: (9, 10) },
-    Dialling { code: "IE", country_code: "353", trunk: Some("0"), international: "00", nsn_len: (7, 9) },
-    Dialling { code: "FR", country_code: "33", trunk: Some("0"), international: "00", nsn_len: (9, 9) },
-    Dialling { code: "DE", country_code: "49", trunk: Some("0"), international: "00", nsn_len: (6, 13) },
-    Dialling { code: "NL", country_code: "31", trunk: Some("0"), international: "00", nsn_len: (9, 9) },
-    Dialling { code: "ES", country_code: "34", trunk: None, international: "00", nsn_len: (9, 9) },
-    Dialling { code: "US", country_code: "1", trunk: Some("1"), international: "011", nsn_len: (10, 10) },
-    Dialling { code: "CA", country_code: "1", trunk: Some("1"), international: "011", nsn_len: (10, 10) },
-    Dialling { code: "AU", country_code: "61", trunk: Some("0"), international: "0011", nsn_len: (9, 9) },
-    Dialling { code: "NZ", country_code: "64", trunk: Some("0"), international: "00", nsn_len: (8, 10) },
+    Dialling {
+        code: "GB",
+        country_code: "44",
+        trunk: Some("0"),
+        international: "00",
+        nsn_len: (9, 10),
+    },
+    Dialling {
+        code: "IE",
+        country_code: "353",
+        trunk: Some("0"),
+        international: "00",
+        nsn_len: (7, 9),
+    },
+    Dialling {
+        code: "FR",
+        country_code: "33",
+        trunk: Some("0"),
+        international: "00",
+        nsn_len: (9, 9),
+    },
+    Dialling {
+        code: "DE",
+        country_code: "49",
+        trunk: Some("0"),
+        international: "00",
+        nsn_len: (6, 13),
+    },
+    Dialling {
+        code: "NL",
+        country_code: "31",
+        trunk: Some("0"),
+        international: "00",
+        nsn_len: (9, 9),
+    },
+    Dialling {
+        code: "ES",
+        country_code: "34",
+        trunk: None,
+        international: "00",
+        nsn_len: (9, 9),
+    },
+    Dialling {
+        code: "US",
+        country_code: "1",
+        trunk: Some("1"),
+        international: "011",
+        nsn_len: (10, 10),
+    },
+    Dialling {
+        code: "CA",
+        country_code: "1",
+        trunk: Some("1"),
+        international: "011",
+        nsn_len: (10, 10),
+    },
+    Dialling {
+        code: "AU",
+        country_code: "61",
+        trunk: Some("0"),
+        international: "0011",
+        nsn_len: (9, 9),
+    },
+    Dialling {
+        code: "NZ",
+        country_code: "64",
+        trunk: Some("0"),
+        international: "00",
+        nsn_len: (8, 10),
+    },
 ];
 
 fn dialling(region: &str) -> Result<&'static Dialling> {
     DIALLING
         .iter()
         .find(|d| d.code.eq_ignore_ascii_case(region.trim()))
-        .ok_or_else(|| Error::invalid("region", "unknown region; enter the number with + and its country code"))
+        .ok_or_else(|| {
+            Error::invalid(
+                "region",
+                "unknown region; enter the number with + and its country code",
+            )
+        })
 }
 
 impl PhoneNumber {
@@ -128,17 +193,24 @@ impl PhoneNumber {
             return Err(bad("a country code never starts with 0"));
         }
         if digits.len() < 8 {
-            return Err(bad("the number is too short; emergency and short numbers cannot be a contact"));
+            return Err(bad(
+                "the number is too short; emergency and short numbers cannot be a contact",
+            ));
         }
         if digits.len() > 15 {
             return Err(bad("the number is too long"));
         }
         // Numbers we know the shape of get a length check too (+44 then 9 or 10 digits).
-        if let Some((d, nsn)) = DIALLING.iter().find_map(|d| digits.strip_prefix(d.country_code).map(|n| (d, n))) {
+        if let Some((d, nsn)) = DIALLING
+            .iter()
+            .find_map(|d| digits.strip_prefix(d.country_code).map(|n| (d, n)))
+        {
             let uk_mobile_short = d.code == "GB" && nsn.starts_with('7') && nsn.len() != 10;
             let trunk_kept = d.trunk.is_some() && nsn.starts_with('0');
             if nsn.len() < d.nsn_len.0 || nsn.len() > d.nsn_len.1 || uk_mobile_short || trunk_kept {
-                return Err(bad("that number has the wrong number of digits for its country"));
+                return Err(bad(
+                    "that number has the wrong number of digits for its country",
+                ));
             }
         }
         Ok(())
@@ -159,7 +231,9 @@ impl TryFrom<String> for PhoneNumber {
     type Error = Error;
     /// Only accepts the stored E.164 form.
     fn try_from(s: String) -> Result<Self> {
-        let digits = s.strip_prefix('+').ok_or_else(|| Error::invalid("phone", "not in E.164 form"))?;
+        let digits = s
+            .strip_prefix('+')
+            .ok_or_else(|| Error::invalid("phone", "not in E.164 form"))?;
         Self::check_e164(digits)?;
         Ok(PhoneNumber(s))
     }
@@ -197,10 +271,16 @@ pub struct NewContact {
 pub(crate) fn clean_text(field: &str, value: &str, max_chars: usize) -> Result<String> {
     let v = value.trim();
     if v.chars().any(|c| c.is_control()) {
-        return Err(Error::invalid(field, "must be a single line without control characters"));
+        return Err(Error::invalid(
+            field,
+            "must be a single line without control characters",
+        ));
     }
     if v.chars().count() > max_chars {
-        return Err(Error::invalid(field, format!("must be at most {max_chars} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {max_chars} characters"),
+        ));
     }
     Ok(v.to_string())
 }
@@ -211,7 +291,11 @@ impl NewContact {
         if name.is_empty() {
             return Err(Error::invalid("name", "a name is needed"));
         }
-        let region = if self.region.trim().is_empty() { "GB" } else { self.region.as_str() };
+        let region = if self.region.trim().is_empty() {
+            "GB"
+        } else {
+            self.region.as_str()
+        };
         let phone = PhoneNumber::parse(&self.phone, region)?;
         let relationship = match &self.relationship {
             Some(r) => Some(clean_text("relationship", r, 40)?).filter(|r| !r.is_empty()),
@@ -221,7 +305,14 @@ impl NewContact {
         if roles.is_empty() {
             roles.insert(Role::Buddy);
         }
-        Ok(Contact { id, name, phone, relationship, roles, added_at: now })
+        Ok(Contact {
+            id,
+            name,
+            phone,
+            relationship,
+            roles,
+            added_at: now,
+        })
     }
 }
 
@@ -235,7 +326,15 @@ mod tests {
 
     #[test]
     fn uk_numbers_in_every_usual_spelling_become_e164() {
-        for s in ["07700 900123", "07700900123", "+44 7700 900123", "+44 (0)7700 900123", "0044 7700 900123", "+44-7700-900-123", "(07700) 900123"] {
+        for s in [
+            "07700 900123",
+            "07700900123",
+            "+44 7700 900123",
+            "+44 (0)7700 900123",
+            "0044 7700 900123",
+            "+44-7700-900-123",
+            "(07700) 900123",
+        ] {
             assert_eq!(gb(s).unwrap(), "+447700900123", "{s}");
         }
         assert_eq!(gb("020 7946 0018").unwrap(), "+442079460018");
@@ -243,19 +342,55 @@ mod tests {
 
     #[test]
     fn other_regions_and_international_numbers() {
-        assert_eq!(PhoneNumber::parse("(415) 555-2671", "US").unwrap().as_str(), "+14155552671");
-        assert_eq!(PhoneNumber::parse("1 415 555 2671", "US").unwrap().as_str(), "+14155552671");
-        assert_eq!(PhoneNumber::parse("011 44 7700 900123", "US").unwrap().as_str(), "+447700900123");
-        assert_eq!(PhoneNumber::parse("0412 345 678", "AU").unwrap().as_str(), "+61412345678");
-        assert_eq!(PhoneNumber::parse("+33 6 12 34 56 78", "GB").unwrap().as_str(), "+33612345678");
-        assert_eq!(PhoneNumber::parse("612 345 678", "ES").unwrap().as_str(), "+34612345678");
+        assert_eq!(
+            PhoneNumber::parse("(415) 555-2671", "US").unwrap().as_str(),
+            "+14155552671"
+        );
+        assert_eq!(
+            PhoneNumber::parse("1 415 555 2671", "US").unwrap().as_str(),
+            "+14155552671"
+        );
+        assert_eq!(
+            PhoneNumber::parse("011 44 7700 900123", "US")
+                .unwrap()
+                .as_str(),
+            "+447700900123"
+        );
+        assert_eq!(
+            PhoneNumber::parse("0412 345 678", "AU").unwrap().as_str(),
+            "+61412345678"
+        );
+        assert_eq!(
+            PhoneNumber::parse("+33 6 12 34 56 78", "GB")
+                .unwrap()
+                .as_str(),
+            "+33612345678"
+        );
+        assert_eq!(
+            PhoneNumber::parse("612 345 678", "ES").unwrap().as_str(),
+            "+34612345678"
+        );
     }
 
     #[test]
     fn bad_numbers_are_refused_with_reasons_that_do_not_echo_the_input() {
-        for s in ["", "999", "112", "0770090012", "077009001234", "+44 7700 90012x", "07700 900123 ext 5", "+0123456789", "+44 07700 900123", "+4477009001234567"] {
+        for s in [
+            "",
+            "999",
+            "112",
+            "0770090012",
+            "077009001234",
+            "+44 7700 90012x",
+            "07700 900123 ext 5",
+            "+0123456789",
+            "+44 07700 900123",
+            "+4477009001234567",
+        ] {
             let err = gb(s).unwrap_err();
-            assert!(matches!(err, Error::InvalidInput { ref field, .. } if field == "phone"), "{s}: {err}");
+            assert!(
+                matches!(err, Error::InvalidInput { ref field, .. } if field == "phone"),
+                "{s}: {err}"
+            );
             let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
             if digits.len() > 3 {
                 assert!(!err.to_string().contains(&digits), "{err}");
@@ -276,15 +411,29 @@ mod tests {
     #[test]
     fn contact_validation() {
         let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
-        let c = NewContact { name: "  Sam  ".into(), phone: "07700 900123".into(), relationship: Some("sister".into()), roles: vec![], region: String::new() }
-            .validate("c1".into(), now)
-            .unwrap();
+        let c = NewContact {
+            name: "  Sam  ".into(),
+            phone: "07700 900123".into(),
+            relationship: Some("sister".into()),
+            roles: vec![],
+            region: String::new(),
+        }
+        .validate("c1".into(), now)
+        .unwrap();
         assert_eq!(c.name, "Sam");
         assert_eq!(c.phone.as_str(), "+447700900123");
         assert_eq!(c.roles, BTreeSet::from([Role::Buddy]));
-        let empty = NewContact { name: " ".into(), phone: "07700 900123".into(), ..Default::default() };
+        let empty = NewContact {
+            name: " ".into(),
+            phone: "07700 900123".into(),
+            ..Default::default()
+        };
         assert!(empty.validate("c2".into(), now).is_err());
-        let ctl = NewContact { name: "Sam\nEvil".into(), phone: "07700 900123".into(), ..Default::default() };
+        let ctl = NewContact {
+            name: "Sam\nEvil".into(),
+            phone: "07700 900123".into(),
+            ..Default::default()
+        };
         assert!(ctl.validate("c3".into(), now).is_err());
         assert_eq!(Role::parse("Emergency").unwrap(), Role::Emergency);
         assert!(Role::parse("boss").is_err());

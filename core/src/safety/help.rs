@@ -278,13 +278,55 @@ const NZ: &[HelpEntry] = &[
 ];
 
 pub const REGIONS: &[Region] = &[
-    Region { code: "GB", name: "United Kingdom", emergency_number: "999", silent_call_hint: Some(UK_SILENT), entries: UK },
-    Region { code: "IE", name: "Ireland", emergency_number: "112", silent_call_hint: None, entries: IE },
-    Region { code: "EU", name: "European Union (other)", emergency_number: "112", silent_call_hint: None, entries: EU },
-    Region { code: "US", name: "United States", emergency_number: "911", silent_call_hint: None, entries: US },
-    Region { code: "CA", name: "Canada", emergency_number: "911", silent_call_hint: None, entries: CA },
-    Region { code: "AU", name: "Australia", emergency_number: "000", silent_call_hint: None, entries: AU },
-    Region { code: "NZ", name: "New Zealand", emergency_number: "111", silent_call_hint: None, entries: NZ },
+    Region {
+        code: "GB",
+        name: "United Kingdom",
+        emergency_number: "999",
+        silent_call_hint: Some(UK_SILENT),
+        entries: UK,
+    },
+    Region {
+        code: "IE",
+        name: "Ireland",
+        emergency_number: "112",
+        silent_call_hint: None,
+        entries: IE,
+    },
+    Region {
+        code: "EU",
+        name: "European Union (other)",
+        emergency_number: "112",
+        silent_call_hint: None,
+        entries: EU,
+    },
+    Region {
+        code: "US",
+        name: "United States",
+        emergency_number: "911",
+        silent_call_hint: None,
+        entries: US,
+    },
+    Region {
+        code: "CA",
+        name: "Canada",
+        emergency_number: "911",
+        silent_call_hint: None,
+        entries: CA,
+    },
+    Region {
+        code: "AU",
+        name: "Australia",
+        emergency_number: "000",
+        silent_call_hint: None,
+        entries: AU,
+    },
+    Region {
+        code: "NZ",
+        name: "New Zealand",
+        emergency_number: "111",
+        silent_call_hint: None,
+        entries: NZ,
+    },
 ];
 
 pub const DEFAULT_REGION: &str = "GB";
@@ -292,11 +334,23 @@ pub const DEFAULT_REGION: &str = "GB";
 /// The directory for a region the person chose. "UK" is accepted for "GB".
 pub fn directory(code: &str) -> Result<&'static Region> {
     let code = code.trim();
-    let code = if code.eq_ignore_ascii_case("UK") { "GB" } else { code };
+    let code = if code.eq_ignore_ascii_case("UK") {
+        "GB"
+    } else {
+        code
+    };
     REGIONS
         .iter()
         .find(|r| r.code.eq_ignore_ascii_case(code))
-        .ok_or_else(|| Error::invalid("region", format!("unknown region; choose one of {}", region_codes().join(", "))))
+        .ok_or_else(|| {
+            Error::invalid(
+                "region",
+                format!(
+                    "unknown region; choose one of {}",
+                    region_codes().join(", ")
+                ),
+            )
+        })
 }
 
 pub fn region_codes() -> Vec<&'static str> {
@@ -317,8 +371,14 @@ mod tests {
             assert!(numbers.contains(&n), "{n} missing");
         }
         let e999 = &uk.entries[0];
-        assert!(e999.notes.iter().any(|n| n.contains("stay on the line") && n.contains("press 55")));
-        assert!(e999.notes.iter().any(|n| n.contains("emergencySMS") && n.contains("register")));
+        assert!(e999
+            .notes
+            .iter()
+            .any(|n| n.contains("stay on the line") && n.contains("press 55")));
+        assert!(e999
+            .notes
+            .iter()
+            .any(|n| n.contains("emergencySMS") && n.contains("register")));
         assert!(uk.silent_call_hint.unwrap().contains("55"));
     }
 
@@ -333,9 +393,19 @@ mod tests {
             assert_eq!(r.entries[0].kind, HelpKind::Emergency, "{}", r.code);
             assert_eq!(r.entries[0].dial, r.emergency_number, "{}", r.code);
             for e in r.entries {
-                assert!(!e.dial.is_empty() && e.dial.bytes().all(|b| b.is_ascii_digit()), "{} {}", r.code, e.id);
+                assert!(
+                    !e.dial.is_empty() && e.dial.bytes().all(|b| b.is_ascii_digit()),
+                    "{} {}",
+                    r.code,
+                    e.id
+                );
                 let digits: String = e.number.chars().filter(char::is_ascii_digit).collect();
-                assert!(digits.starts_with(e.dial) || e.dial.starts_with(&digits), "{} {}", r.code, e.id);
+                assert!(
+                    digits.starts_with(e.dial) || e.dial.starts_with(&digits),
+                    "{} {}",
+                    r.code,
+                    e.id
+                );
             }
         }
     }

@@ -7,7 +7,9 @@
 
 use super::checkin::Plan;
 use super::help;
-pub use super::sms::{gsm7_length, gsm_friendly, is_gsm7, sms_length, ucs2_length, SmsEncoding, SmsLength};
+pub use super::sms::{
+    gsm7_length, gsm_friendly, is_gsm7, sms_length, ucs2_length, SmsEncoding, SmsLength,
+};
 use crate::error::{Error, Result};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -36,7 +38,10 @@ impl Location {
         }
         if let Some(a) = self.accuracy_m {
             if !a.is_finite() || a < 0.0 {
-                return Err(Error::invalid("accuracy", "must be a positive number of metres"));
+                return Err(Error::invalid(
+                    "accuracy",
+                    "must be a positive number of metres",
+                ));
             }
         }
         Ok(())
@@ -69,13 +74,23 @@ impl MessageContext<'_> {
         }
     }
     fn emergency_number(&self) -> &'static str {
-        help::directory(&self.plan.region).map(|r| r.emergency_number).unwrap_or("999")
+        help::directory(&self.plan.region)
+            .map(|r| r.emergency_number)
+            .unwrap_or("999")
     }
     fn location_sentence(&self) -> String {
         match self.location {
             Some(l) => {
-                let acc = l.accuracy_m.map(|a| format!(" (within {} m)", a.round() as i64)).unwrap_or_default();
-                format!(" Last location at {}{acc}: https://osm.org/?mlat={:.5}&mlon={:.5}", self.time(l.at), l.lat, l.lon)
+                let acc = l
+                    .accuracy_m
+                    .map(|a| format!(" (within {} m)", a.round() as i64))
+                    .unwrap_or_default();
+                format!(
+                    " Last location at {}{acc}: https://osm.org/?mlat={:.5}&mlon={:.5}",
+                    self.time(l.at),
+                    l.lat,
+                    l.lon
+                )
             }
             None => String::new(),
         }
@@ -83,9 +98,20 @@ impl MessageContext<'_> {
     fn fields(&self) -> Fields {
         Fields {
             destination: gsm_friendly(&self.plan.destination),
-            meeting: self.plan.meeting.as_deref().map(gsm_friendly).unwrap_or_default(),
-            route: self.plan.route.as_deref().map(gsm_friendly).unwrap_or_default(),
+            meeting: self
+                .plan
+                .meeting
+                .as_deref()
+                .map(gsm_friendly)
+                .unwrap_or_default(),
+            route: self
+                .plan
+                .route
+                .as_deref()
+                .map(gsm_friendly)
+                .unwrap_or_default(),
             if_missed: gsm_friendly(&self.plan.if_missed),
+            compact: false,
         }
     }
 }
@@ -97,6 +123,8 @@ struct Fields {
     meeting: String,
     route: String,
     if_missed: String,
+    /// Use the shortest wording.
+    compact: bool,
 }
 
 impl Fields {
@@ -125,49 +153,71 @@ fn shorten(s: &str, max: usize) -> String {
     if max <= 3 {
         return String::new();
     }
-    let mut out: String = s.chars().take(max - 3).collect::<String>().trim_end().to_string();
+    let mut out: String = s
+        .chars()
+        .take(max - 3)
+        .collect::<String>()
+        .trim_end()
+        .to_string();
     out.push_str("...");
     out
 }
 
 /// Build the text; if it needs more than `max_segments`, shorten the route, then the
-/// meeting, then the if-missed text, then the destination, each only as much as needed
-/// and never below a floor that keeps it meaningful.
+/// meeting, then the if-missed text, then the destination, each only as much as needed and
+/// never below a floor that keeps it meaningful. If that is not enough (UCS-2 leaves only
+/// 134 characters for two segments), try again with the compact wording and lower floors.
 fn fit(fields: Fields, max_segments: usize, build: impl Fn(&Fields) -> String) -> String {
     let fits = |f: &Fields| sms_length(&build(f)).segments <= max_segments;
-    let mut f = fields;
-    if fits(&f) {
-        return build(&f);
+    if fits(&fields) {
+        return build(&fields);
     }
     type Get = fn(&mut Fields) -> &mut String;
-    let order: [(Get, usize); 4] = [(|f| &mut f.route, 0), (|f| &mut f.meeting, 15), (|f| &mut f.if_missed, 45), (|f| &mut f.destination, 25)];
-    for (get, floor) in order {
-        let full = get(&mut f).clone();
-        let len = full.chars().count();
-        if len <= floor {
-            continue;
-        }
-        // Largest length in [floor, len) that fits; binary search, since longer never fits better.
-        let (mut lo, mut hi) = (floor, len);
-        let try_len = |k: usize, f: &Fields| {
-            let mut g = f.clone();
-            *get(&mut g) = shorten(&full, k);
-            fits(&g)
-        };
-        if !try_len(floor, &f) {
-            *get(&mut f) = shorten(&full, floor);
-            continue;
-        }
-        while lo + 1 < hi {
-            let mid = (lo + hi) / 2;
-            if try_len(mid, &f) {
-                lo = mid;
-            } else {
-                hi = mid;
+    let getters: [Get; 4] = [
+        |f| &mut f.route,
+        |f| &mut f.meeting,
+        |f| &mut f.if_missed,
+        |f| &mut f.destination,
+    ];
+    let stages: [(bool, [usize; 4]); 2] = [(false, [0, 15, 45, 25]), (true, [0, 0, 30, 20])];
+    let mut f = fields.clone();
+    for (compact, floors) in stages {
+        f = fields.clone();
+        f.compact = compact;
+        for (get, floor) in getters.iter().zip(floors) {
+            if fits(&f) {
+                return build(&f);
             }
+            let full = get(&mut f).clone();
+            let len = full.chars().count();
+            if len <= floor {
+                continue;
+            }
+            let try_len = |k: usize, f: &Fields| {
+                let mut g = f.clone();
+                *get(&mut g) = shorten(&full, k);
+                fits(&g)
+            };
+            if !try_len(floor, &f) {
+                *get(&mut f) = shorten(&full, floor);
+                continue;
+            }
+            // Largest length in [floor, len) that fits: longer never fits better.
+            let (mut lo, mut hi) = (floor, len);
+            while lo + 1 < hi {
+                let mid = (lo + hi) / 2;
+                if try_len(mid, &f) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            *get(&mut f) = shorten(&full, lo);
+            return build(&f);
         }
-        *get(&mut f) = shorten(&full, lo);
-        return build(&f);
+        if fits(&f) {
+            return build(&f);
+        }
     }
     build(&f)
 }
@@ -176,13 +226,22 @@ fn fit(fields: Fields, max_segments: usize, build: impl Fn(&Fields) -> String) -
 pub fn plan_message(ctx: &MessageContext) -> String {
     let (due, alert) = (ctx.time(ctx.deadline), ctx.time(ctx.alert_at));
     fit(ctx.fields(), MAX_PLAN_SEGMENTS, |f| {
-        format!(
-            "Waymark check-in: I'm going to {}{}{}. I'll check in by {due}. If I haven't by {alert}, please: {}",
-            f.destination,
-            f.meeting_clause(),
-            f.route_clause(),
-            f.if_missed
-        )
+        if f.compact {
+            format!(
+                "Waymark: going to {}{}. Check-in by {due}. If none by {alert}: {}",
+                f.destination,
+                f.meeting_clause(),
+                f.if_missed
+            )
+        } else {
+            format!(
+                "Waymark check-in: I'm going to {}{}{}. I'll check in by {due}. If I haven't by {alert}, please: {}",
+                f.destination,
+                f.meeting_clause(),
+                f.route_clause(),
+                f.if_missed
+            )
+        }
     })
 }
 
@@ -190,13 +249,23 @@ pub fn plan_message(ctx: &MessageContext) -> String {
 pub fn update_message(ctx: &MessageContext) -> String {
     let (due, alert) = (ctx.time(ctx.deadline), ctx.time(ctx.alert_at));
     fit(ctx.fields(), MAX_PLAN_SEGMENTS, |f| {
-        format!("Waymark check-in update: I now expect to check in by {due} ({}). If I haven't by {alert}, please: {}", f.destination, f.if_missed)
+        if f.compact {
+            format!(
+                "Waymark: new check-in time {due} ({}). If none by {alert}: {}",
+                f.destination, f.if_missed
+            )
+        } else {
+            format!("Waymark check-in update: I now expect to check in by {due} ({}). If I haven't by {alert}, please: {}", f.destination, f.if_missed)
+        }
     })
 }
 
 /// To the person, before the deadline. Lock-screen safe.
 pub fn reminder_before(ctx: &MessageContext) -> String {
-    format!("Check-in due at {}. Check in if you're safe, or add time if you need it.", ctx.time(ctx.deadline))
+    format!(
+        "Check-in due at {}. Check in if you're safe, or add time if you need it.",
+        ctx.time(ctx.deadline)
+    )
 }
 
 /// To the person, at the deadline. Lock-screen safe.
@@ -282,5 +351,10 @@ pub fn duress_alert(ctx: &MessageContext) -> String {
 
 /// To a buddy who holds the plan, when it is called off.
 pub fn cancelled_message(ctx: &MessageContext) -> String {
-    fit(ctx.fields(), MAX_PLAN_SEGMENTS, |f| format!("Waymark: my plan to go to {} is off - no need to wait for my check-in.", f.destination))
+    fit(ctx.fields(), MAX_PLAN_SEGMENTS, |f| {
+        format!(
+            "Waymark: my plan to go to {} is off - no need to wait for my check-in.",
+            f.destination
+        )
+    })
 }

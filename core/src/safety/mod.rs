@@ -16,6 +16,9 @@ pub mod messages;
 pub mod sms;
 pub mod timer;
 
+#[cfg(test)]
+mod checkin_tests;
+
 pub use checkin::{Buddy, CheckIn, CheckInView, Event, EventKind, Expect, Plan, Recipient, State};
 pub use contacts::{Contact, NewContact, PhoneNumber, Role};
 pub use messages::Location;

@@ -69,13 +69,21 @@ fn pack(costs: impl Iterator<Item = usize> + Clone, single: usize, multi: usize)
 pub fn gsm7_length(text: &str) -> Option<SmsLength> {
     let costs: Vec<usize> = text.chars().map(gsm7_cost).collect::<Option<_>>()?;
     let (units, segments) = pack(costs.iter().copied(), 160, 153);
-    Some(SmsLength { encoding: SmsEncoding::Gsm7, units, segments })
+    Some(SmsLength {
+        encoding: SmsEncoding::Gsm7,
+        units,
+        segments,
+    })
 }
 
 /// Length in UCS-2 (UTF-16): any text can be sent this way.
 pub fn ucs2_length(text: &str) -> SmsLength {
     let (units, segments) = pack(text.chars().map(char::len_utf16), 70, 67);
-    SmsLength { encoding: SmsEncoding::Ucs2, units, segments }
+    SmsLength {
+        encoding: SmsEncoding::Ucs2,
+        units,
+        segments,
+    }
 }
 
 /// What a phone will actually do: GSM-7 when every character allows it, else UCS-2.
@@ -108,7 +116,10 @@ mod tests {
     #[test]
     fn plain_ascii_is_gsm7_with_160_and_153_boundaries() {
         let l = sms_length(&"a".repeat(160));
-        assert_eq!((l.encoding, l.units, l.segments), (SmsEncoding::Gsm7, 160, 1));
+        assert_eq!(
+            (l.encoding, l.units, l.segments),
+            (SmsEncoding::Gsm7, 160, 1)
+        );
         let l = sms_length(&"a".repeat(161));
         assert_eq!((l.units, l.segments), (161, 2));
         assert_eq!(sms_length(&"a".repeat(306)).segments, 2);
@@ -122,7 +133,7 @@ mod tests {
         assert_eq!((l.encoding, l.units), (SmsEncoding::Gsm7, 2));
         assert_eq!(sms_length(&"{".repeat(80)).segments, 1); // 160 septets
         assert_eq!(sms_length(&"{".repeat(81)).segments, 2); // 162 septets
-        // 152 plain + one extension char: 154 septets, the escape pair cannot straddle 153.
+                                                             // 152 plain + one extension char: 154 septets, the escape pair cannot straddle 153.
         let text = format!("{}[{}", "a".repeat(152), "a".repeat(10));
         let l = gsm7_length(&text).unwrap();
         assert_eq!(l.units, 164);
@@ -164,7 +175,8 @@ mod tests {
 
     #[test]
     fn typographic_punctuation_is_made_gsm_friendly() {
-        let s = gsm_friendly("I\u{2019}m at \u{201C}Joe\u{2019}s\u{201D} \u{2013} back soon\u{2026}");
+        let s =
+            gsm_friendly("I\u{2019}m at \u{201C}Joe\u{2019}s\u{201D} \u{2013} back soon\u{2026}");
         assert_eq!(s, "I'm at \"Joe's\" - back soon...");
         assert!(is_gsm7(&s));
     }

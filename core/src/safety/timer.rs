@@ -36,10 +36,15 @@ pub trait CheckInDriver: Send + Sync + 'static {
 /// A single check-in held in memory.
 impl CheckInDriver for Mutex<CheckIn> {
     fn due_events(&self, now: DateTime<Utc>) -> Result<Vec<Event>> {
-        Ok(self.lock().unwrap_or_else(|p| p.into_inner()).due_events(now))
+        Ok(self
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .due_events(now))
     }
     fn mark_delivered(&self, ids: &[String]) -> Result<()> {
-        self.lock().unwrap_or_else(|p| p.into_inner()).mark_delivered(ids.iter().map(String::as_str));
+        self.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .mark_delivered(ids.iter().map(String::as_str));
         Ok(())
     }
     fn next_wake(&self) -> Result<Option<DateTime<Utc>>> {
@@ -61,7 +66,12 @@ pub struct CheckInTimer {
 
 impl CheckInTimer {
     /// Start the timer on `runtime`.
-    pub fn spawn(runtime: &tokio::runtime::Handle, driver: Arc<dyn CheckInDriver>, sink: Arc<dyn EventSink>, clock: Arc<dyn Clock>) -> CheckInTimer {
+    pub fn spawn(
+        runtime: &tokio::runtime::Handle,
+        driver: Arc<dyn CheckInDriver>,
+        sink: Arc<dyn EventSink>,
+        clock: Arc<dyn Clock>,
+    ) -> CheckInTimer {
         let notify = Arc::new(Notify::new());
         let task = runtime.spawn(run(driver, sink, clock, notify.clone()));
         CheckInTimer { notify, task }
@@ -105,11 +115,19 @@ fn deliver_due(driver: &dyn CheckInDriver, sink: &dyn EventSink, now: DateTime<U
     true
 }
 
-async fn run(driver: Arc<dyn CheckInDriver>, sink: Arc<dyn EventSink>, clock: Arc<dyn Clock>, notify: Arc<Notify>) {
+async fn run(
+    driver: Arc<dyn CheckInDriver>,
+    sink: Arc<dyn EventSink>,
+    clock: Arc<dyn Clock>,
+    notify: Arc<Notify>,
+) {
     loop {
         let ok = deliver_due(driver.as_ref(), sink.as_ref(), clock.now());
         let nap = match driver.next_wake() {
-            Ok(Some(wake)) => (wake - clock.now()).to_std().unwrap_or(StdDuration::ZERO).min(MAX_NAP),
+            Ok(Some(wake)) => (wake - clock.now())
+                .to_std()
+                .unwrap_or(StdDuration::ZERO)
+                .min(MAX_NAP),
             Ok(None) => MAX_NAP,
             Err(_) => RETRY,
         };
