@@ -6,7 +6,13 @@
 
 pub mod clock;
 pub mod error;
+pub mod evidence;
+pub mod insight;
+pub mod log;
+pub mod report;
+pub mod routes;
 pub mod safety;
+pub mod vault;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};

@@ -1,0 +1,1 @@
+//! evidence: see ARCHITECTURE.md. Filled in by its own issue.
