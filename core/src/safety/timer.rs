@@ -139,3 +139,249 @@ async fn run(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::safety::checkin::{Buddy, EventKind, Expect, Plan, State};
+    use crate::safety::store::{Safety, VaultCheckIns};
+    use crate::vault::{CreateOptions, Vault};
+    use chrono::{Duration, TimeZone};
+    use std::collections::HashSet;
+
+    /// Wall-clock time that follows tokio's (paused, auto-advancing) test clock.
+    struct TokioClock {
+        base: DateTime<Utc>,
+        start: tokio::time::Instant,
+    }
+    impl Clock for TokioClock {
+        fn now(&self) -> DateTime<Utc> {
+            self.base + Duration::from_std(self.start.elapsed()).unwrap_or_default()
+        }
+    }
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 25, 18, 0, 0).unwrap()
+    }
+
+    fn clock() -> Arc<TokioClock> {
+        Arc::new(TokioClock {
+            base: t0(),
+            start: tokio::time::Instant::now(),
+        })
+    }
+
+    /// Records what it was given and when; refuses the first `fail_first` deliveries.
+    struct Recorder {
+        clock: Arc<TokioClock>,
+        got: Mutex<Vec<(DateTime<Utc>, Event)>>,
+        fail_first: Mutex<usize>,
+    }
+    impl Recorder {
+        fn new(clock: Arc<TokioClock>, fail_first: usize) -> Arc<Self> {
+            Arc::new(Recorder {
+                clock,
+                got: Mutex::new(Vec::new()),
+                fail_first: Mutex::new(fail_first),
+            })
+        }
+        fn events(&self) -> Vec<(DateTime<Utc>, Event)> {
+            self.got.lock().unwrap().clone()
+        }
+    }
+    impl EventSink for Recorder {
+        fn deliver(&self, event: &Event) -> Result<()> {
+            let mut fail = self.fail_first.lock().unwrap();
+            if *fail > 0 {
+                *fail -= 1;
+                return Err(crate::Error::storage("no signal"));
+            }
+            self.got
+                .lock()
+                .unwrap()
+                .push((self.clock.now(), event.clone()));
+            Ok(())
+        }
+    }
+
+    fn buddies() -> Vec<Buddy> {
+        vec![
+            Buddy {
+                contact_id: "a".into(),
+                name: "Sam".into(),
+                phone: "+447700900123".into(),
+            },
+            Buddy {
+                contact_id: "b".into(),
+                name: "Priya".into(),
+                phone: "+447700900456".into(),
+            },
+        ]
+    }
+
+    fn started(now: DateTime<Utc>) -> Arc<Mutex<CheckIn>> {
+        let mut c = CheckIn::new(
+            "ci1",
+            Plan::new("Elm Road", Expect::WithinMinutes(30), buddies()),
+            now,
+        )
+        .unwrap();
+        c.start(now).unwrap();
+        Arc::new(Mutex::new(c))
+    }
+
+    fn assert_unique(events: &[(DateTime<Utc>, Event)]) {
+        let ids: HashSet<&str> = events.iter().map(|(_, e)| e.id.as_str()).collect();
+        assert_eq!(ids.len(), events.len(), "an event was delivered twice");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn delivers_each_event_on_time_and_once() {
+        let clock = clock();
+        let driver = started(clock.now());
+        let sink = Recorder::new(clock.clone(), 0);
+        let timer = CheckInTimer::spawn(
+            &tokio::runtime::Handle::current(),
+            driver.clone(),
+            sink.clone(),
+            clock.clone(),
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(3 * 3600)).await;
+        let got = sink.events();
+        assert_eq!(got.len(), 10);
+        assert_unique(&got);
+        for (delivered_at, e) in &got {
+            let late = *delivered_at - e.due_at;
+            assert!(
+                late >= Duration::zero() && late < Duration::seconds(1),
+                "{} was {late} late",
+                e.id
+            );
+        }
+        assert_eq!(driver.lock().unwrap().state(), State::Escalated);
+        timer.stop();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failing_sink_gets_the_event_again_and_nothing_twice() {
+        let clock = clock();
+        let driver = started(clock.now());
+        let sink = Recorder::new(clock.clone(), 3);
+        let _timer = CheckInTimer::spawn(
+            &tokio::runtime::Handle::current(),
+            driver.clone(),
+            sink.clone(),
+            clock.clone(),
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        let got = sink.events();
+        assert_eq!(got.len(), 2, "both plan texts went out after retrying");
+        assert!(
+            got[0].0 - t0() >= Duration::seconds(15 * 3),
+            "three retries were needed"
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(3 * 3600)).await;
+        let got = sink.events();
+        assert_eq!(got.len(), 10);
+        assert_unique(&got);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_restarted_timer_and_manual_ticks_share_one_delivered_set() {
+        let clock = clock();
+        let driver = started(clock.now());
+        let first = Recorder::new(clock.clone(), 0);
+        let timer = CheckInTimer::spawn(
+            &tokio::runtime::Handle::current(),
+            driver.clone(),
+            first.clone(),
+            clock.clone(),
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(25 * 60)).await;
+        timer.stop();
+        // While no timer runs, the shell's own wake-up ticks (the app was killed and woken).
+        tokio::time::sleep(std::time::Duration::from_secs(10 * 60)).await;
+        let manual = driver.lock().unwrap().tick(clock.now());
+        let second = Recorder::new(clock.clone(), 0);
+        let timer = CheckInTimer::spawn(
+            &tokio::runtime::Handle::current(),
+            driver.clone(),
+            second.clone(),
+            clock.clone(),
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(3 * 3600)).await;
+        let mut all = first.events();
+        all.extend(manual.into_iter().map(|e| (e.due_at, e)));
+        all.extend(second.events());
+        assert_eq!(all.len(), 10);
+        assert_unique(&all);
+        drop(timer);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn wake_delivers_the_all_clear_at_once_and_stops_the_ladder() {
+        let clock = clock();
+        let driver = started(clock.now());
+        let sink = Recorder::new(clock.clone(), 0);
+        let timer = CheckInTimer::spawn(
+            &tokio::runtime::Handle::current(),
+            driver.clone(),
+            sink.clone(),
+            clock.clone(),
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(40 * 60)).await; // in grace
+        driver.lock().unwrap().check_in(clock.now()).unwrap();
+        timer.wake();
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        let got = sink.events();
+        let kinds: Vec<EventKind> = got.iter().map(|(_, e)| e.kind).collect();
+        assert_eq!(
+            kinds.iter().filter(|k| **k == EventKind::AllClear).count(),
+            2,
+            "{kinds:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(3 * 3600)).await;
+        assert_eq!(
+            sink.events().len(),
+            got.len(),
+            "no alert after the check-in"
+        );
+        assert!(!sink
+            .events()
+            .iter()
+            .any(|(_, e)| e.kind == EventKind::Alert));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn drives_check_ins_stored_in_the_vault() {
+        let clock = clock();
+        let dir = tempfile::tempdir().unwrap();
+        let (vault, _) = Vault::create(
+            dir.path(),
+            "246810",
+            CreateOptions::for_tests(clock.clone()),
+        )
+        .unwrap();
+        let vault = Arc::new(vault);
+        Safety::new(&vault)
+            .start_checkin(Plan::new("Elm Road", Expect::WithinMinutes(30), buddies()))
+            .unwrap();
+        let sink = Recorder::new(clock.clone(), 1);
+        let driver = Arc::new(VaultCheckIns(vault.clone()));
+        let _timer = CheckInTimer::spawn(
+            &tokio::runtime::Handle::current(),
+            driver,
+            sink.clone(),
+            clock.clone(),
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(20 * 60 + 30)).await;
+        // A shell wake-up tick in between delivers nothing the timer already delivered.
+        let manual = Safety::new(&vault).tick(clock.now()).unwrap();
+        assert!(manual.is_empty(), "{manual:?}");
+        tokio::time::sleep(std::time::Duration::from_secs(3 * 3600)).await;
+        let got = sink.events();
+        assert_eq!(got.len(), 10);
+        assert_unique(&got);
+        assert_eq!(Safety::new(&vault).next_wake().unwrap(), None);
+    }
+}
