@@ -394,6 +394,17 @@ fn minutes(m: impl Into<i64>) -> Duration {
     Duration::minutes(m.into())
 }
 
+/// Deadlines sit on whole minutes: messages show "18:31", so the deadline must not be 18:30:43.
+fn ceil_minute(t: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::{DurationRound, Timelike};
+    let floor = t.duration_trunc(Duration::minutes(1)).unwrap_or(t);
+    if floor == t && t.nanosecond() == 0 {
+        t
+    } else {
+        floor + Duration::minutes(1)
+    }
+}
+
 impl CheckIn {
     /// A drafted plan (state planned): nothing is sent until `start`.
     pub fn new(id: impl Into<String>, plan: Plan, now: DateTime<Utc>) -> Result<CheckIn> {
@@ -526,8 +537,8 @@ impl CheckIn {
             Expect::At(t) if t > now + Duration::days(7) => {
                 return Err(Error::invalid("expect", "must be within 7 days"))
             }
-            Expect::At(t) => t,
-            Expect::WithinMinutes(m) => now + minutes(m),
+            Expect::At(t) => ceil_minute(t),
+            Expect::WithinMinutes(m) => ceil_minute(now + minutes(m)),
         };
         self.activated_at = Some(now);
         self.deadline = Some(deadline);
@@ -597,7 +608,7 @@ impl CheckIn {
                     ))
                 }
             };
-        let new = old.max(now) + minutes(by_minutes);
+        let new = ceil_minute(old.max(now) + minutes(by_minutes));
         if new > now + Duration::days(7) {
             return Err(Error::invalid(
                 "minutes",

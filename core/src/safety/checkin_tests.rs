@@ -826,3 +826,14 @@ proptest! {
         prop_assert!(c.tick(far).is_empty());
     }
 }
+
+#[test]
+fn deadlines_fall_on_whole_minutes_so_messages_tell_the_truth() {
+    let start = t0() + Duration::seconds(43);
+    let mut c = CheckIn::new("ci1", plan(1), start).unwrap();
+    c.start(start).unwrap();
+    assert_eq!(c.deadline(), Some(at(31)));
+    let m = c.tick(start).remove(0);
+    assert!(m.text.contains("by 18:31"), "{}", m.text);
+    assert_eq!(c.extend(5, start + Duration::seconds(1)).unwrap(), at(36));
+}
