@@ -382,7 +382,8 @@ fn duress_check_in_looks_normal_but_alerts_every_buddy_silently() {
 fn run_scenario(restart_each_step: bool) -> Vec<(i64, Vec<String>)> {
     let mut c = CheckIn::new("ci1", plan(2), t0()).unwrap();
     let mut out = Vec::new();
-    let steps: Vec<Box<dyn Fn(&mut CheckIn)>> = vec![
+    type Step = Box<dyn Fn(&mut CheckIn)>;
+    let steps: Vec<Step> = vec![
         Box::new(|c| c.start(t0()).unwrap()),
         Box::new(|_| {}),
         Box::new(|c| {
