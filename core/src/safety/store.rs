@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Append-only: never edit a batch once released.
 pub(crate) const MIGRATIONS: &[&str] = &["CREATE TABLE safety_contacts (id TEXT PRIMARY KEY, added_at TEXT NOT NULL, body TEXT NOT NULL);
@@ -198,20 +198,30 @@ impl<'v> Safety<'v> {
     /// Deliver every due event of every check-in, once: stored as delivered in the same
     /// transaction that returns them.
     pub fn tick(&self, now: DateTime<Utc>) -> Result<Vec<Event>> {
+        let _one_at_a_time = delivery_lock();
         self.each_pending(|c| c.tick(now))
     }
 
-    /// Due events without marking them (for a sink that confirms delivery; see `timer`).
-    pub fn due_events(&self, now: DateTime<Utc>) -> Result<Vec<Event>> {
-        self.each_pending(|c| c.due_events(now))
-    }
-
-    pub fn mark_delivered(&self, ids: &[String]) -> Result<()> {
-        self.each_pending(|c| {
-            c.mark_delivered(ids.iter().map(String::as_str));
-            Vec::new()
-        })
-        .map(|_| ())
+    /// For a sink that confirms delivery (the timer): offer each due event to `deliver` in
+    /// order, recording each one it accepts; stop at the first refusal. Ok(true) when every
+    /// due event was delivered.
+    pub fn deliver_due(
+        &self,
+        now: DateTime<Utc>,
+        deliver: &mut dyn FnMut(&Event) -> bool,
+    ) -> Result<bool> {
+        let _one_at_a_time = delivery_lock();
+        for event in self.each_pending(|c| c.due_events(now))? {
+            if !deliver(&event) {
+                return Ok(false);
+            }
+            let id = event.id.as_str();
+            self.each_pending(|c| {
+                c.mark_delivered([id]);
+                Vec::new()
+            })?;
+        }
+        Ok(true)
     }
 
     fn each_pending(&self, mut f: impl FnMut(&mut CheckIn) -> Vec<Event>) -> Result<Vec<Event>> {
@@ -371,15 +381,24 @@ fn save(tx: &Tx, c: &CheckIn, logged: usize) -> Result<()> {
     Ok(())
 }
 
+/// In this process, one delivery at a time: a tick (the shell woken by the OS) and a timer
+/// round must not both hand out an event that is due but not yet recorded.
+static DELIVERY: Mutex<()> = Mutex::new(());
+
+fn delivery_lock() -> MutexGuard<'static, ()> {
+    DELIVERY.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// The vault as a timer driver: the timer and `tick` share the same stored delivered-sets.
 pub struct VaultCheckIns(pub Arc<Vault>);
 
 impl CheckInDriver for VaultCheckIns {
-    fn due_events(&self, now: DateTime<Utc>) -> Result<Vec<Event>> {
-        Safety::new(&self.0).due_events(now)
-    }
-    fn mark_delivered(&self, ids: &[String]) -> Result<()> {
-        Safety::new(&self.0).mark_delivered(ids)
+    fn deliver_due(
+        &self,
+        now: DateTime<Utc>,
+        deliver: &mut dyn FnMut(&Event) -> bool,
+    ) -> Result<bool> {
+        Safety::new(&self.0).deliver_due(now, deliver)
     }
     fn next_wake(&self) -> Result<Option<DateTime<Utc>>> {
         Safety::new(&self.0).next_wake()

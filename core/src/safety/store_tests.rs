@@ -287,3 +287,64 @@ fn region_and_checklist_are_kept() {
         .unwrap();
     assert_eq!(pw.status, super::checklist::ItemStatus::NotDone);
 }
+
+#[test]
+fn a_tick_during_a_timer_round_does_not_hand_out_the_same_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _clock) = create(dir.path());
+    let v = Arc::new(v);
+    let s = Safety::new(&v);
+    let b = vec![
+        add(&s, "Sam", "07700 900123"),
+        add(&s, "Priya", "07700 900456"),
+    ];
+    s.start_checkin(plan(b)).unwrap();
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
+    let round = {
+        let v = v.clone();
+        std::thread::spawn(move || {
+            let mut got = Vec::new();
+            let all = Safety::new(&v)
+                .deliver_due(at(200), &mut |e| {
+                    let _ = started_tx.send(());
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                    got.push(e.id.clone());
+                    true
+                })
+                .unwrap();
+            assert!(all);
+            got
+        })
+    };
+    started_rx.recv().unwrap(); // the round is under way
+    let ticked: Vec<String> = Safety::new(&v)
+        .tick(at(200))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    let delivered = round.join().unwrap();
+    assert_eq!(delivered.len(), 10);
+    assert!(ticked.is_empty(), "{ticked:?}");
+
+    // A sink that refuses stops the round; the refused event is offered again next time.
+    let mut refused = None;
+    let mut first = true;
+    let mut seen = Vec::new();
+    s.check_in().unwrap();
+    let all = s
+        .deliver_due(at(201), &mut |e| {
+            if first {
+                first = false;
+                refused = Some(e.id.clone());
+                return false;
+            }
+            seen.push(e.id.clone());
+            true
+        })
+        .unwrap();
+    assert!(!all && seen.is_empty());
+    let again: Vec<String> = s.tick(at(201)).unwrap().into_iter().map(|e| e.id).collect();
+    assert_eq!(again.len(), 2);
+    assert!(again.contains(&refused.unwrap()));
+}

@@ -26,26 +26,32 @@ pub trait EventSink: Send + Sync + 'static {
 
 /// Access to the check-in(s) the timer drives: in memory for tests, the vault in the app.
 pub trait CheckInDriver: Send + Sync + 'static {
-    /// Apply time-driven transitions and return due, undelivered events (not yet marked).
-    fn due_events(&self, now: DateTime<Utc>) -> Result<Vec<Event>>;
-    /// Record events as delivered, durably.
-    fn mark_delivered(&self, ids: &[String]) -> Result<()>;
+    /// One delivery round, excluding any other round or tick: apply time-driven transitions,
+    /// offer every due, undelivered event to `deliver` in order, durably record each one it
+    /// accepts, and stop at the first refusal. Ok(true) when every due event was delivered.
+    fn deliver_due(
+        &self,
+        now: DateTime<Utc>,
+        deliver: &mut dyn FnMut(&Event) -> bool,
+    ) -> Result<bool>;
     fn next_wake(&self) -> Result<Option<DateTime<Utc>>>;
 }
 
-/// A single check-in held in memory.
+/// A single check-in held in memory; the lock is held for the whole round.
 impl CheckInDriver for Mutex<CheckIn> {
-    fn due_events(&self, now: DateTime<Utc>) -> Result<Vec<Event>> {
-        Ok(self
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .due_events(now))
-    }
-    fn mark_delivered(&self, ids: &[String]) -> Result<()> {
-        self.lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .mark_delivered(ids.iter().map(String::as_str));
-        Ok(())
+    fn deliver_due(
+        &self,
+        now: DateTime<Utc>,
+        deliver: &mut dyn FnMut(&Event) -> bool,
+    ) -> Result<bool> {
+        let mut c = self.lock().unwrap_or_else(|p| p.into_inner());
+        for event in c.due_events(now) {
+            if !deliver(&event) {
+                return Ok(false);
+            }
+            c.mark_delivered([event.id.as_str()]);
+        }
+        Ok(true)
     }
     fn next_wake(&self) -> Result<Option<DateTime<Utc>>> {
         Ok(self.lock().unwrap_or_else(|p| p.into_inner()).next_wake())
@@ -95,24 +101,20 @@ impl Drop for CheckInTimer {
 
 /// Deliver what is due; true if everything due was delivered and recorded.
 fn deliver_due(driver: &dyn CheckInDriver, sink: &dyn EventSink, now: DateTime<Utc>) -> bool {
-    let events = match driver.due_events(now) {
-        Ok(e) => e,
+    let mut offer = |event: &Event| match sink.deliver(event) {
+        Ok(()) => true,
         Err(e) => {
-            tracing::warn!(error = %e, "check-in timer could not read its schedule");
-            return false;
+            tracing::warn!(error = %e, kind = event.kind.as_str(), "check-in event not delivered; will retry");
+            false
         }
     };
-    for event in events {
-        if let Err(e) = sink.deliver(&event) {
-            tracing::warn!(error = %e, kind = event.kind.as_str(), "check-in event not delivered; will retry");
-            return false;
-        }
-        if let Err(e) = driver.mark_delivered(std::slice::from_ref(&event.id)) {
-            tracing::warn!(error = %e, "check-in event delivered but not recorded");
-            return false;
+    match driver.deliver_due(now, &mut offer) {
+        Ok(all) => all,
+        Err(e) => {
+            tracing::warn!(error = %e, "check-in timer could not deliver");
+            false
         }
     }
-    true
 }
 
 async fn run(
