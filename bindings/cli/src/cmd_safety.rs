@@ -9,7 +9,8 @@ use serde::Serialize;
 use waymark_core::safety::checklist::ItemStatus;
 use waymark_core::safety::help::{self, Region};
 use waymark_core::safety::{
-    Buddy, CheckInView, Event, EventKind, Expect, NewContact, Plan, Recipient, Role, Safety, State,
+    Buddy, CheckInView, Event, EventKind, Expect, Location, NewContact, Plan, Recipient, Role,
+    Safety, State,
 };
 
 // ----- contacts -----
@@ -118,6 +119,16 @@ pub enum CheckinCommand {
     },
     /// Call the plan off.
     Cancel,
+    /// Note where you are now, for alerts (only if you started with --share-location).
+    Location {
+        #[arg(long, allow_negative_numbers = true)]
+        lat: f64,
+        #[arg(long, allow_negative_numbers = true)]
+        lon: f64,
+        /// How precise it is, in metres.
+        #[arg(long, value_name = "METRES")]
+        accuracy: Option<f64>,
+    },
     /// Show reminders and texts that are due now (each only once).
     Tick {
         /// Act as if it were this time (for testing).
@@ -149,6 +160,12 @@ pub struct StartArgs {
     /// What your buddy should do if you do not check in.
     #[arg(long = "if-missed", value_name = "TEXT")]
     pub if_missed: Option<String>,
+    /// Let alerts include where your phone last was (see `waymark checkin location`).
+    #[arg(long)]
+    pub share_location: bool,
+    /// Show the texts your buddies would get, without starting.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// "45", "45m", "45 min", "2h", "1h30m", "2 hours".
@@ -356,8 +373,18 @@ pub fn checkin(args: CheckinArgs, app: &mut App) -> CliResult {
             if let Some(t) = a.if_missed {
                 plan.if_missed = t;
             }
+            plan.share_location = a.share_location;
             plan.region = safety.region()?.code.to_string();
             plan.utc_offset_minutes = Local::now().offset().local_minus_utc() / 60;
+            if a.dry_run {
+                let events = safety.preview_checkin(plan)?;
+                if json {
+                    return app.print_json(&events_json(&events));
+                }
+                println!("Nothing was started. Your buddies would get:\n");
+                print_events(&events);
+                return Ok(());
+            }
             let view = safety.start_checkin(plan)?;
             let events = safety.tick(vault.now())?;
             if json {
@@ -416,6 +443,22 @@ pub fn checkin(args: CheckinArgs, app: &mut App) -> CliResult {
             }
             println!("Your check-in is cancelled.\n");
             print_events(&events);
+        }
+        CheckinCommand::Location { lat, lon, accuracy } => {
+            let saved = safety.record_location(Location {
+                lat,
+                lon,
+                accuracy_m: accuracy,
+                at: now,
+            })?;
+            if json {
+                return app.print_json(&serde_json::json!({ "saved": saved }));
+            }
+            if saved {
+                println!("Saved. If you miss your check-in, your buddies will get this location.");
+            } else {
+                println!("Not saved: this check-in was started without --share-location.");
+            }
         }
         CheckinCommand::Tick { now: at } => {
             let at = match at {

@@ -93,6 +93,7 @@ fn checkin_start_tick_escalate_ok() {
             "Sam",
             "--meeting",
             "Ruth",
+            "--share-location",
         ],
     );
     assert_eq!(started["checkin"]["state"], "active");
@@ -120,6 +121,38 @@ fn checkin_start_tick_escalate_ok() {
         "nothing due twice"
     );
 
+    let saved = json(
+        &dir,
+        &[
+            "checkin",
+            "location",
+            "--lat",
+            "51.50740",
+            "--lon",
+            "-0.12780",
+            "--accuracy",
+            "25",
+        ],
+    );
+    assert_eq!(saved["saved"], true);
+    let (code, _) = fail(&dir, &["checkin", "location", "--lat", "95", "--lon", "0"]);
+    assert_eq!(code, 1);
+    let saved = json(
+        &dir,
+        &[
+            "checkin",
+            "location",
+            "--lat",
+            "51.50740",
+            "--lon",
+            "-0.12780",
+            "--accuracy",
+            "25",
+        ],
+    );
+    assert_eq!(saved["saved"], true);
+    let (code, _) = fail(&dir, &["checkin", "location", "--lat", "95", "--lon", "0"]);
+    assert_eq!(code, 1);
     // 45 minutes later: reminders, missed, first alert to Priya.
     let ev = json(&dir, &["checkin", "tick", "--now", &in_minutes(45)]);
     let types: Vec<&str> = ev
@@ -130,6 +163,19 @@ fn checkin_start_tick_escalate_ok() {
         .collect();
     assert_eq!(types, ["reminder", "reminder", "missed", "alert"]);
     assert_eq!(ev[3]["contact"]["name"], "Priya");
+    let alert = ev[3]["text"].as_str().unwrap();
+    assert!(
+        alert.contains("osm.org/?mlat=51.50740&mlon=-0.12780"),
+        "{alert}"
+    );
+    assert!(
+        ev[3]["text"]
+            .as_str()
+            .unwrap()
+            .contains("osm.org/?mlat=51.50740&mlon=-0.12780"),
+        "{}",
+        ev[3]
+    );
     assert!(json(&dir, &["checkin", "tick", "--now", &in_minutes(45)])
         .as_array()
         .unwrap()
@@ -191,6 +237,14 @@ fn checkin_extend_cancel_and_bad_input() {
         &["checkin", "start", "--to", "Work", "--expect", "1h"],
     );
     assert!(text.contains("Send this to Sam (+447700900123)"), "{text}");
+    let saved = json(
+        &dir,
+        &["checkin", "location", "--lat", "51.5", "--lon", "-0.12"],
+    );
+    assert_eq!(
+        saved["saved"], false,
+        "location sharing was not switched on"
+    );
     let ev = json(&dir, &["checkin", "extend", "30"]);
     assert_eq!(ev[0]["type"], "update");
     let status = json(&dir, &["checkin", "status"]);

@@ -547,6 +547,14 @@ impl CheckIn {
         Ok(())
     }
 
+    /// What starting `plan` now would send, without starting anything: so the person sees
+    /// exactly what each buddy will get, and how many texts it takes, before agreeing.
+    pub fn preview(plan: Plan, now: DateTime<Utc>) -> Result<Vec<Event>> {
+        let mut c = CheckIn::new("preview", plan, now)?;
+        c.start(now)?;
+        Ok(c.tick(now))
+    }
+
     /// The person is safe. Returns the state they will see.
     pub fn check_in(&mut self, now: DateTime<Utc>) -> Result<State> {
         self.close_by_check_in(now, false)

@@ -838,3 +838,21 @@ fn deadlines_fall_on_whole_minutes_so_messages_tell_the_truth() {
     assert!(m.text.contains("by 18:31"), "{}", m.text);
     assert_eq!(c.extend(5, start + Duration::seconds(1)).unwrap(), at(36));
 }
+
+#[test]
+fn preview_shows_the_start_texts_without_starting() {
+    let ev = CheckIn::preview(plan(2), t0()).unwrap();
+    assert_eq!(ev.len(), 2);
+    assert!(ev
+        .iter()
+        .all(|e| e.kind == EventKind::Plan && e.sms.is_some()));
+    let mut real = started(2);
+    let sent = real.tick(t0());
+    assert_eq!(
+        ev.iter().map(|e| &e.text).collect::<Vec<_>>(),
+        sent.iter().map(|e| &e.text).collect::<Vec<_>>()
+    );
+    let mut bad = plan(1);
+    bad.buddies.clear();
+    assert!(CheckIn::preview(bad, t0()).is_err());
+}

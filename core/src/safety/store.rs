@@ -142,6 +142,11 @@ impl<'v> Safety<'v> {
         })
     }
 
+    /// The texts `start_checkin(plan)` would send now; nothing is stored.
+    pub fn preview_checkin(&self, plan: Plan) -> Result<Vec<Event>> {
+        CheckIn::preview(plan, self.vault.now())
+    }
+
     /// The running check-in, or the latest one that still has messages to deliver.
     pub fn current_checkin(&self) -> Result<Option<CheckInView>> {
         self.vault.read(|conn| Ok(current(conn)?.map(|c| c.view())))
