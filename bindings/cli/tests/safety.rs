@@ -232,6 +232,24 @@ fn checkin_extend_cancel_and_bad_input() {
     }
     let (code, _) = fail(&dir, &["checkin", "ok"]);
     assert_eq!(code, 1, "nothing to check in to");
+    let preview = json(
+        &dir,
+        &[
+            "checkin",
+            "start",
+            "--to",
+            "Work",
+            "--expect",
+            "1h",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(preview[0]["type"], "plan");
+    assert_eq!(
+        json(&dir, &["checkin", "status"]),
+        Value::Null,
+        "a dry run starts nothing"
+    );
     let text = ok(
         &dir,
         &["checkin", "start", "--to", "Work", "--expect", "1h"],
