@@ -394,6 +394,14 @@ fn minutes(m: impl Into<i64>) -> Duration {
     Duration::minutes(m.into())
 }
 
+/// The latest deadline allowed: 7 days ahead. Errors (instead of overflowing) for a clock
+/// at the very end of the representable range, so later arithmetic on the deadline is safe.
+fn horizon(now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    now.checked_add_signed(Duration::days(8))
+        .map(|_| now + Duration::days(7))
+        .ok_or_else(|| Error::invalid("now", "the clock is out of range"))
+}
+
 /// Deadlines sit on whole minutes: messages show "18:31", so the deadline must not be 18:30:43.
 fn ceil_minute(t: DateTime<Utc>) -> DateTime<Utc> {
     use chrono::{DurationRound, Timelike};
@@ -530,11 +538,12 @@ impl CheckIn {
                 "this check-in has already started",
             ));
         }
+        let limit = horizon(now)?;
         let deadline = match self.plan.expect {
             Expect::At(t) if t <= now => {
                 return Err(Error::invalid("expect", "that time has already passed"))
             }
-            Expect::At(t) if t > now + Duration::days(7) => {
+            Expect::At(t) if t > limit => {
                 return Err(Error::invalid("expect", "must be within 7 days"))
             }
             Expect::At(t) => ceil_minute(t),
@@ -616,8 +625,15 @@ impl CheckIn {
                     ))
                 }
             };
+        let limit = horizon(now)?;
+        if old.max(now) > limit {
+            return Err(Error::invalid(
+                "minutes",
+                "the check-in must stay within 7 days",
+            ));
+        }
         let new = ceil_minute(old.max(now) + minutes(by_minutes));
-        if new > now + Duration::days(7) {
+        if new > limit {
             return Err(Error::invalid(
                 "minutes",
                 "the check-in must stay within 7 days",

@@ -856,3 +856,25 @@ fn preview_shows_the_start_texts_without_starting() {
     bad.buddies.clear();
     assert!(CheckIn::preview(bad, t0()).is_err());
 }
+
+#[test]
+fn a_clock_at_the_end_of_time_is_an_error_not_a_panic() {
+    let end = DateTime::<Utc>::MAX_UTC - Duration::days(1);
+    let mut c = CheckIn::new("ci1", plan(1), end).unwrap();
+    assert!(c.start(end).is_err());
+    let mut c = started(1);
+    assert!(c.extend(10, DateTime::<Utc>::MAX_UTC).is_err());
+    let mut p = plan(1);
+    p.share_location = true;
+    p.utc_offset_minutes = 600;
+    let mut c = CheckIn::new("ci1", p, t0()).unwrap();
+    c.start(t0()).unwrap();
+    c.record_location(Location {
+        lat: 0.0,
+        lon: 0.0,
+        accuracy_m: None,
+        at: DateTime::<Utc>::MAX_UTC,
+    })
+    .unwrap();
+    assert_eq!(c.tick(at(300)).len(), 7, "no panic formatting a far-future location time");
+}

@@ -62,7 +62,10 @@ pub struct MessageContext<'a> {
 
 impl MessageContext<'_> {
     fn local(&self, t: DateTime<Utc>) -> chrono::NaiveDateTime {
-        t.naive_utc() + Duration::minutes(self.plan.utc_offset_minutes.into())
+        let offset = Duration::minutes(self.plan.utc_offset_minutes.into());
+        t.naive_utc()
+            .checked_add_signed(offset)
+            .unwrap_or(t.naive_utc())
     }
     /// "18:30", or "18:30 Thu 26 Nov" when not on the day the message is sent.
     fn time(&self, t: DateTime<Utc>) -> String {
