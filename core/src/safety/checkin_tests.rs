@@ -876,5 +876,9 @@ fn a_clock_at_the_end_of_time_is_an_error_not_a_panic() {
         at: DateTime::<Utc>::MAX_UTC,
     })
     .unwrap();
-    assert_eq!(c.tick(at(300)).len(), 7, "no panic formatting a far-future location time");
+    assert_eq!(
+        c.tick(at(300)).len(),
+        7,
+        "no panic formatting a far-future location time"
+    );
 }

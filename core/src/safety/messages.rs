@@ -171,6 +171,8 @@ fn shorten(s: &str, max: usize) -> String {
 /// never below a floor that keeps it meaningful. If that is not enough (UCS-2 leaves only
 /// 134 characters for two segments), try again with the compact wording and lower floors.
 fn fit(fields: Fields, max_segments: usize, build: impl Fn(&Fields) -> String) -> String {
+    // A cut field ends in "..." and the sentence then adds its full stop.
+    let build = |f: &Fields| build(f).replace("....", "...");
     let fits = |f: &Fields| sms_length(&build(f)).segments <= max_segments;
     if fits(&fields) {
         return build(&fields);

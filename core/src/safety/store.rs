@@ -233,9 +233,12 @@ impl<'v> Safety<'v> {
         self.vault.write(|tx| {
             let mut out = Vec::new();
             for mut c in pending(tx.conn())? {
-                let logged = c.transitions().len();
+                let before = c.clone();
                 out.extend(f(&mut c));
-                save(tx, &c, logged)?;
+                // A wake-up with nothing due changes nothing: skip the durable write.
+                if c != before {
+                    save(tx, &c, before.transitions().len())?;
+                }
             }
             out.sort_by_key(|e| e.due_at);
             Ok(out)
