@@ -5,6 +5,7 @@
 //! - a whole check-in run through the pure state machine (start to 999 prompt, 3 buddies,
 //!   a tick every minute for 3 hours) vs the same number of `next_wake` calls alone;
 //! - fitting the worst-case plan text into two UCS-2 segments vs measuring it once.
+//!
 //! Run: cargo bench -p waymark-core --bench safety
 
 use chrono::{Duration, TimeZone, Utc};
