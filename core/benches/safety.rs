@@ -127,7 +127,9 @@ fn main() {
         c.start(t0).unwrap();
         let probe = c.clone();
         wakes.push(time(|| {
-            (0..180).filter(|_| black_box(&probe).next_wake().is_some()).count()
+            (0..180)
+                .filter(|_| black_box(&probe).next_wake().is_some())
+                .count()
         }));
         run.push(time(|| {
             (0..180)

@@ -202,12 +202,21 @@ fn every_operation_is_stored_and_logged() {
     let s = Safety::new(&v);
     let cur = s.current_checkin().unwrap().unwrap();
     assert_eq!((cur.state, cur.deadline), (State::Extended, Some(at(45))));
+    s.tick(at(10)).unwrap(); // plan and update texts out
     s.cancel().unwrap();
+    let v = reopen(v, dir.path(), &clock);
+    let s = Safety::new(&v);
+    let cur = s.current_checkin().unwrap().unwrap();
+    assert_eq!(cur.state, State::Cancelled, "kept until the buddy is told");
+    let told = s.tick(at(10)).unwrap();
+    assert_eq!(told.len(), 1);
+    assert!(s.tick(at(11)).unwrap().is_empty());
     assert_eq!(
         s.current_checkin().unwrap(),
         None,
-        "never sent: nothing left to deliver"
+        "nothing left to deliver"
     );
+    assert_eq!(s.checkin_history().unwrap()[0].state, State::Cancelled);
     let to: Vec<String> = transitions_in_log(&v)
         .iter()
         .map(|p| p["to"].as_str().unwrap().to_string())
