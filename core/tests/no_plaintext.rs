@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use waymark_core::log::{IncidentChanges, IncidentKind, IncidentLog, NewIncident, Occurred, Place};
 use waymark_core::vault::{CreateOptions, Vault};
-use waymark_core::{Clock, ManualClock};
+use waymark_core::ManualClock;
 
 const MARKERS: &[&str] = &[
     "ZQXMARKERDESC",
