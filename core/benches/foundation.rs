@@ -3,6 +3,7 @@
 //!   with the same durability settings (WAL, synchronous=FULL, secure_delete);
 //! - list and verify 10,000 incidents (targets 50 ms and 250 ms) vs a raw read of the same rows;
 //! - unlock time with the Argon2id parameters calibrated on this machine.
+//!
 //! Run: cargo bench -p waymark-core --bench foundation
 
 use chrono::{Duration, Utc};

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::vault::{Tx, Vault};
 use chrono::{DateTime, Utc};
 use entries::{parse_time, time_text};
+use incident::IncidentRow;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -317,12 +318,7 @@ impl<'v> IncidentLog<'v> {
                 let (id, doc) = row?;
                 let short = &id[..id.len().min(8)];
                 // Comparing the encoded form is exact and cheaper than decoding every row.
-                let expected_doc = expected
-                    .get(&id)
-                    .map(serde_json::to_string)
-                    .transpose()
-                    .ok()
-                    .flatten();
+                let expected_doc = expected.get(&id).map(encode).transpose()?;
                 match expected_doc {
                     Some(e) if e == doc => seen += 1,
                     _ => {
@@ -397,8 +393,7 @@ fn entry_time(tx: &Tx, seq: u64) -> Result<DateTime<Utc>> {
 }
 
 fn save_incident(tx: &Tx, i: &Incident, new: bool) -> Result<()> {
-    let doc =
-        serde_json::to_string(i).map_err(|_| Error::storage("could not encode an incident"))?;
+    let doc = encode(i)?;
     let c = tx.conn();
     if new {
         c.execute(
@@ -435,8 +430,15 @@ fn searchable_text(i: &NewIncident) -> String {
     parts.join("\n")
 }
 
+fn encode(i: &Incident) -> Result<String> {
+    serde_json::to_string(&IncidentRow::from(i))
+        .map_err(|_| Error::storage("could not encode an incident"))
+}
+
 fn decode(doc: &str) -> Result<Incident> {
-    serde_json::from_str(doc).map_err(|_| Error::integrity("a stored incident is unreadable"))
+    serde_json::from_str::<IncidentRow>(doc)
+        .map(Incident::from)
+        .map_err(|_| Error::integrity("a stored incident is unreadable"))
 }
 
 fn load(c: &Connection, id: &str) -> Result<Incident> {
