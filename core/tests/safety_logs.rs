@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use waymark_core::safety::checkin::{Buddy, Expect, Plan};
 use waymark_core::safety::{CheckInTimer, Event, EventSink, NewContact, Safety, VaultCheckIns};
 use waymark_core::vault::{CreateOptions, Vault};
-use waymark_core::{Clock, Error, ManualClock};
+use waymark_core::{Error, ManualClock};
 
 const MARKERS: &[&str] = &[
     "ZQXBUDDY",
