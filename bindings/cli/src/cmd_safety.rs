@@ -491,6 +491,24 @@ pub struct HelpNumbersArgs {
     /// Remember --region for your check-in messages (needs your PIN).
     #[arg(long, requires = "region")]
     pub remember: bool,
+    #[command(subcommand)]
+    pub command: Option<HelpCommand>,
+}
+
+#[derive(Subcommand)]
+pub enum HelpCommand {
+    /// Add a local helpline or your support worker's number (needs your PIN).
+    Add {
+        name: String,
+        number: String,
+        /// What it is for, or when it answers.
+        #[arg(long = "what", value_name = "TEXT")]
+        what_for: Option<String>,
+    },
+    /// Remove a helpline you added.
+    Remove { name: String },
+    /// Show the helplines you added (needs your PIN).
+    Mine,
 }
 
 fn print_region(r: &Region) {
@@ -514,6 +532,44 @@ fn print_region(r: &Region) {
 
 /// Never asks for a PIN unless asked to remember: help must be one step away.
 pub fn help_numbers(args: HelpNumbersArgs, app: &mut App) -> CliResult {
+    let json = app.json;
+    match args.command {
+        Some(HelpCommand::Add {
+            name,
+            number,
+            what_for,
+        }) => {
+            let e =
+                Safety::new(app.vault()?).add_help_entry(&name, &number, what_for.as_deref())?;
+            if json {
+                return app.print_json(&e);
+            }
+            println!("Added {} ({}).", e.name, e.number);
+            return Ok(());
+        }
+        Some(HelpCommand::Remove { name }) => {
+            Safety::new(app.vault()?).remove_help_entry(&name)?;
+            if !json {
+                println!("Removed.");
+            }
+            return Ok(());
+        }
+        Some(HelpCommand::Mine) => {
+            let mine = Safety::new(app.vault()?).help_entries()?;
+            if json {
+                return app.print_json(&mine);
+            }
+            if mine.is_empty() {
+                println!("You have not added any helplines. Add one with: waymark help-numbers add NAME NUMBER");
+            }
+            for e in mine {
+                let what = e.what_for.map(|w| format!("\n  {w}")).unwrap_or_default();
+                println!("{}: {}{what}", e.name, e.number);
+            }
+            return Ok(());
+        }
+        None => {}
+    }
     let region = help::directory(args.region.as_deref().unwrap_or(help::DEFAULT_REGION))?;
     if args.remember {
         Safety::new(app.vault()?).set_region(region.code)?;

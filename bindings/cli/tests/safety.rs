@@ -300,6 +300,29 @@ fn help_numbers_need_no_pin_and_regions_are_chosen() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
 
+    // Local helplines the person adds.
+    let (_t2, dir2) = new_vault();
+    ok(
+        &dir2,
+        &[
+            "help-numbers",
+            "add",
+            "Local IDVA",
+            "020 7946 0999",
+            "--what",
+            "Tuesdays",
+        ],
+    );
+    let mine = json(&dir2, &["help-numbers", "mine"]);
+    assert_eq!(mine[0]["dial"], "02079460999");
+    let (code, _) = fail(&dir2, &["help-numbers", "add", "Bad", "call me"]);
+    assert_eq!(code, 1);
+    ok(&dir2, &["help-numbers", "remove", "local idva"]);
+    assert_eq!(
+        json(&dir2, &["help-numbers", "mine"]),
+        serde_json::json!([])
+    );
+
     // Remembered for check-in messages.
     let (_t, dir) = new_vault();
     ok(&dir, &["help-numbers", "--region", "AU", "--remember"]);

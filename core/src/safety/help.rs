@@ -357,6 +357,65 @@ pub fn region_codes() -> Vec<&'static str> {
     REGIONS.iter().map(|r| r.code).collect()
 }
 
+/// A helpline the person added themselves (a local service, their support worker's line).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CustomHelpEntry {
+    pub id: String,
+    pub name: String,
+    /// As the person wrote it.
+    pub number: String,
+    /// What to hand to the dialler: digits, with a leading + if given.
+    pub dial: String,
+    pub what_for: Option<String>,
+}
+
+impl CustomHelpEntry {
+    /// Check what the person typed. Short codes (e.g. 116 123) are allowed here, unlike contacts.
+    pub fn new(
+        id: String,
+        name: &str,
+        number: &str,
+        what_for: Option<&str>,
+    ) -> Result<CustomHelpEntry> {
+        let name = super::contacts::clean_text("name", name, 80)?;
+        if name.is_empty() {
+            return Err(Error::invalid("name", "a name is needed"));
+        }
+        let number = super::contacts::clean_text("number", number, 30)?;
+        let mut dial = String::new();
+        for (i, c) in number.chars().enumerate() {
+            match c {
+                '0'..='9' => dial.push(c),
+                '+' if i == 0 => dial.push(c),
+                ' ' | '-' | '(' | ')' | '.' => {}
+                _ => {
+                    return Err(Error::invalid(
+                        "number",
+                        "use only digits, spaces and a leading +",
+                    ))
+                }
+            }
+        }
+        let digits = dial.trim_start_matches('+').len();
+        if !(3..=15).contains(&digits) {
+            return Err(Error::invalid("number", "must have 3 to 15 digits"));
+        }
+        let what_for = match what_for {
+            Some(w) => {
+                Some(super::contacts::clean_text("what_for", w, 200)?).filter(|w| !w.is_empty())
+            }
+            None => None,
+        };
+        Ok(CustomHelpEntry {
+            id,
+            name,
+            number,
+            dial,
+            what_for,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -380,6 +439,31 @@ mod tests {
             .iter()
             .any(|n| n.contains("emergencySMS") && n.contains("register")));
         assert!(uk.silent_call_hint.unwrap().contains("55"));
+    }
+
+    #[test]
+    fn custom_entries_are_checked() {
+        let e = CustomHelpEntry::new(
+            "h1".into(),
+            " Local IDVA ",
+            "+44 (20) 7946-0999",
+            Some("Tuesdays"),
+        )
+        .unwrap();
+        assert_eq!(
+            (e.name.as_str(), e.dial.as_str()),
+            ("Local IDVA", "+442079460999")
+        );
+        assert_eq!(
+            CustomHelpEntry::new("h2".into(), "Line", "116 123", None)
+                .unwrap()
+                .dial,
+            "116123"
+        );
+        assert!(CustomHelpEntry::new("h3".into(), "", "116123", None).is_err());
+        assert!(CustomHelpEntry::new("h3".into(), "x", "12", None).is_err());
+        assert!(CustomHelpEntry::new("h3".into(), "x", "call 0800", None).is_err());
+        assert!(CustomHelpEntry::new("h3".into(), "x", "1234567890123456", None).is_err());
     }
 
     #[test]

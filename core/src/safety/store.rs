@@ -9,7 +9,7 @@
 use super::checkin::{CheckIn, CheckInView, Event, Plan, State, Transition};
 use super::checklist::{self, ChecklistEntry};
 use super::contacts::{Contact, NewContact};
-use super::help::{self, Region};
+use super::help::{self, CustomHelpEntry, Region};
 use super::messages::Location;
 use super::timer::CheckInDriver;
 use crate::error::{Error, Result};
@@ -21,11 +21,14 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Append-only: never edit a batch once released.
-pub(crate) const MIGRATIONS: &[&str] = &["CREATE TABLE safety_contacts (id TEXT PRIMARY KEY, added_at TEXT NOT NULL, body TEXT NOT NULL);
+pub(crate) const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE safety_contacts (id TEXT PRIMARY KEY, added_at TEXT NOT NULL, body TEXT NOT NULL);
      CREATE TABLE safety_checkins (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, pending INTEGER NOT NULL, body TEXT NOT NULL);
      CREATE INDEX safety_checkins_pending ON safety_checkins (pending);
      CREATE TABLE safety_checklist (item TEXT PRIMARY KEY, done_at TEXT NOT NULL);
-     CREATE TABLE safety_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"];
+     CREATE TABLE safety_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    "CREATE TABLE safety_help_custom (id TEXT PRIMARY KEY, added_at TEXT NOT NULL, body TEXT NOT NULL);",
+];
 
 const ENTRY_TYPE: &str = "checkin.transition";
 
@@ -267,6 +270,50 @@ impl<'v> Safety<'v> {
         help::directory(code.as_deref().unwrap_or(help::DEFAULT_REGION))
     }
 
+    /// Add a local helpline; it is listed after the region's numbers.
+    pub fn add_help_entry(
+        &self,
+        name: &str,
+        number: &str,
+        what_for: Option<&str>,
+    ) -> Result<CustomHelpEntry> {
+        let entry = CustomHelpEntry::new(new_id()?, name, number, what_for)?;
+        self.vault.write(|tx| {
+            if load_help_entries(tx.conn())?
+                .iter()
+                .any(|e| e.name.eq_ignore_ascii_case(&entry.name))
+            {
+                return Err(Error::invalid(
+                    "name",
+                    "you already have a helpline with that name",
+                ));
+            }
+            tx.conn().execute(
+                "INSERT INTO safety_help_custom (id, added_at, body) VALUES (?1, ?2, ?3)",
+                params![entry.id, tx.now().to_rfc3339(), to_json(&entry)?],
+            )?;
+            Ok(entry)
+        })
+    }
+
+    pub fn help_entries(&self) -> Result<Vec<CustomHelpEntry>> {
+        self.vault.read(load_help_entries)
+    }
+
+    /// By name (any case) or id.
+    pub fn remove_help_entry(&self, name_or_id: &str) -> Result<()> {
+        self.vault.write(|tx| {
+            let key = name_or_id.trim();
+            let e = load_help_entries(tx.conn())?
+                .into_iter()
+                .find(|e| e.id == key || e.name.eq_ignore_ascii_case(key))
+                .ok_or_else(|| Error::not_found("no helpline with that name"))?;
+            tx.conn()
+                .execute("DELETE FROM safety_help_custom WHERE id = ?1", [e.id])?;
+            Ok(())
+        })
+    }
+
     pub fn set_region(&self, code: &str) -> Result<&'static Region> {
         let region = help::directory(code)?;
         self.vault.write(|tx| {
@@ -332,6 +379,12 @@ fn find_contact(all: &[Contact], name_or_id: &str) -> Result<Contact> {
         .find(|c| c.id == key || c.name.to_lowercase() == key)
         .cloned()
         .ok_or_else(|| Error::not_found("no contact with that name"))
+}
+
+fn load_help_entries(conn: &Connection) -> Result<Vec<CustomHelpEntry>> {
+    let mut stmt = conn.prepare("SELECT body FROM safety_help_custom ORDER BY added_at, rowid")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    rows.map(|b| from_json(&b?, "helpline")).collect()
 }
 
 fn load_checklist(conn: &Connection) -> Result<BTreeMap<String, DateTime<Utc>>> {

@@ -264,6 +264,13 @@ fn region_and_checklist_are_kept() {
     assert_eq!(s.region().unwrap().emergency_number, "999");
     assert!(s.set_region("Narnia").is_err());
     s.set_region("au").unwrap();
+    s.add_help_entry("Local IDVA service", "020 7946 0999", Some("Tuesdays"))
+        .unwrap();
+    assert!(
+        s.add_help_entry("local idva service", "0800 000", None)
+            .is_err(),
+        "names are unique"
+    );
     let e = s.checklist_done("change-passwords").unwrap();
     assert!(matches!(
         e.status,
@@ -272,6 +279,15 @@ fn region_and_checklist_are_kept() {
     let v = reopen(v, dir.path(), &clock);
     let s = Safety::new(&v);
     assert_eq!(s.region().unwrap().code, "AU");
+    let mine = s.help_entries().unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].dial, "02079460999");
+    s.remove_help_entry("LOCAL IDVA SERVICE").unwrap();
+    assert!(s.help_entries().unwrap().is_empty());
+    assert!(matches!(
+        s.remove_help_entry("x"),
+        Err(Error::NotFound { .. })
+    ));
     assert_eq!(
         s.checklist_next_reminder().unwrap(),
         Some(t0() + Duration::days(90))
