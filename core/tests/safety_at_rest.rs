@@ -26,6 +26,8 @@ const MARKERS: &[&str] = &[
     "51.50740",
     "Waymark ALERT",
     "change-passwords",
+    "ZQXHELPLINE",
+    "safety_help_custom",
 ];
 
 fn scan(dir: &Path) -> Vec<String> {
@@ -71,6 +73,8 @@ fn no_safety_plaintext_in_any_file_open_or_closed() {
         })
         .unwrap();
     s.checklist_done("change-passwords").unwrap();
+    s.add_help_entry("ZQXHELPLINE", "0800 123 456", Some("ZQXHELPLINE hours"))
+        .unwrap();
     for round in 0..5 {
         let buddy = Buddy {
             contact_id: c.id.clone(),
