@@ -6,8 +6,8 @@ use super::bundle::{
     IncidentsFile, Manifest, ManifestEntry, INCIDENTS_FORMAT,
 };
 use super::pdf::{
-    make_thumbnail, render_report, HistoryLine, ReportEvidence, ReportIncident, ReportInput,
-    TreeHeadSummary,
+    render_report, thumbnail_pixels, HistoryLine, ReportEvidence, ReportIncident, ReportInput,
+    Thumbnail, TreeHeadSummary,
 };
 use crate::insight::{analyse, InsightInput, SavedPlace};
 use crate::log::{
@@ -333,6 +333,45 @@ fn history_lines(history: &[HistoryEntry]) -> Vec<HistoryLine> {
         .collect()
 }
 
+/// Decodes photos into thumbnails, a few at a time on every core: the originals are read (and
+/// decrypted) on this thread, only the decoding runs in parallel, and memory stays bounded by the
+/// batch. A photo that cannot be read or decoded is simply listed without a thumbnail.
+fn add_thumbnails(
+    incidents: &mut [ReportIncident],
+    pictures: &[(usize, usize)],
+    catalog: &dyn EvidenceCatalog,
+) {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    for batch in pictures.chunks(workers) {
+        let originals: Vec<Option<Vec<u8>>> = batch
+            .iter()
+            .map(|&(i, e)| {
+                let item = &incidents[i].evidence[e];
+                let mut bytes = Vec::with_capacity(item.size as usize);
+                catalog
+                    .copy_original(&item.id, &mut bytes)
+                    .ok()
+                    .map(|_| bytes)
+            })
+            .collect();
+        let decoded: Vec<Option<super::pdf::ThumbnailPixels>> = std::thread::scope(|s| {
+            let handles: Vec<_> = originals
+                .iter()
+                .map(|b| s.spawn(move || b.as_deref().and_then(thumbnail_pixels)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().ok().flatten())
+                .collect()
+        });
+        for (&(i, e), pixels) in batch.iter().zip(decoded) {
+            incidents[i].evidence[e].thumbnail = pixels.map(Thumbnail::from_pixels);
+        }
+    }
+}
+
 /// Builds the PDF for the incidents matching `req`.
 /// Returns the PDF and the ids of the incidents in it, oldest first.
 pub fn build_report<Tz: TimeZone>(
@@ -372,27 +411,22 @@ pub fn build_report<Tz: TimeZone>(
         tz,
     );
     let mut incidents = Vec::with_capacity(listed.len());
+    let mut pictures: Vec<(usize, usize)> = vec![]; // (incident, evidence) positions
     for i in listed {
         let full = log.get(&i.id)?;
         let mut evidence = vec![];
         for item in catalog.for_incident(&i.id)? {
             let is_picture = matches!(item.media_type.as_str(), "image/jpeg" | "image/png");
-            let thumbnail = if is_picture && item.size <= MAX_THUMBNAIL_SOURCE {
-                let mut bytes = Vec::with_capacity(item.size as usize);
-                catalog
-                    .copy_original(&item.id, &mut bytes)
-                    .ok()
-                    .and_then(|_| make_thumbnail(&bytes))
-            } else {
-                None
-            };
+            if is_picture && item.size <= MAX_THUMBNAIL_SOURCE {
+                pictures.push((incidents.len(), evidence.len()));
+            }
             evidence.push(ReportEvidence {
                 id: item.id,
                 name: item.name,
                 media_type: item.media_type,
                 size: item.size,
                 sha256_hex: item.sha256_hex,
-                thumbnail,
+                thumbnail: None,
             });
         }
         incidents.push(ReportIncident {
@@ -401,6 +435,7 @@ pub fn build_report<Tz: TimeZone>(
             evidence,
         });
     }
+    add_thumbnails(&mut incidents, &pictures, catalog);
     let head = log.tree_head()?;
     let input = ReportInput {
         name: req.name.clone(),

@@ -161,6 +161,8 @@ fn run_checks(src: &mut BundleSource, c: &mut Checks) -> Option<()> {
             ),
         ))
     })?;
+    // Each file is hashed once, however many checks look at it.
+    let mut hashes: BTreeMap<String, String> = BTreeMap::new();
     c.run("file fingerprints", || {
         for f in &manifest.files {
             if !path_is_safe(&f.path) {
@@ -173,6 +175,7 @@ fn run_checks(src: &mut BundleSource, c: &mut Checks) -> Option<()> {
                     printable(&f.path)
                 ));
             }
+            hashes.insert(f.path.clone(), sha);
         }
         Ok((
             (),
@@ -188,7 +191,10 @@ fn run_checks(src: &mut BundleSource, c: &mut Checks) -> Option<()> {
                 .split_once("  ")
                 .or_else(|| line.split_once(" *"))
                 .ok_or_else(|| format!("{SUMS} has a malformed line"))?;
-            let (actual, _) = src.hash(path).map_err(err)?;
+            let actual = match hashes.get(path) {
+                Some(h) => h.clone(),
+                None => src.hash(path).map_err(err)?.0,
+            };
             if actual != sha.to_ascii_lowercase() {
                 return Err(format!(
                     "{} does not match its line in {SUMS}",

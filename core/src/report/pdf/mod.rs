@@ -6,7 +6,7 @@ mod page;
 mod text;
 mod thumbnail;
 
-pub use thumbnail::{make_thumbnail, Thumbnail, THUMB_PX};
+pub use thumbnail::{make_thumbnail, thumbnail_pixels, Thumbnail, ThumbnailPixels, THUMB_PX};
 
 #[cfg(test)]
 pub(crate) mod tests_support {

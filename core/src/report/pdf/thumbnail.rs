@@ -19,6 +19,11 @@ pub struct Thumbnail {
 
 /// A thumbnail for JPEG or PNG bytes; None for other formats or undecodable data.
 pub fn make_thumbnail(bytes: &[u8]) -> Option<Thumbnail> {
+    thumbnail_pixels(bytes).map(Thumbnail::from_pixels)
+}
+
+/// Decoded, downscaled RGBA pixels: the slow part, safe to run on any thread.
+pub fn thumbnail_pixels(bytes: &[u8]) -> Option<ThumbnailPixels> {
     let (rgb, w, h) = if bytes.starts_with(&[0xFF, 0xD8]) {
         decode_jpeg(bytes)?
     } else if bytes.starts_with(b"\x89PNG") {
@@ -26,12 +31,28 @@ pub fn make_thumbnail(bytes: &[u8]) -> Option<Thumbnail> {
     } else {
         return None;
     };
-    let (data, tw, th) = downscale(&rgb, w, h, THUMB_PX);
-    Some(Thumbnail {
-        image: Image::from_rgba8(data, tw, th),
-        width: tw,
-        height: th,
+    let (rgba, width, height) = downscale(&rgb, w, h, THUMB_PX);
+    Some(ThumbnailPixels {
+        rgba,
+        width,
+        height,
     })
+}
+
+pub struct ThumbnailPixels {
+    pub rgba: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Thumbnail {
+    pub fn from_pixels(p: ThumbnailPixels) -> Thumbnail {
+        Thumbnail {
+            image: Image::from_rgba8(p.rgba, p.width, p.height),
+            width: p.width,
+            height: p.height,
+        }
+    }
 }
 
 fn decode_jpeg(bytes: &[u8]) -> Option<(Vec<u8>, u32, u32)> {
