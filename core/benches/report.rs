@@ -102,6 +102,8 @@ fn photo(seed: u32) -> Vec<u8> {
 }
 
 fn main() {
+    // WAYMARK_BENCH_ONLY=report or =bundle runs one half.
+    let only = std::env::var("WAYMARK_BENCH_ONLY").unwrap_or_default();
     let tmp = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(Utc::now()));
     let (vault, _) = Vault::create(
@@ -134,6 +136,10 @@ fn main() {
     }
     println!("setup: 1,000 incidents logged");
 
+    if only == "bundle" {
+        bundle_bench(&vault, &clock, &ids, tmp.path());
+        return;
+    }
     // 200 photos: 10 distinct 12 MP JPEGs, each attached as 20 separate items.
     let t = Instant::now();
     let distinct: Vec<Arc<Vec<u8>>> = (0..10).map(|s| Arc::new(photo(s))).collect();
@@ -202,7 +208,9 @@ fn main() {
     println!("  peak memory: {peak:.0} MiB (resident before the report: {rss_before:.0} MiB, of which ~{:.0} MiB are the in-memory test photos)", distinct.iter().map(|p| p.len()).sum::<usize>() as f64 / 1048576.0);
     drop(pdf);
     drop(pdf_plain);
-
+    if only == "report" {
+        return;
+    }
     bundle_bench(&vault, &clock, &ids, tmp.path());
 }
 

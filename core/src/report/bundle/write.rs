@@ -250,8 +250,9 @@ impl Sink {
                 let file = File::options().write(true).create_new(true).open(&full)?;
                 let mut buf = BufWriter::with_capacity(1 << 20, file);
                 let r = hashed(&mut buf, fill)?;
-                let file = buf.into_inner().map_err(|e| Error::from(e.into_error()))?;
-                file.sync_all()?;
+                // Flushed now, made durable in finish(): syncing each file here would stop
+                // hashing the next one while the disk catches up.
+                buf.flush()?;
                 r
             }
             Target::Zip(zip) => {
@@ -274,6 +275,12 @@ impl Sink {
     fn finish(self) -> Result<()> {
         match self.target {
             Target::Dir(root) => {
+                for (path, _) in &self.written {
+                    File::open(root.join(path))?.sync_all()?;
+                }
+                if root.join("evidence").is_dir() {
+                    sync_dir(&root.join("evidence"));
+                }
                 sync_dir(&root);
                 Ok(())
             }
