@@ -68,7 +68,9 @@ impl MediaType {
             MediaType::Heic | MediaType::Heif | MediaType::Avif => "picture",
             MediaType::Mp4 | MediaType::QuickTime | MediaType::ThreeGpp => "video",
             MediaType::M4a | MediaType::Aac | MediaType::Mp3 | MediaType::Wav => "sound recording",
-            MediaType::Ogg | MediaType::Opus | MediaType::Amr | MediaType::AmrWb => "sound recording",
+            MediaType::Ogg | MediaType::Opus | MediaType::Amr | MediaType::AmrWb => {
+                "sound recording"
+            }
             MediaType::Pdf => "PDF document",
             MediaType::Zip => "document or archive",
             MediaType::PlainText => "text",
@@ -78,7 +80,10 @@ impl MediaType {
 
     /// Parses a stored [`MediaType::mime`] value back.
     pub fn from_mime(mime: &str) -> MediaType {
-        ALL.iter().copied().find(|m| m.mime() == mime).unwrap_or(MediaType::Unknown)
+        ALL.iter()
+            .copied()
+            .find(|m| m.mime() == mime)
+            .unwrap_or(MediaType::Unknown)
     }
 
     /// Said to the person when the kind was not recognised (not an error: the file is kept).
@@ -151,7 +156,11 @@ pub fn sniff(head: &[u8]) -> MediaType {
     }
     if h.starts_with(b"OggS") {
         // The first page carries the codec's identification header at offset 28.
-        return if h.get(28..36) == Some(b"OpusHead") { MediaType::Opus } else { MediaType::Ogg };
+        return if h.get(28..36) == Some(b"OpusHead") {
+            MediaType::Opus
+        } else {
+            MediaType::Ogg
+        };
     }
     if h.starts_with(b"ID3") {
         return MediaType::Mp3;
@@ -180,14 +189,19 @@ fn iso_bmff(h: &[u8]) -> Option<MediaType> {
     if h.get(4..8) != Some(b"ftyp") {
         // Old QuickTime files can start straight with these atoms.
         return match h.get(4..8) {
-            Some(b"moov") | Some(b"mdat") | Some(b"wide") | Some(b"pnot") => Some(MediaType::QuickTime),
+            Some(b"moov") | Some(b"mdat") | Some(b"wide") | Some(b"pnot") => {
+                Some(MediaType::QuickTime)
+            }
             _ => None,
         };
     }
     let box_len = u32::from_be_bytes(h[0..4].try_into().ok()?) as usize;
     let major: &[u8] = h.get(8..12)?;
     let end = box_len.clamp(16, h.len());
-    let compatible: Vec<&[u8]> = h.get(16..end).map(|c| c.chunks_exact(4).collect()).unwrap_or_default();
+    let compatible: Vec<&[u8]> = h
+        .get(16..end)
+        .map(|c| c.chunks_exact(4).collect())
+        .unwrap_or_default();
     let brand = |b: &[u8]| -> Option<MediaType> {
         Some(match b {
             b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" => MediaType::Heic,
@@ -196,9 +210,8 @@ fn iso_bmff(h: &[u8]) -> Option<MediaType> {
             b"M4A " | b"M4B " | b"M4P " => MediaType::M4a,
             b"qt  " => MediaType::QuickTime,
             b"3gp4" | b"3gp5" | b"3gp6" | b"3g2a" | b"3g2b" | b"3g2c" => MediaType::ThreeGpp,
-            b"isom" | b"iso2" | b"iso4" | b"iso5" | b"iso6" | b"mp41" | b"mp42" | b"avc1" | b"MSNV" | b"dash" => {
-                MediaType::Mp4
-            }
+            b"isom" | b"iso2" | b"iso4" | b"iso5" | b"iso6" | b"mp41" | b"mp42" | b"avc1"
+            | b"MSNV" | b"dash" => MediaType::Mp4,
             _ => return None,
         })
     };
@@ -244,7 +257,8 @@ fn is_plain_text(h: &[u8]) -> bool {
         }
         Err(_) => return false,
     };
-    text.chars().all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\x0C'))
+    text.chars()
+        .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\x0C'))
 }
 
 #[cfg(test)]
@@ -274,7 +288,10 @@ mod tests {
         ogg_vorbis.extend_from_slice(b"\x01vorbis");
         let cases: Vec<(Vec<u8>, MediaType)> = vec![
             (b"\xFF\xD8\xFF\xE1\x00\x10Exif".to_vec(), MediaType::Jpeg),
-            (b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec(), MediaType::Png),
+            (
+                b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec(),
+                MediaType::Png,
+            ),
             (b"GIF89a\x01\x00".to_vec(), MediaType::Gif),
             (b"RIFF\x24\x00\x00\x00WEBPVP8 ".to_vec(), MediaType::Webp),
             (b"RIFF\x24\x00\x00\x00WAVEfmt ".to_vec(), MediaType::Wav),
@@ -285,7 +302,10 @@ mod tests {
             (ftyp(b"isom", &[b"isom", b"iso2", b"mp41"]), MediaType::Mp4),
             (ftyp(b"mp42", &[b"mp42", b"isom"]), MediaType::Mp4),
             (ftyp(b"qt  ", &[b"qt  "]), MediaType::QuickTime),
-            (b"\x00\x00\x00\x08wide\x00\x00\x00\x00mdat".to_vec(), MediaType::QuickTime),
+            (
+                b"\x00\x00\x00\x08wide\x00\x00\x00\x00mdat".to_vec(),
+                MediaType::QuickTime,
+            ),
             (ftyp(b"M4A ", &[b"M4A ", b"mp42", b"isom"]), MediaType::M4a),
             (ftyp(b"3gp4", &[b"3gp4"]), MediaType::ThreeGpp),
             (b"\xFF\xF1\x50\x80\x02\x1F\xFC".to_vec(), MediaType::Aac),
@@ -298,8 +318,14 @@ mod tests {
             (b"#!AMR-WB\n\x04".to_vec(), MediaType::AmrWb),
             (b"%PDF-1.7\n%\xE2\xE3\xCF\xD3".to_vec(), MediaType::Pdf),
             (b"PK\x03\x04\x14\x00".to_vec(), MediaType::Zip),
-            (b"He said he'd be waiting.\r\nTuesday 9pm\n".to_vec(), MediaType::PlainText),
-            ("Caf\u{e9} \u{2014} \u{1F600}".as_bytes().to_vec(), MediaType::PlainText),
+            (
+                b"He said he'd be waiting.\r\nTuesday 9pm\n".to_vec(),
+                MediaType::PlainText,
+            ),
+            (
+                "Caf\u{e9} \u{2014} \u{1F600}".as_bytes().to_vec(),
+                MediaType::PlainText,
+            ),
             (b"\xEF\xBB\xBFwith bom".to_vec(), MediaType::PlainText),
         ];
         for (bytes, want) in cases {
@@ -309,7 +335,12 @@ mod tests {
 
     #[test]
     fn unknown_content_is_octet_stream_with_a_note() {
-        for bytes in [&b"\x00\x01\x02\x03binary\x00"[..], &[0x80, 0x81, 0xfe], &[], b"RIFF\0\0\0\0AVI "] {
+        for bytes in [
+            &b"\x00\x01\x02\x03binary\x00"[..],
+            &[0x80, 0x81, 0xfe],
+            &[],
+            b"RIFF\0\0\0\0AVI ",
+        ] {
             let t = sniff(bytes);
             assert_eq!(t, MediaType::Unknown, "{bytes:02x?}");
             assert_eq!(t.mime(), "application/octet-stream");

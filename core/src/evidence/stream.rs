@@ -135,7 +135,13 @@ impl<W: Write> StreamEncryptor<W> {
         let digest = self.sha.finish();
         let mut sha256 = [0u8; 32];
         sha256.copy_from_slice(digest.as_ref());
-        Ok((self.out, StreamSummary { sha256, size: self.size }))
+        Ok((
+            self.out,
+            StreamSummary {
+                sha256,
+                size: self.size,
+            },
+        ))
     }
 
     /// Plaintext bytes accepted so far.
@@ -243,7 +249,11 @@ impl<R: Read> StreamDecryptor<R> {
             None // nothing (or less than a tag) where a chunk must be: cut short
         } else {
             self.key
-                .open_in_place(chunk_nonce(chunk, last), Aad::from(&self.aad), &mut self.buf)
+                .open_in_place(
+                    chunk_nonce(chunk, last),
+                    Aad::from(&self.aad),
+                    &mut self.buf,
+                )
                 .ok()
                 .map(|p| p.len())
         };
@@ -269,7 +279,8 @@ impl<R: Read> StreamDecryptor<R> {
     pub fn decrypt_to<W: Write>(mut self, out: &mut W) -> Result<StreamSummary, StreamError> {
         loop {
             if self.pos < self.plain_len {
-                out.write_all(&self.buf[self.pos..self.plain_len]).map_err(StreamError::Write)?;
+                out.write_all(&self.buf[self.pos..self.plain_len])
+                    .map_err(StreamError::Write)?;
                 self.pos = self.plain_len;
             }
             if !self.open_next()? {
@@ -287,14 +298,18 @@ impl<R: Read> StreamDecryptor<R> {
 
     /// Hash and size of the plaintext, once the whole stream was read and authenticated.
     pub fn summary(&self) -> Option<StreamSummary> {
-        (self.done && self.failure.is_none() && self.pos >= self.plain_len).then(|| self.summary_unchecked())
+        (self.done && self.failure.is_none() && self.pos >= self.plain_len)
+            .then(|| self.summary_unchecked())
     }
 
     fn summary_unchecked(&self) -> StreamSummary {
         let digest = self.sha.clone().finish();
         let mut sha256 = [0u8; 32];
         sha256.copy_from_slice(digest.as_ref());
-        StreamSummary { sha256, size: self.size }
+        StreamSummary {
+            sha256,
+            size: self.size,
+        }
     }
 }
 
@@ -325,7 +340,9 @@ mod tests {
     const KEY: [u8; 32] = [7u8; 32];
 
     fn pattern(len: usize) -> Vec<u8> {
-        (0..len).map(|i| (i as u32).wrapping_mul(2_654_435_761).to_le_bytes()[1]).collect()
+        (0..len)
+            .map(|i| (i as u32).wrapping_mul(2_654_435_761).to_le_bytes()[1])
+            .collect()
     }
 
     fn seal(id: &str, data: &[u8]) -> (Vec<u8>, StreamSummary) {
@@ -344,12 +361,23 @@ mod tests {
     }
 
     fn sha(data: &[u8]) -> [u8; 32] {
-        ring::digest::digest(&SHA256, data).as_ref().try_into().unwrap()
+        ring::digest::digest(&SHA256, data)
+            .as_ref()
+            .try_into()
+            .unwrap()
     }
 
     #[test]
     fn round_trips_at_chunk_edges_and_beyond() {
-        for len in [0, 1, 65_535, 65_536, 65_537, 3 * CHUNK_SIZE, 5 * 1024 * 1024 + 3] {
+        for len in [
+            0,
+            1,
+            65_535,
+            65_536,
+            65_537,
+            3 * CHUNK_SIZE,
+            5 * 1024 * 1024 + 3,
+        ] {
             let data = pattern(len);
             let (sealed, s) = seal("ev1", &data);
             assert_eq!(s.size, len as u64);
@@ -388,7 +416,10 @@ mod tests {
     fn assert_tampered(r: Result<(Vec<u8>, StreamSummary), StreamError>, chunk: u64) {
         match r {
             Err(StreamError::Tampered { chunk: c }) => assert_eq!(c, chunk),
-            other => panic!("expected tampering at chunk {chunk}, got {:?}", other.map(|x| x.1)),
+            other => panic!(
+                "expected tampering at chunk {chunk}, got {:?}",
+                other.map(|x| x.1)
+            ),
         }
     }
 
@@ -439,10 +470,14 @@ mod tests {
         let key = aead_key(&KEY);
         let aad = chunk_aad("ev");
         let mut c0 = vec![1u8; CHUNK_SIZE];
-        let t0 = key.seal_in_place_separate_tag(chunk_nonce(0, false), Aad::from(&aad), &mut c0).unwrap();
+        let t0 = key
+            .seal_in_place_separate_tag(chunk_nonce(0, false), Aad::from(&aad), &mut c0)
+            .unwrap();
         c0.extend_from_slice(t0.as_ref());
         let mut c1 = Vec::new();
-        let t1 = key.seal_in_place_separate_tag(chunk_nonce(1, true), Aad::from(&aad), &mut c1).unwrap();
+        let t1 = key
+            .seal_in_place_separate_tag(chunk_nonce(1, true), Aad::from(&aad), &mut c1)
+            .unwrap();
         c1.extend_from_slice(t1.as_ref());
         c0.extend_from_slice(&c1);
         assert_tampered(open("ev", &c0), 1);
