@@ -1,0 +1,1 @@
+//! insight: see ARCHITECTURE.md. Filled in by its own issue.

@@ -1,0 +1,1 @@
+//! report: see ARCHITECTURE.md. Filled in by its own issue.

@@ -1,0 +1,1 @@
+//! routes: see ARCHITECTURE.md. Filled in by its own issue.
