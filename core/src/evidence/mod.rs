@@ -4,7 +4,18 @@
 //! - [`stream`]: age-style chunked encryption of one item.
 //! - [`sniff`]: the media type from the content, never the file name.
 //! - [`strip`]: a sharing copy without location, serial numbers or thumbnails.
+//! - [`store`]: per-item keys, crash-safe files, records and log entries, verify, delete.
 
 pub mod sniff;
+pub mod store;
 pub mod stream;
 pub mod strip;
+
+pub(crate) use store::MIGRATIONS;
+pub use store::{
+    CaptureMethod, Derivation, EvidenceItem, EvidenceStore, EvidenceVerifyReport, EvidenceWriter,
+    ItemProblem, Location, NewEvidence, SharingCopy,
+};
+
+#[cfg(test)]
+mod tests;

@@ -542,7 +542,7 @@ fn crc32(parts: &[&[u8]]) -> u32 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use exif::experimental::Writer;
     use exif::{Field, In, Tag, Value};
@@ -615,7 +615,7 @@ mod tests {
         buf.into_inner()
     }
 
-    fn tiny_jpeg(w: u16, h: u16, shade: u8) -> Vec<u8> {
+    pub(crate) fn tiny_jpeg(w: u16, h: u16, shade: u8) -> Vec<u8> {
         let pixels: Vec<u8> = (0..usize::from(w) * usize::from(h) * 3)
             .map(|i| (i as u8).wrapping_mul(37) ^ shade)
             .collect();
@@ -635,7 +635,7 @@ mod tests {
 
     /// A camera-like JPEG: JFIF with thumbnail, Exif, XMP, IPTC, a comment, then the real image,
     /// then a hidden trailer.
-    fn revealing_jpeg(little_endian: bool) -> (Vec<u8>, Vec<u8>) {
+    pub(crate) fn revealing_jpeg(little_endian: bool) -> (Vec<u8>, Vec<u8>) {
         let image = tiny_jpeg(33, 17, 0);
         let mut j = vec![0xFF, 0xD8];
         let mut jfif = b"JFIF\0\x01\x02\x00\x00\x48\x00\x48\x01\x01".to_vec();
