@@ -73,8 +73,8 @@ impl MediaType {
             }
             MediaType::Pdf => "PDF document",
             MediaType::Zip => "document or archive",
-            MediaType::PlainText => "text",
-            MediaType::Unknown => "file of an unrecognised kind",
+            MediaType::PlainText => "text file",
+            MediaType::Unknown => "file of unknown kind",
         }
     }
 

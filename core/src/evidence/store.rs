@@ -867,8 +867,10 @@ fn open_blob(path: &Path, item: &EvidenceItem) -> Result<File> {
 fn stream_error(item: &EvidenceItem, e: StreamError) -> Error {
     match e {
         StreamError::Tampered { chunk } => Error::integrity(format!(
-            "evidence {}: its file was changed, cut short, reordered or swapped with another (at block {chunk})",
-            item.short_id()
+            "evidence {}: its file was changed, cut short, reordered or swapped with another \
+             (damage found near byte {})",
+            item.short_id(),
+            chunk.saturating_mul(super::stream::CHUNK_SIZE as u64)
         )),
         StreamError::Read(e) | StreamError::Write(e) => Error::from(e),
     }
