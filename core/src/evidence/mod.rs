@@ -6,6 +6,7 @@
 //! - [`strip`]: a sharing copy without location, serial numbers or thumbnails.
 //! - [`store`]: per-item keys, crash-safe files, records and log entries, verify, delete.
 
+mod sink;
 pub mod sniff;
 pub mod store;
 pub mod stream;

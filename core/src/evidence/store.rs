@@ -11,6 +11,7 @@
 //! - Deleting is crypto-shredding: the row holding the wrapped key goes first (committed, WAL
 //!   checkpointed, SQLCipher `secure_delete` on), then the file; the log keeps only hashes.
 
+use super::sink::BackgroundFile;
 use super::sniff::{sniff, MediaType, SNIFF_LEN};
 use super::stream::{
     StreamDecryptor, StreamEncryptor, StreamError, StreamSummary, FORMAT_VERSION, KEY_LEN,
@@ -465,9 +466,10 @@ impl<'v> EvidenceStore<'v> {
         let file = opts.open(&temp_path)?;
         // Tells `sweep_leftovers` (in this or another process) that the file is still being written.
         file.lock()?;
+        let enc = StreamEncryptor::new(&key, &id, BackgroundFile::new(file)?);
         Ok(EvidenceWriter {
             vault: self.vault,
-            enc: Some(StreamEncryptor::new(&key, &id, file)),
+            enc: Some(enc),
             id,
             key,
             temp_path,
@@ -481,20 +483,7 @@ impl<'v> EvidenceStore<'v> {
     /// Adds everything `input` yields as one item.
     pub fn add_reader(&self, input: &mut impl Read, new: NewEvidence) -> Result<EvidenceItem> {
         let mut w = self.begin(new)?;
-        let mut buf = Zeroizing::new(vec![0u8; super::stream::CHUNK_SIZE]);
-        loop {
-            match input.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => w.write_chunk(&buf[..n])?,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => {
-                    w.abort()?;
-                    return Err(Error::storage(
-                        "the file could not be read to the end; nothing was kept",
-                    ));
-                }
-            }
-        }
+        pump(&mut w, input)?;
         w.finish()
     }
 
@@ -523,20 +512,7 @@ impl<'v> EvidenceStore<'v> {
             new.original_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         }
         let mut w = self.begin(new)?;
-        let mut buf = Zeroizing::new(vec![0u8; super::stream::CHUNK_SIZE]);
-        loop {
-            match file.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => w.write_chunk(&buf[..n])?,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => {
-                    w.abort()?;
-                    return Err(Error::storage(
-                        "the file could not be read to the end; nothing was kept",
-                    ));
-                }
-            }
-        }
+        pump(&mut w, &mut file)?;
         // A regular file that shrank or grew while being read was being changed or removed.
         if meta.is_file() && w.size() != meta.len() {
             w.abort()?;
@@ -855,6 +831,23 @@ impl<'v> EvidenceStore<'v> {
     }
 }
 
+/// Feeds `input` into a capture. On a read error the capture is dropped (and so removed).
+fn pump(w: &mut EvidenceWriter, input: &mut impl Read) -> Result<()> {
+    let mut buf = Zeroizing::new(vec![0u8; super::stream::CHUNK_SIZE]);
+    loop {
+        match input.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => w.write_chunk(&buf[..n])?,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => {
+                return Err(Error::storage(
+                    "the file could not be read to the end; nothing was kept",
+                ))
+            }
+        }
+    }
+}
+
 fn open_blob(path: &Path, item: &EvidenceItem) -> Result<File> {
     File::open(path).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => {
@@ -955,7 +948,7 @@ pub struct EvidenceWriter<'v> {
     vault: &'v Vault,
     id: String,
     key: Zeroizing<[u8; KEY_LEN]>,
-    enc: Option<StreamEncryptor<File>>,
+    enc: Option<StreamEncryptor<BackgroundFile>>,
     temp_path: PathBuf,
     /// The first bytes, to recognise the media type.
     head: Zeroizing<Vec<u8>>,
@@ -1016,7 +1009,8 @@ impl EvidenceWriter<'_> {
             .enc
             .take()
             .ok_or_else(|| Error::invalid("evidence", "this capture already ended"))?;
-        let sealed = enc.finish().and_then(|(file, summary)| {
+        let sealed = enc.finish().and_then(|(background, summary)| {
+            let file = background.finish()?;
             file.sync_all()?;
             Ok((file, summary))
         });
