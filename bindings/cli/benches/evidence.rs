@@ -154,7 +154,6 @@ fn throughput(tmp: &Path) {
         std::fs::File::open(&path).unwrap().sync_all().unwrap();
         times.push(started.elapsed());
         std::fs::remove_file(&path).unwrap();
-
         for (row, t) in rows.iter_mut().zip(times) {
             row.1.push(mb_per_s(bytes, t));
             row.2.push(raw.as_secs_f64() / t.as_secs_f64());

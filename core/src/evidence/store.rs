@@ -11,11 +11,9 @@
 //! - Deleting is crypto-shredding: the row holding the wrapped key goes first (committed, WAL
 //!   checkpointed, SQLCipher `secure_delete` on), then the file; the log keeps only hashes.
 
-use super::sink::BackgroundFile;
+use super::sink::{ParallelSealer, PumpError};
 use super::sniff::{sniff, MediaType, SNIFF_LEN};
-use super::stream::{
-    StreamDecryptor, StreamEncryptor, StreamError, StreamSummary, FORMAT_VERSION, KEY_LEN,
-};
+use super::stream::{StreamDecryptor, StreamError, StreamSummary, FORMAT_VERSION, KEY_LEN};
 use super::strip::{strip_metadata, StripError, StripReport};
 use crate::error::{Error, Result};
 use crate::log::{merkle, IncidentLog};
@@ -466,7 +464,7 @@ impl<'v> EvidenceStore<'v> {
         let file = opts.open(&temp_path)?;
         // Tells `sweep_leftovers` (in this or another process) that the file is still being written.
         file.lock()?;
-        let enc = StreamEncryptor::new(&key, &id, BackgroundFile::new(file)?);
+        let enc = ParallelSealer::new(&key, &id, file)?;
         Ok(EvidenceWriter {
             vault: self.vault,
             enc: Some(enc),
@@ -833,19 +831,8 @@ impl<'v> EvidenceStore<'v> {
 
 /// Feeds `input` into a capture. On a read error the capture is dropped (and so removed).
 fn pump(w: &mut EvidenceWriter, input: &mut impl Read) -> Result<()> {
-    let mut buf = Zeroizing::new(vec![0u8; super::stream::CHUNK_SIZE]);
-    loop {
-        match input.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => w.write_chunk(&buf[..n])?,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => {
-                return Err(Error::storage(
-                    "the file could not be read to the end; nothing was kept",
-                ))
-            }
-        }
-    }
+    while w.write_from(input)? > 0 {}
+    Ok(())
 }
 
 fn open_blob(path: &Path, item: &EvidenceItem) -> Result<File> {
@@ -948,7 +935,7 @@ pub struct EvidenceWriter<'v> {
     vault: &'v Vault,
     id: String,
     key: Zeroizing<[u8; KEY_LEN]>,
-    enc: Option<StreamEncryptor<BackgroundFile>>,
+    enc: Option<ParallelSealer>,
     temp_path: PathBuf,
     /// The first bytes, to recognise the media type.
     head: Zeroizing<Vec<u8>>,
@@ -985,6 +972,31 @@ impl EvidenceWriter<'_> {
         Ok(())
     }
 
+    /// Reads the next piece straight from `input` (no extra copy); 0 means `input` ended.
+    pub fn write_from(&mut self, input: &mut impl Read) -> Result<usize> {
+        let enc = self
+            .enc
+            .as_mut()
+            .ok_or_else(|| Error::invalid("evidence", "this capture already ended"))?;
+        let head = &mut self.head;
+        let read = enc.read_from(input, |new| {
+            let take = SNIFF_LEN.saturating_sub(head.len()).min(new.len());
+            head.extend_from_slice(&new[..take]);
+        });
+        match read {
+            Ok(n) => Ok(n),
+            Err(e) => {
+                self.discard();
+                Err(match e {
+                    PumpError::Input => {
+                        Error::storage("the file could not be read to the end; nothing was kept")
+                    }
+                    PumpError::Output(e) => Error::from(e),
+                })
+            }
+        }
+    }
+
     /// Seals the item and records it: one transaction stores the row and the log entry and
     /// renames the finished file into place.
     pub fn finish(self) -> Result<EvidenceItem> {
@@ -1009,8 +1021,7 @@ impl EvidenceWriter<'_> {
             .enc
             .take()
             .ok_or_else(|| Error::invalid("evidence", "this capture already ended"))?;
-        let sealed = enc.finish().and_then(|(background, summary)| {
-            let file = background.finish()?;
+        let sealed = enc.finish().and_then(|(file, summary)| {
             file.sync_all()?;
             Ok((file, summary))
         });

@@ -48,7 +48,7 @@ pub struct StreamSummary {
     pub size: u64,
 }
 
-fn chunk_aad(evidence_id: &str) -> Vec<u8> {
+pub(crate) fn chunk_aad(evidence_id: &str) -> Vec<u8> {
     let mut aad = Vec::with_capacity(20 + evidence_id.len());
     aad.extend_from_slice(b"waymark-evidence\0");
     aad.push(FORMAT_VERSION);
@@ -56,7 +56,7 @@ fn chunk_aad(evidence_id: &str) -> Vec<u8> {
     aad
 }
 
-fn chunk_nonce(counter: u64, last: bool) -> Nonce {
+pub(crate) fn chunk_nonce(counter: u64, last: bool) -> Nonce {
     // 11-byte big-endian counter (top 3 bytes stay zero: 2^64 chunks is unreachable) || flag.
     let mut n = [0u8; 12];
     n[3..11].copy_from_slice(&counter.to_be_bytes());
@@ -64,7 +64,7 @@ fn chunk_nonce(counter: u64, last: bool) -> Nonce {
     Nonce::assume_unique_for_key(n)
 }
 
-fn aead_key(key: &[u8; KEY_LEN]) -> LessSafeKey {
+pub(crate) fn aead_key(key: &[u8; KEY_LEN]) -> LessSafeKey {
     // A 32-byte slice is always a valid ChaCha20-Poly1305 key, so this cannot fail.
     match UnboundKey::new(&CHACHA20_POLY1305, key) {
         Ok(k) => LessSafeKey::new(k),
