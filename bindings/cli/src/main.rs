@@ -3,6 +3,7 @@
 mod app;
 mod cmd_evidence;
 mod cmd_log;
+mod cmd_safety;
 mod cmd_vault;
 mod demo;
 mod when;
@@ -65,6 +66,14 @@ enum Command {
     Capture(cmd_evidence::CaptureArgs),
     /// List, check, copy out or delete the evidence you have kept.
     Evidence(cmd_evidence::EvidenceArgs),
+    /// The people you trust: buddies who get your check-in plans, emergency contacts.
+    Contacts(cmd_safety::ContactsArgs),
+    /// Tell a buddy where you are going and when you will check in; they are alerted if you don't.
+    Checkin(cmd_safety::CheckinArgs),
+    /// Phone numbers for help: 999, 101, the National Stalking Helpline, Samaritans.
+    HelpNumbers(cmd_safety::HelpNumbersArgs),
+    /// The digital-safety checklist: spyware, privacy settings, passwords, trackers.
+    Checklist(cmd_safety::ChecklistArgs),
 }
 
 fn main() -> ExitCode {
@@ -96,6 +105,10 @@ fn main() -> ExitCode {
         Command::Attach(a) => cmd_evidence::attach(a, &mut app),
         Command::Capture(a) => cmd_evidence::capture(a, &mut app),
         Command::Evidence(a) => cmd_evidence::evidence(a, &mut app),
+        Command::Contacts(a) => cmd_safety::contacts(a, &mut app),
+        Command::Checkin(a) => cmd_safety::checkin(a, &mut app),
+        Command::HelpNumbers(a) => cmd_safety::help_numbers(a, &mut app),
+        Command::Checklist(a) => cmd_safety::checklist(a, &mut app),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -14,6 +14,7 @@ pub(crate) const MODULES: &[(&str, &[&str])] = &[
     ("vault", VAULT_MIGRATIONS),
     ("log", crate::log::MIGRATIONS),
     ("evidence", crate::evidence::MIGRATIONS),
+    ("safety", crate::safety::MIGRATIONS),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
