@@ -10,9 +10,7 @@ use waymark_core::insight::{analyse, InsightInput, Insights, TrendDirection};
 use waymark_core::log::{IncidentKind, IncidentLog, ListFilter};
 use waymark_core::report::bundle::verify_bundle;
 use waymark_core::report::receipt::{receipt_text, verify_since as check_since};
-use waymark_core::report::{
-    export_bundle, export_report, EvidenceCatalog, NoEvidence, ReportRequest,
-};
+use waymark_core::report::{export_bundle, export_report, EvidenceCatalog, ReportRequest};
 use waymark_core::vault::Vault;
 
 #[derive(Args)]
@@ -58,9 +56,9 @@ pub enum BundleCheck {
     },
 }
 
-/// Evidence for exports. The evidence module plugs in here once it is part of the core.
-fn evidence(_vault: &Vault) -> Box<dyn EvidenceCatalog + '_> {
-    Box::new(NoEvidence)
+/// Evidence for exports: the vault's evidence store.
+fn evidence(vault: &Vault) -> Box<dyn EvidenceCatalog + '_> {
+    Box::new(waymark_core::evidence::EvidenceStore::new(vault))
 }
 
 /// A plain date means the start of that day (for --from) or its end (for --to), local time.

@@ -54,6 +54,35 @@ impl EvidenceCatalog for NoEvidence {
     }
 }
 
+/// The evidence store is the real catalog: originals are decrypted as they stream out, and the
+/// store itself checks each one against the SHA-256 recorded when it was captured.
+impl EvidenceSource for crate::evidence::EvidenceStore<'_> {
+    fn copy_original(&self, evidence_id: &str, mut out: &mut dyn Write) -> Result<()> {
+        self.extract_to(evidence_id, &mut out).map(|_| ())
+    }
+}
+
+impl EvidenceCatalog for crate::evidence::EvidenceStore<'_> {
+    fn for_incident(&self, incident_id: &str) -> Result<Vec<CatalogItem>> {
+        let mut found = crate::evidence::EvidenceStore::for_incident(self, incident_id)?;
+        // In the order they were captured.
+        found.sort_by(|a, b| (a.captured_at, &a.id).cmp(&(b.captured_at, &b.id)));
+        Ok(found
+            .into_iter()
+            .map(|i| CatalogItem {
+                name: i
+                    .original_name
+                    .clone()
+                    .unwrap_or_else(|| format!("evidence-{}", i.short_id())),
+                id: i.id,
+                media_type: i.media_type,
+                sha256_hex: i.sha256,
+                size: i.size,
+            })
+            .collect())
+    }
+}
+
 /// The chosen incidents with their history, oldest first. No ids means every incident.
 fn select(log: &IncidentLog, ids: &[String]) -> Result<Vec<IncidentWithHistory>> {
     let mut out = if ids.is_empty() {

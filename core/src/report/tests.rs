@@ -574,3 +574,66 @@ fn report_from_the_vault_contains_the_selected_incidents_and_is_logged() {
         Err(crate::Error::InvalidInput { .. })
     ));
 }
+
+#[test]
+fn real_evidence_store_feeds_bundle_and_report() {
+    use crate::evidence::{CaptureMethod, EvidenceStore, NewEvidence};
+    let f = setup();
+    let store = EvidenceStore::new(&f.vault);
+    let photo = super::pdf::tests_support::png(640, 480);
+    let mut new = NewEvidence::new(CaptureMethod::Camera);
+    new.original_name = Some("doorstep.png".into());
+    let item = store.add_reader(&mut photo.as_slice(), new).unwrap();
+    store.attach(&item.id, &f.ids[2]).unwrap();
+
+    let out = f.out.path().join("real.zip");
+    let s = export_bundle(
+        &f.vault,
+        std::slice::from_ref(&f.ids[2]),
+        None,
+        &out,
+        &store,
+    )
+    .unwrap();
+    let r = verify_bundle(&out).unwrap();
+    assert!(r.ok, "{:?}", r.first_failure);
+    assert_eq!(r.evidence_files, 1);
+    let file = s
+        .manifest
+        .files
+        .iter()
+        .find(|m| m.evidence_id.as_deref() == Some(item.id.as_str()))
+        .unwrap();
+    assert_eq!(file.sha256, item.sha256);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut inside = vec![];
+    std::io::Read::read_to_end(&mut zip.by_name(&file.path).unwrap(), &mut inside).unwrap();
+    assert_eq!(inside, photo, "the original leaves the vault byte for byte");
+    assert!(s
+        .manifest
+        .entries
+        .iter()
+        .any(|e| e.entry_type == "evidence.add"));
+
+    let pdf_path = f.out.path().join("with-photo.pdf");
+    export_report(&f.vault, &ReportRequest::default(), &store, &Utc, &pdf_path).unwrap();
+    let Some(text) = super::pdf::tests::pdftotext(&std::fs::read(&pdf_path).unwrap()) else {
+        return;
+    };
+    assert!(text.contains("doorstep.png") && text.contains(&item.sha256));
+    if let Ok(o) = Command::new("pdfimages")
+        .arg("-list")
+        .arg(&pdf_path)
+        .output()
+    {
+        let listing = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            listing.lines().count() >= 3,
+            "the photo is embedded as a thumbnail: {listing}"
+        );
+        assert!(
+            listing.contains(" 240 ") && listing.contains(" 180 "),
+            "{listing}"
+        );
+    }
+}
