@@ -98,6 +98,10 @@ fn insights_report_bundle_receipt_end_to_end() {
 
     let list: serde_json::Value = serde_json::from_str(&ok(&dir, &["list", "--json"])).unwrap();
     let newest = list[0]["id"].as_str().unwrap().to_string();
+    // A file kept with the newest incident travels into the bundle unchanged.
+    let voice = tmp.path().join("voicemail.m4a");
+    std::fs::write(&voice, b"pretend voicemail bytes").unwrap();
+    ok(&dir, &["attach", &newest[..8], voice.to_str().unwrap()]);
     let zip = tmp.path().join("b.zip");
     let out = ok(
         &dir,
@@ -110,7 +114,7 @@ fn insights_report_bundle_receipt_end_to_end() {
             "PC Jones",
         ],
     );
-    assert!(out.contains("Saved 1 incidents"), "{out}");
+    assert!(out.contains("Saved 1 incidents and 1 evidence files"), "{out}");
     let checked = ok(&dir, &["bundle", "verify", zip.to_str().unwrap()]);
     assert!(checked.contains("checks out"), "{checked}");
 
