@@ -136,6 +136,7 @@ stalking or harassment. It lets you check three things for yourself:
 
 You need a terminal with the standard tools sha256sum and openssl (version 3 or later), which
 come with Linux and macOS (on macOS use `shasum -a 256 -c` instead of `sha256sum -c`).
+If you received a ZIP file, unzip it into a new folder first and run the commands there.
 
 STEP 1 - every file is unchanged
   In this folder, run:
