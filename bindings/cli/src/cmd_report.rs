@@ -181,9 +181,13 @@ fn print_insights(ins: &Insights) {
 }
 
 fn short_ids(ids: &[String]) -> String {
-    let mut v: Vec<&str> = ids.iter().take(12).map(|i| &i[..i.len().min(8)]).collect();
+    let mut v: Vec<String> = ids
+        .iter()
+        .take(12)
+        .map(|i| i.chars().take(8).collect())
+        .collect();
     if ids.len() > 12 {
-        v.push("...");
+        v.push("...".into());
     }
     v.join(" ")
 }

@@ -114,7 +114,10 @@ fn insights_report_bundle_receipt_end_to_end() {
             "PC Jones",
         ],
     );
-    assert!(out.contains("Saved 1 incidents and 1 evidence files"), "{out}");
+    assert!(
+        out.contains("Saved 1 incidents and 1 evidence files"),
+        "{out}"
+    );
     let checked = ok(&dir, &["bundle", "verify", zip.to_str().unwrap()]);
     assert!(checked.contains("checks out"), "{checked}");
 

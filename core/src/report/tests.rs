@@ -637,3 +637,43 @@ fn real_evidence_store_feeds_bundle_and_report() {
         );
     }
 }
+
+#[test]
+fn hostile_bundle_contents_fail_cleanly() {
+    let f = setup();
+    let (good, _) = selective_bundle(&f, "good");
+    // A non-ASCII id and a path escaping the bundle, signed by someone holding the key: reported,
+    // never a panic or a read outside the folder.
+    let (why, _, _) = tampered(&f, &good, "hostile-id", |d| {
+        let p = d.join("incidents.json");
+        let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+        v["incidents"][0]["id"] = serde_json::json!("ééééééééé\u{7}");
+        std::fs::write(&p, serde_json::to_vec(&v).unwrap()).unwrap();
+        let sha = hex::encode(
+            ring::digest::digest(&ring::digest::SHA256, &std::fs::read(&p).unwrap()).as_ref(),
+        );
+        let size = std::fs::metadata(&p).unwrap().len();
+        edit_manifest(d, |m| {
+            for file in m["files"].as_array_mut().unwrap() {
+                if file["path"] == "incidents.json" {
+                    file["sha256"] = serde_json::json!(sha);
+                    file["size"] = serde_json::json!(size);
+                }
+            }
+        });
+        resign_and_resum(&f, d);
+    });
+    assert!(why.contains("incidents"), "{why}");
+    let (why, _, _) = tampered(&f, &good, "escaping-path", |d| {
+        edit_manifest(d, |m| {
+            m["files"][0]["path"] = serde_json::json!("../../etc/passwd")
+        });
+        resign_and_resum(&f, d);
+    });
+    assert!(why.contains("unsafe path"), "{why}");
+    // Not a bundle at all.
+    let junk = f.out.path().join("junk.zip");
+    std::fs::write(&junk, b"PK not really").unwrap();
+    assert!(verify_bundle(&junk).is_err());
+    assert!(verify_bundle(&f.out.path().join("missing")).is_err());
+}

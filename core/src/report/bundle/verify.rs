@@ -303,7 +303,7 @@ fn check_incidents(
     }
     for bi in &file.incidents {
         let i = &bi.incident;
-        let short = &i.id[..i.id.len().min(8)];
+        let short = printable(&i.id.chars().take(8).collect::<String>());
         let mut rebuilt: Option<(NewIncident, chrono::DateTime<chrono::Utc>)> = None;
         for body in bodies
             .values()
@@ -336,7 +336,7 @@ fn check_incidents(
             ));
         }
         for ev in &bi.evidence {
-            let eshort = &ev.id[..ev.id.len().min(8)];
+            let eshort = printable(&ev.id.chars().take(8).collect::<String>());
             let in_manifest = manifest.files.iter().any(|f| {
                 f.path == ev.file
                     && f.sha256 == ev.sha256

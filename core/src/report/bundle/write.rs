@@ -120,7 +120,7 @@ fn fill(
         if sha != e.sha256_hex.to_ascii_lowercase() || size != e.size {
             return Err(Error::integrity(format!(
                 "evidence {} does not match the fingerprint recorded when it was captured",
-                &e.evidence_id[..e.evidence_id.len().min(8)]
+                e.evidence_id.chars().take(8).collect::<String>()
             )));
         }
         files.push(ManifestFile {
