@@ -3,8 +3,6 @@
 //! originals belong in the evidence bundle, unmodified.
 
 use krilla::image::Image;
-use zune_core::colorspace::ColorSpace;
-use zune_core::options::DecoderOptions;
 
 /// Longest side of a thumbnail, in pixels.
 pub const THUMB_PX: u32 = 240;
@@ -56,15 +54,36 @@ impl Thumbnail {
 }
 
 fn decode_jpeg(bytes: &[u8]) -> Option<(Vec<u8>, u32, u32)> {
-    let options = DecoderOptions::default().jpeg_set_out_colorspace(ColorSpace::RGB);
-    let mut d = zune_jpeg::JpegDecoder::new_with_options(std::io::Cursor::new(bytes), options);
-    d.decode_headers().ok()?;
-    let (w, h) = d.dimensions()?;
-    if (w as u64) * (h as u64) > MAX_PIXELS || w == 0 || h == 0 {
+    let mut d = jpeg_decoder::Decoder::new(std::io::Cursor::new(bytes));
+    d.read_info().ok()?;
+    let info = d.info()?;
+    let (w, h) = (info.width as u64, info.height as u64);
+    if w * h > MAX_PIXELS || w == 0 || h == 0 {
         return None;
     }
+    // Let the decoder skip detail we would average away: decode at the smallest 1/2..1/8 scale
+    // that is still at least twice the thumbnail size, then box-filter down.
+    let want = (THUMB_PX * 2) as u16;
+    let (sw, sh) = d.scale(want, want).ok()?;
     let px = d.decode().ok()?;
-    (px.len() == w * h * 3).then_some((px, w as u32, h as u32))
+    let n = sw as usize * sh as usize;
+    let rgb = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => px,
+        jpeg_decoder::PixelFormat::L8 => px.iter().flat_map(|&l| [l, l, l]).collect(),
+        jpeg_decoder::PixelFormat::L16 => px
+            .chunks_exact(2)
+            .flat_map(|c| [c[0], c[0], c[0]])
+            .collect(),
+        jpeg_decoder::PixelFormat::CMYK32 => px
+            .chunks_exact(4)
+            .flat_map(|c| {
+                let k = 255 - c[3] as u16;
+                let f = |v: u8| ((255 - v as u16) * k / 255) as u8;
+                [f(c[0]), f(c[1]), f(c[2])]
+            })
+            .collect(),
+    };
+    (rgb.len() == n * 3).then_some((rgb, sw as u32, sh as u32))
 }
 
 fn decode_png(bytes: &[u8]) -> Option<(Vec<u8>, u32, u32)> {
@@ -141,6 +160,22 @@ pub(crate) fn test_png(w: u32, h: u32) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_jpeg_is_decoded_at_reduced_scale() {
+        let (w, h) = (2000u16, 1000u16);
+        let px: Vec<u8> = (0..w as usize * h as usize)
+            .flat_map(|i| [(i % 251) as u8, 90, 160])
+            .collect();
+        let mut jpg = vec![];
+        jpeg_encoder::Encoder::new(&mut jpg, 80)
+            .encode(&px, w, h, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        let t = make_thumbnail(&jpg).unwrap();
+        assert_eq!((t.width, t.height), (240, 120));
+        let (_, dw, dh) = decode_jpeg(&jpg).unwrap();
+        assert!(dw < 2000 && dw >= 480, "decoded at {dw}x{dh}");
+    }
 
     #[test]
     fn png_is_scaled_to_fit_and_garbage_is_refused() {
