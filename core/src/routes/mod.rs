@@ -12,11 +12,14 @@ pub mod graph;
 pub mod import;
 pub mod schedule;
 pub mod search;
+pub mod store;
 
 pub use graph::{Graph, Profile, WayKind};
 pub use import::ImportReport;
 pub use schedule::{plan_trips, PlanOptions, PlannedTrip, Predictability, TripPlan};
 pub use search::{AlternativeOptions, AvoidArea, Route, Router};
+pub(crate) use store::MIGRATIONS;
+pub use store::{MapInfo, RouteStore, SavedPlace};
 
 use crate::error::{Error, Result};
 use geometry::Projection;
