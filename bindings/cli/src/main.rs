@@ -18,7 +18,7 @@ use std::process::ExitCode;
 /// If you are in danger now, call 999. If you cannot speak, stay on the line and press 55.
 /// National Stalking Helpline: 0808 802 0300.
 #[derive(Parser)]
-#[command(name = "waymark", version, about, long_about = None, after_help = app::AFTER_HELP)]
+#[command(name = "waymark", version, after_help = app::AFTER_HELP)]
 struct Cli {
     /// The folder that holds your vault (default: your user data folder).
     #[arg(long, global = true, value_name = "DIR", env = "WAYMARK_VAULT")]

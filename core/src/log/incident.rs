@@ -103,8 +103,13 @@ impl IncidentKind {
 /// When it happened, as the person says: a moment, or a range when they are unsure.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Occurred {
+    #[serde(rename = "occurred_at")]
     pub start: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "occurred_until",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end: Option<DateTime<Utc>>,
 }
 
@@ -133,6 +138,7 @@ pub struct Place {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewIncident {
     pub kind: IncidentKind,
+    #[serde(flatten)]
     pub occurred: Occurred,
     pub description: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -563,6 +563,10 @@ fn open_database(path: &Path, key: &[u8; 32]) -> Result<Connection> {
     let conn = Connection::open(path)?;
     let hex_key = Zeroizing::new(format!("x'{}'", hex::encode(key)));
     conn.pragma_update(None, "key", hex_key.as_str())?;
+    // SQLCipher otherwise logs decryption failures to stderr (logcat on Android). Its defaults are
+    // applied when the first key is set, so this comes after the key.
+    conn.query_row("PRAGMA cipher_log = off", [], |_| Ok(()))?;
+    conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
     // Reading the schema fails here if the key is wrong or the file was changed.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
         .map_err(|_| {
