@@ -113,9 +113,9 @@ fn main() {
                 let routes = router.alternatives_between(s, t, &opts).expect("routes");
                 times.push(t0.elapsed());
                 let n_alt = routes.len() - 1;
-                for k in 1..=3 {
+                for (k, count) in at_least.iter_mut().enumerate().skip(1) {
                     if n_alt >= k {
-                        at_least[k] += 1;
+                        *count += 1;
                     }
                 }
                 for r in &routes[1..] {

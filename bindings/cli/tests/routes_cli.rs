@@ -1,28 +1,11 @@
 //! `waymark map|places|routes|plan` end to end, through the real binary and a real vault.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-const PIN: &str = "246810";
+use std::process::Output;
 
 fn waymark(vault: &std::path::Path, args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .arg("--vault")
-        .arg(vault)
-        .arg("--pin-stdin")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{PIN}\n").as_bytes())
-        .expect("writes PIN");
-    child.wait_with_output().expect("finishes")
+    common::run(vault, args, &format!("{}\n", common::PIN))
 }
 
 fn ok(out: &Output) -> String {
@@ -36,9 +19,7 @@ fn ok(out: &Output) -> String {
 
 #[test]
 fn routes_and_plans_from_saved_places() {
-    let dir = tempfile::tempdir().unwrap();
-    let v = dir.path().join("vault");
-    ok(&waymark(&v, &["init"]));
+    let (_dir, v) = common::new_vault();
     ok(&waymark(&v, &["places", "add", "Home", "60.1690,24.9400"]));
     ok(&waymark(&v, &["places", "add", "Work", "60.1760,24.9480"]));
     let info = ok(&waymark(&v, &["map", "info"]));
@@ -124,12 +105,9 @@ fn routes_and_plans_from_saved_places() {
 
 #[test]
 fn bad_input_is_explained_without_repeating_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let v = dir.path().join("vault");
-    ok(&waymark(&v, &["init"]));
+    let (dir, v) = common::new_vault();
     let out = waymark(&v, &["routes", "60.1690,24.9400", "59.4370,24.7536"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = common::assert_clean_failure(&out, 1);
     assert!(
         err.contains("outside the loaded map") && !err.contains("59.437"),
         "{err}"

@@ -238,7 +238,7 @@ fn parse_maxspeed(s: &str) -> Option<u8> {
     };
     let v: f64 = num.parse().ok()?;
     let kmh = if mph { v * 1.609 } else { v };
-    (kmh >= 5.0 && kmh <= 200.0).then_some(kmh.round() as u8)
+    (5.0..=200.0).contains(&kmh).then_some(kmh.round() as u8)
 }
 
 fn build_graph(
@@ -434,28 +434,28 @@ fn name_unnamed_sidewalks(
     }
     let coord = |v: usize| (f64::from(lat_e7[v]) * 1e-7, f64::from(lon_e7[v]) * 1e-7);
     let proj = Projection::centred_on((0..n).map(coord));
-    let mut grid = SegmentGrid::new(30.0);
+    let mut segments = Vec::new();
     let mut seg_name = Vec::new();
     for v in 0..n {
         for a in &arcs[first_arc[v] as usize..first_arc[v + 1] as usize] {
             if a.kind == WayKind::Road && a.name != NO_NAME && (v as u32) < a.to {
-                grid.insert(proj.xy(coord(v)), proj.xy(coord(a.to as usize)));
+                segments.push((proj.xy(coord(v)), proj.xy(coord(a.to as usize))));
                 seg_name.push(a.name);
             }
         }
     }
+    let grid = SegmentGrid::build(segments, 30.0);
     for v in 0..n {
-        for i in first_arc[v] as usize..first_arc[v + 1] as usize {
-            let a = arcs[i];
+        let (x1, y1) = proj.xy(coord(v));
+        for a in &mut arcs[first_arc[v] as usize..first_arc[v + 1] as usize] {
             if a.kind != WayKind::Sidewalk || a.name != NO_NAME {
                 continue;
             }
-            let (x1, y1) = proj.xy(coord(v));
             let (x2, y2) = proj.xy(coord(a.to as usize));
             let mid = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
             if let Some((seg, d)) = grid.nearest(mid) {
                 if d <= 30.0 {
-                    arcs[i].name = seg_name[seg];
+                    a.name = seg_name[seg];
                 }
             }
         }

@@ -11,7 +11,7 @@
 //! Candidates come from plateaus of the forward and backward shortest-path trees (via-node
 //! routes) and from penalty rounds that make everything near the routes found so far dearer.
 
-use super::geometry::{shared_fraction, Corridor};
+use super::geometry::{samples, shared_fraction, Corridor};
 use super::graph::Profile;
 use super::RoutingMap;
 use crate::error::{Error, Result};
@@ -27,6 +27,8 @@ const PENALTY_ROUNDS: usize = 8;
 const VIA_CANDIDATES: usize = 48;
 /// How much dearer arcs inside an area to avoid are.
 const AVOID_FACTOR: f64 = 12.0;
+/// Windows a candidate may have replaced by shortest paths before it is given up.
+const MAX_REPAIRS: usize = 6;
 /// Spacing of corridor samples along a route.
 const SAMPLE_STEP_M: f64 = 5.0;
 
@@ -52,7 +54,7 @@ impl Default for AlternativeOptions {
             max_shared: 0.6,
             corridor_m: 25.0,
             local_window: 0.25,
-            local_slack: 0.0,
+            local_slack: 0.02,
             avoid: Vec::new(),
         }
     }
@@ -64,33 +66,30 @@ impl AlternativeOptions {
         if self.max_routes == 0 || self.max_routes > 10 {
             return bad("alternatives", "ask for between 1 and 10 routes");
         }
-        if !(self.max_stretch >= 1.0 && self.max_stretch <= 5.0) {
+        if !(1.0..=5.0).contains(&self.max_stretch) {
             return bad("max stretch", "must be between 1 and 5");
         }
-        if !(self.max_extra_s >= 0.0 && self.max_extra_s <= 4.0 * 3600.0) {
+        if !(0.0..=4.0 * 3600.0).contains(&self.max_extra_s) {
             return bad("extra time", "must be between 0 and 4 hours");
         }
-        if !(self.max_shared > 0.0 && self.max_shared <= 1.0) {
+        if !(0.0..=1.0).contains(&self.max_shared) || self.max_shared == 0.0 {
             return bad("shared fraction", "must be above 0 and at most 1");
         }
-        if !(self.corridor_m > 0.0 && self.corridor_m <= 200.0) {
+        if !(0.0..=200.0).contains(&self.corridor_m) || self.corridor_m == 0.0 {
             return bad("corridor", "must be between 0 and 200 metres");
         }
-        if !(self.local_window >= 0.0 && self.local_window <= 1.0)
-            || !(self.local_slack >= 0.0 && self.local_slack <= 1.0)
-        {
+        if !(0.0..=1.0).contains(&self.local_window) || !(0.0..=1.0).contains(&self.local_slack) {
             return bad(
                 "local optimality",
                 "window and slack must be between 0 and 1",
             );
         }
         for a in &self.avoid {
-            if !(a.lat.is_finite()
+            let position_ok = a.lat.is_finite()
                 && a.lon.is_finite()
                 && a.lat.abs() <= 90.0
-                && a.lon.abs() <= 180.0)
-                || !(a.radius_m > 0.0 && a.radius_m <= 2000.0)
-            {
+                && a.lon.abs() <= 180.0;
+            if !position_ok || !(0.0..=2000.0).contains(&a.radius_m) || a.radius_m == 0.0 {
                 return bad(
                     "place to avoid",
                     "needs a valid position and a radius up to 2 km",
@@ -181,20 +180,78 @@ pub struct Router<'m> {
     profile: Profile,
     /// Seconds per arc; infinite where the profile may not go.
     seconds: Vec<f64>,
+    /// Lower bound on seconds per metre of straight-line distance (for A*).
+    min_sec_per_m: f64,
 }
 
 impl RoutingMap {
     pub fn router(&self, profile: Profile) -> Router<'_> {
-        let seconds = self
+        let seconds: Vec<f64> = self
             .graph
             .arcs
             .iter()
             .map(|a| a.seconds(profile).unwrap_or(f64::INFINITY))
             .collect();
+        // Fewest seconds per metre anywhere (the top speed), scaled down a little because the
+        // planar distance may run slightly over the great-circle one.
+        let min_sec_per_m = self
+            .graph
+            .arcs
+            .iter()
+            .zip(&seconds)
+            .filter(|(a, s)| a.length_m > 0.0 && s.is_finite())
+            .map(|(a, s)| *s / f64::from(a.length_m))
+            .fold(f64::INFINITY, f64::min);
+        let min_sec_per_m = if min_sec_per_m.is_finite() {
+            min_sec_per_m * 0.99
+        } else {
+            0.0
+        };
         Router {
             map: self,
             profile,
             seconds,
+            min_sec_per_m,
+        }
+    }
+}
+
+/// A via candidate with its sample points and which of them lie near a chosen route.
+struct Tracked {
+    cand: Candidate,
+    samples: Vec<((f64, f64), f64)>,
+    covered: Vec<bool>,
+}
+
+impl Tracked {
+    fn new(samples: Vec<((f64, f64), f64)>, cand: Candidate) -> Tracked {
+        Tracked {
+            covered: vec![false; samples.len()],
+            samples,
+            cand,
+        }
+    }
+
+    fn cover(&mut self, corridor: &Corridor) {
+        for (c, (p, _)) in self.covered.iter_mut().zip(&self.samples) {
+            if !*c && corridor.covers(*p) {
+                *c = true;
+            }
+        }
+    }
+
+    fn shared(&self) -> f64 {
+        let (mut total, mut shared) = (0.0, 0.0);
+        for (c, (_, len)) in self.covered.iter().zip(&self.samples) {
+            total += len;
+            if *c {
+                shared += len;
+            }
+        }
+        if total == 0.0 {
+            1.0
+        } else {
+            shared / total
         }
     }
 }
@@ -224,7 +281,7 @@ impl<'m> Router<'m> {
 
     /// The fastest route between two graph nodes.
     pub fn fastest_between(&self, s: u32, t: u32) -> Result<Route> {
-        let tree = self.dijkstra(&self.seconds, s, false, Some(t), f64::INFINITY);
+        let tree = self.astar(&self.seconds, s, t, f64::INFINITY);
         if !tree.dist[t as usize].is_finite() {
             return Err(no_way());
         }
@@ -272,7 +329,7 @@ impl<'m> Router<'m> {
             return Err(no_way());
         }
         let bound = (opts.max_stretch * opt).max(opt + opts.max_extra_s);
-        let bwd = self.dijkstra(&weights, t, true, None, bound);
+        let bwd = self.backward_tree(&weights, t, bound);
 
         let p0 = self.forward_path(&fwd, t);
         let mut chosen: Vec<(Route, Corridor)> = Vec::new();
@@ -280,43 +337,64 @@ impl<'m> Router<'m> {
         let c = self.corridor(&first, opts.corridor_m);
         chosen.push((first, c));
 
-        let mut vias = self.via_candidates(&fwd, &bwd, s, t, bound);
+        // Via candidates remember which of their sample points are near a chosen route, so
+        // each new route is compared against them once.
+        let mut vias: Vec<Tracked> = self
+            .via_candidates(&fwd, &bwd, s, t, bound)
+            .into_iter()
+            .map(|cand| Tracked::new(self.line_samples(s, &cand.arcs), cand))
+            .collect();
+        for v in &mut vias {
+            v.cover(&chosen[0].1);
+        }
         let mut penalized = weights.clone();
+        let mut penalized_upto = 0;
         let mut rounds = 0;
-        let mut tried: Vec<Vec<u32>> = vec![p0.clone()];
+        let mut tried: Vec<Vec<u32>> = vec![p0];
         while chosen.len() < opts.max_routes {
             // Best admissible via candidate: least cost × (1 + share with chosen routes).
-            let mut ranked: Vec<(f64, f64, usize)> = Vec::new();
-            for (i, cand) in vias.iter().enumerate() {
-                let route = self.build_route(s, &cand.arcs, &weights);
-                let shared = self.shared_with(&route, &chosen);
-                if shared <= opts.max_shared {
-                    ranked.push((cand.cost * (1.0 + shared), shared, i));
-                }
-            }
+            let mut ranked: Vec<(f64, usize)> = vias
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| {
+                    let shared = v.shared();
+                    (shared <= opts.max_shared).then_some((v.cand.cost * (1.0 + shared), i))
+                })
+                .collect();
             ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
             let mut accepted = None;
-            for &(_, shared, i) in &ranked {
-                let cand = &vias[i];
-                if self.locally_optimal(s, cand, &weights, opt, opts) {
-                    accepted = Some((i, shared));
+            for &(_, i) in &ranked {
+                let found = self.admissible(
+                    s,
+                    &vias[i].cand,
+                    &weights,
+                    opt,
+                    bound,
+                    &chosen,
+                    &tried,
+                    opts,
+                );
+                if let Some((fixed, shared)) = found {
+                    accepted = Some((i, fixed, shared));
                     break;
                 }
             }
-            if let Some((i, shared)) = accepted {
-                let cand = vias.swap_remove(i);
-                self.accept(s, &cand, shared, &weights, opts, &mut chosen);
-                tried.push(cand.arcs);
-                continue;
+            let mut found = false;
+            if let Some((i, fixed, shared)) = accepted {
+                let v = vias.swap_remove(i);
+                self.accept(s, &fixed, shared, &weights, opts, &mut chosen);
+                tried.push(v.cand.arcs);
+                tried.push(fixed.arcs);
+                found = true;
             }
             // Via candidates exhausted for now: penalty rounds.
-            let mut found = false;
-            while rounds < PENALTY_ROUNDS && !found {
+            while !found && rounds < PENALTY_ROUNDS {
                 rounds += 1;
-                for path in &tried {
+                for path in &tried[penalized_upto..] {
                     self.penalize_corridor(s, path, opts.corridor_m, &mut penalized);
                 }
-                let tree = self.dijkstra(&penalized, s, false, Some(t), f64::INFINITY);
+                penalized_upto = tried.len();
+                let tree = self.astar(&penalized, s, t, f64::INFINITY);
                 if !tree.dist[t as usize].is_finite() {
                     break;
                 }
@@ -327,13 +405,12 @@ impl<'m> Router<'m> {
                     cost,
                     known_optimal: Vec::new(),
                 };
-                if cost <= bound + 1e-9 && !tried.contains(&cand.arcs) {
-                    let route = self.build_route(s, &cand.arcs, &weights);
-                    let shared = self.shared_with(&route, &chosen);
-                    if shared <= opts.max_shared
-                        && self.locally_optimal(s, &cand, &weights, opt, opts)
+                if !tried.contains(&cand.arcs) {
+                    if let Some((fixed, shared)) =
+                        self.admissible(s, &cand, &weights, opt, bound, &chosen, &tried, opts)
                     {
-                        self.accept(s, &cand, shared, &weights, opts, &mut chosen);
+                        self.accept(s, &fixed, shared, &weights, opts, &mut chosen);
+                        tried.push(fixed.arcs);
                         found = true;
                     }
                 }
@@ -343,13 +420,43 @@ impl<'m> Router<'m> {
             if !found {
                 break;
             }
-            // New chosen route: via candidates may now be filtered differently; keep them.
-            vias.retain(|c| !tried.contains(&c.arcs));
+            if let Some((_, newest)) = chosen.last() {
+                for v in &mut vias {
+                    v.cover(newest);
+                }
+            }
+            vias.retain(|v| !tried.contains(&v.cand.arcs));
         }
 
         let mut routes: Vec<Route> = chosen.into_iter().map(|(r, _)| r).collect();
         self.finish(s, t, &mut routes, opts)?;
         Ok(routes)
+    }
+
+    /// The candidate made locally optimal (see `locally_optimal_version`), if it then meets
+    /// the stretch bound and shares at most `max_shared` with the routes chosen so far.
+    #[allow(clippy::too_many_arguments)]
+    fn admissible(
+        &self,
+        s: u32,
+        cand: &Candidate,
+        weights: &[f64],
+        opt: f64,
+        bound: f64,
+        chosen: &[(Route, Corridor)],
+        tried: &[Vec<u32>],
+        opts: &AlternativeOptions,
+    ) -> Option<(Candidate, f64)> {
+        if cand.cost > bound + 1e-9 {
+            return None;
+        }
+        let fixed = self.locally_optimal_version(s, cand, weights, opt, opts)?;
+        if fixed.cost > bound + 1e-9 || (fixed.arcs != cand.arcs && tried.contains(&fixed.arcs)) {
+            return None;
+        }
+        let route = self.build_route(s, &fixed.arcs, weights);
+        let shared = self.shared_with(&route, chosen);
+        (shared <= opts.max_shared).then_some((fixed, shared))
     }
 
     fn accept(
@@ -455,6 +562,16 @@ impl<'m> Router<'m> {
         Corridor::new(&pts, radius)
     }
 
+    fn line_samples(&self, s: u32, arcs: &[u32]) -> Vec<((f64, f64), f64)> {
+        let mut pts = Vec::with_capacity(arcs.len() + 1);
+        pts.push(self.map.xy(s));
+        pts.extend(
+            arcs.iter()
+                .map(|&a| self.map.xy(self.map.graph.arc(a as usize).to)),
+        );
+        samples(&pts, SAMPLE_STEP_M)
+    }
+
     fn shared_with(&self, r: &Route, chosen: &[(Route, Corridor)]) -> f64 {
         let pts: Vec<(f64, f64)> = r.nodes.iter().map(|&v| self.map.xy(v)).collect();
         let cs: Vec<&Corridor> = chosen.iter().map(|(_, c)| c).collect();
@@ -553,24 +670,16 @@ impl<'m> Router<'m> {
         }
     }
 
-    /// Plain Dijkstra. `backward` searches along arcs in reverse (distances *to* `source`).
-    /// Stops at `target` if given, or once costs exceed `limit`.
-    fn dijkstra(
-        &self,
-        w: &[f64],
-        source: u32,
-        backward: bool,
-        target: Option<u32>,
-        limit: f64,
-    ) -> Tree {
+    /// Dijkstra along arcs in reverse: distances *to* `target`, settled up to `limit`.
+    fn backward_tree(&self, w: &[f64], target: u32, limit: f64) -> Tree {
         let n = self.map.graph.node_count();
         let mut dist = vec![f64::INFINITY; n];
         let mut parent = vec![NONE; n];
         let mut heap = BinaryHeap::new();
-        dist[source as usize] = 0.0;
+        dist[target as usize] = 0.0;
         heap.push(Item {
             cost: 0.0,
-            node: source,
+            node: target,
         });
         let mut settled_to = f64::INFINITY;
         while let Some(Item { cost, node }) = heap.pop() {
@@ -581,31 +690,70 @@ impl<'m> Router<'m> {
                 settled_to = limit;
                 break;
             }
-            if Some(node) == target {
-                settled_to = cost;
-                break;
-            }
-            if backward {
-                for &id in self.map.arcs_into(node) {
-                    let c = cost + w[id as usize];
-                    let from = self.map.arc_from(id as usize);
-                    if c < dist[from as usize] {
-                        dist[from as usize] = c;
-                        parent[from as usize] = id;
-                        heap.push(Item {
-                            cost: c,
-                            node: from,
-                        });
-                    }
+            for &id in self.map.arcs_into(node) {
+                let c = cost + w[id as usize];
+                let from = self.map.arc_from(id as usize);
+                if c < dist[from as usize] {
+                    dist[from as usize] = c;
+                    parent[from as usize] = id;
+                    heap.push(Item {
+                        cost: c,
+                        node: from,
+                    });
                 }
-            } else {
-                self.relax_out(w, node, cost, &mut dist, &mut parent, &mut heap);
             }
         }
         Tree {
             dist,
             parent,
             settled_to,
+        }
+    }
+
+    /// A* from `source` to `target` with the straight-line time at the profile's top speed as
+    /// the (admissible) estimate; every weight used is at least the plain travel time, so the
+    /// estimate never overshoots. Only the target's distance and path are meaningful; the
+    /// search gives up once no path can be cheaper than `limit`.
+    fn astar(&self, w: &[f64], source: u32, target: u32, limit: f64) -> Tree {
+        let n = self.map.graph.node_count();
+        let goal = self.map.xy(target);
+        let h = |v: u32| {
+            let p = self.map.xy(v);
+            ((p.0 - goal.0).powi(2) + (p.1 - goal.1).powi(2)).sqrt() * self.min_sec_per_m
+        };
+        let mut dist = vec![f64::INFINITY; n];
+        let mut parent = vec![NONE; n];
+        let mut heap = BinaryHeap::new();
+        dist[source as usize] = 0.0;
+        heap.push(Item {
+            cost: h(source),
+            node: source,
+        });
+        while let Some(Item { cost, node }) = heap.pop() {
+            let g = dist[node as usize];
+            if cost > limit || node == target {
+                break;
+            }
+            if cost > g + h(node) + 1e-9 {
+                continue; // stale entry
+            }
+            for id in self.map.graph.arc_range(node) {
+                let c = g + w[id];
+                let to = self.map.graph.arc(id).to;
+                if c < dist[to as usize] {
+                    dist[to as usize] = c;
+                    parent[to as usize] = id as u32;
+                    heap.push(Item {
+                        cost: c + h(to),
+                        node: to,
+                    });
+                }
+            }
+        }
+        Tree {
+            dist,
+            parent,
+            settled_to: 0.0,
         }
     }
 
@@ -674,7 +822,8 @@ impl<'m> Router<'m> {
                 end = g.arc(a as usize).to;
             }
             let total = fwd.dist[v as usize] + len + bwd.dist[end as usize];
-            if total <= bound && end != t || (end == t && v != s && total <= bound) {
+            // A chain that reaches t is the fastest route's own plateau.
+            if total <= bound && end != t {
                 chains.push((len, v, end));
             }
         }
@@ -739,49 +888,93 @@ impl<'m> Router<'m> {
 
     /// The T-test in overlapping windows: every window of cost T = local_window × opt, started
     /// every T/2 along the route, must be a shortest path between its ends (within slack).
-    fn locally_optimal(
+    /// A window that fails is replaced by the shortest path between its ends (a penalty
+    /// candidate often has a needless kink where it joins another street), loops are cut, and
+    /// the test starts again; after `MAX_REPAIRS` the candidate is dropped. What is returned
+    /// passes the test as it stands.
+    fn locally_optimal_version(
         &self,
         s: u32,
         cand: &Candidate,
         w: &[f64],
         opt: f64,
         opts: &AlternativeOptions,
-    ) -> bool {
+    ) -> Option<Candidate> {
         let window = opts.local_window * opt;
-        if window <= 0.0 {
-            return true;
-        }
         let g = &self.map.graph;
-        let mut nodes = Vec::with_capacity(cand.arcs.len() + 1);
-        let mut cum = Vec::with_capacity(cand.arcs.len() + 1);
-        nodes.push(s);
-        cum.push(0.0);
-        for &a in &cand.arcs {
-            nodes.push(g.arc(a as usize).to);
-            cum.push(cum.last().copied().unwrap_or(0.0) + w[a as usize]);
-        }
-        let total = *cum.last().unwrap_or(&0.0);
-        let last = nodes.len() - 1;
-        let mut start = 0.0;
-        loop {
-            // u: last node at or before `start`; v: first node at or after start + window.
-            let u = cum.partition_point(|&c| c <= start).saturating_sub(1);
-            let v = cum.partition_point(|&c| c < start + window).min(last);
-            let covered = cand.known_optimal.iter().any(|&(a, b)| u >= a && v <= b);
-            if v > u + 1 && !covered {
-                let along = cum[v] - cum[u];
-                let limit = along / (1.0 + opts.local_slack) - 1e-6;
-                let tree = self.dijkstra(w, nodes[u], false, Some(nodes[v]), limit);
-                if tree.dist[nodes[v] as usize] < limit {
-                    return false;
+        let mut arcs = cand.arcs.clone();
+        let mut known = cand.known_optimal.clone();
+        let mut repairs = 0;
+        'again: loop {
+            let mut nodes = Vec::with_capacity(arcs.len() + 1);
+            let mut cum = Vec::with_capacity(arcs.len() + 1);
+            nodes.push(s);
+            cum.push(0.0);
+            for &a in &arcs {
+                nodes.push(g.arc(a as usize).to);
+                cum.push(cum.last().copied().unwrap_or(0.0) + w[a as usize]);
+            }
+            let total = *cum.last().unwrap_or(&0.0);
+            let last = nodes.len() - 1;
+            let mut start = 0.0;
+            loop {
+                if window <= 0.0 || total <= 0.0 {
+                    break;
                 }
+                // u: last node at or before `start`; v: first node at or after start + window.
+                let u = cum.partition_point(|&c| c <= start).saturating_sub(1);
+                let v = cum.partition_point(|&c| c < start + window).min(last);
+                let covered = known.iter().any(|&(a, b)| u >= a && v <= b);
+                if v > u + 1 && !covered {
+                    let along = cum[v] - cum[u];
+                    let limit = along / (1.0 + opts.local_slack) - 1e-6;
+                    let tree = self.astar(w, nodes[u], nodes[v], limit);
+                    if tree.dist[nodes[v] as usize] < limit {
+                        if repairs >= MAX_REPAIRS {
+                            return None;
+                        }
+                        repairs += 1;
+                        let mut spliced = arcs[..u].to_vec();
+                        spliced.extend(self.forward_path(&tree, nodes[v]));
+                        spliced.extend_from_slice(&arcs[v..]);
+                        arcs = self.without_loops(s, &spliced);
+                        known.clear();
+                        continue 'again;
+                    }
+                }
+                if start + window >= total {
+                    break;
+                }
+                start += window / 2.0;
             }
-            if start + window >= total {
-                break;
-            }
-            start += window / 2.0;
+            return Some(Candidate {
+                cost: total,
+                arcs,
+                known_optimal: known,
+            });
         }
-        true
+    }
+
+    /// Cut any cycle out of a path (keeps the first visit's position, drops the loop).
+    fn without_loops(&self, s: u32, arcs: &[u32]) -> Vec<u32> {
+        let mut pos: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+        let mut nodes = vec![s];
+        let mut out = Vec::with_capacity(arcs.len());
+        pos.insert(s, 0);
+        for &a in arcs {
+            let v = self.map.graph.arc(a as usize).to;
+            if let Some(&i) = pos.get(&v) {
+                for x in nodes.drain(i + 1..) {
+                    pos.remove(&x);
+                }
+                out.truncate(i);
+            } else {
+                nodes.push(v);
+                pos.insert(v, nodes.len() - 1);
+                out.push(a);
+            }
+        }
+        out
     }
 
     fn build_route(&self, s: u32, arcs: &[u32], weights: &[f64]) -> Route {
