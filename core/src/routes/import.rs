@@ -10,7 +10,7 @@ use super::graph::{
 };
 use crate::error::{Error, Result};
 use geo::{Distance, Haversine, Point};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What the import found, for `waymark map info` and the benchmark.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -62,46 +62,54 @@ fn not_pbf() -> Error {
 
 type Parsed = (HashMap<i64, (i32, i32)>, Vec<WayRec>, Vec<String>);
 
+/// Two passes over the file: first the routable ways, then only the nodes they use, so a
+/// large extract (most of whose nodes are buildings) does not have to fit in memory whole.
 fn read_elements(bytes: &[u8]) -> Result<Parsed> {
     use osmpbf::{Element, ElementReader};
-    let mut nodes: HashMap<i64, (i32, i32)> = HashMap::new();
     let mut ways = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut name_ids: HashMap<String, u32> = HashMap::new();
-    let mut saw_block = false;
+    let mut needed: HashSet<i64> = HashSet::new();
+    let mut saw_element = false;
     ElementReader::new(std::io::Cursor::new(bytes))
         .for_each(|element| {
-            saw_block = true;
-            match element {
-                Element::DenseNode(n) => {
-                    nodes.insert(n.id(), (n.decimicro_lat(), n.decimicro_lon()));
-                }
-                Element::Node(n) => {
-                    nodes.insert(n.id(), (n.decimicro_lat(), n.decimicro_lon()));
-                }
-                Element::Way(w) => {
-                    let tags: HashMap<&str, &str> = w.tags().collect();
-                    if let Some(mut rec) = classify(&tags) {
-                        if let Some(&name) = tags.get("name") {
-                            let next = names.len() as u32;
-                            rec.name = *name_ids.entry(name.to_string()).or_insert_with(|| {
-                                names.push(name.to_string());
-                                next
-                            });
-                        }
-                        rec.refs = w.refs().collect();
-                        ways.push(rec);
+            saw_element = true;
+            if let Element::Way(w) = element {
+                let tags: HashMap<&str, &str> = w.tags().collect();
+                if let Some(mut rec) = classify(&tags) {
+                    if let Some(&name) = tags.get("name") {
+                        let next = names.len() as u32;
+                        rec.name = *name_ids.entry(name.to_string()).or_insert_with(|| {
+                            names.push(name.to_string());
+                            next
+                        });
                     }
+                    rec.refs = w.refs().collect();
+                    needed.extend(rec.refs.iter().copied());
+                    ways.push(rec);
                 }
-                Element::Relation(_) => {}
             }
         })
         .map_err(|_| not_pbf())?;
-    if !saw_block && nodes.is_empty() {
+    if !saw_element {
         return Err(Error::invalid(
             "map file",
             "the file holds no map data (no nodes or ways)",
         ));
+    }
+    let mut nodes: HashMap<i64, (i32, i32)> = HashMap::with_capacity(needed.len());
+    if !ways.is_empty() {
+        ElementReader::new(std::io::Cursor::new(bytes))
+            .for_each(|element| match element {
+                Element::DenseNode(n) if needed.contains(&n.id()) => {
+                    nodes.insert(n.id(), (n.decimicro_lat(), n.decimicro_lon()));
+                }
+                Element::Node(n) if needed.contains(&n.id()) => {
+                    nodes.insert(n.id(), (n.decimicro_lat(), n.decimicro_lon()));
+                }
+                _ => {}
+            })
+            .map_err(|_| not_pbf())?;
     }
     Ok((nodes, ways, names))
 }

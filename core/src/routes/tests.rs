@@ -440,3 +440,56 @@ fn avoided_places_are_gone_round_and_explained() {
     }
     assert!(checked >= 20, "went round only {checked} times of 30");
 }
+
+#[test]
+fn the_other_pavement_lies_in_the_streets_corridor() {
+    // Sidewalks mapped as their own ways run within the 25 m corridor of their street, so a
+    // route that merely swaps to the other pavement shares its length with the street and is
+    // never offered as a different route.
+    use geo::Line;
+    use std::collections::HashMap;
+    let g = map().graph();
+    let k = 60.17f64.to_radians().cos();
+    let proj = |(la, lo): (f64, f64)| geo::Coord {
+        x: (lo - 24.94) * 111_195.0 * k,
+        y: (la - 60.17) * 111_195.0,
+    };
+    let mut streets: HashMap<u32, Vec<Line<f64>>> = HashMap::new();
+    for v in 0..g.node_count() as u32 {
+        for id in g.arc_range(v) {
+            let a = g.arc(id);
+            if a.kind == WayKind::Road && a.name != super::graph::NO_NAME {
+                let line = Line::new(proj(g.coord(v)), proj(g.coord(a.to)));
+                streets.entry(a.name).or_default().push(line);
+            }
+        }
+    }
+    let (mut total, mut inside) = (0.0, 0.0);
+    for v in 0..g.node_count() as u32 {
+        for id in g.arc_range(v) {
+            let a = g.arc(id);
+            if a.kind != WayKind::Sidewalk || a.name == super::graph::NO_NAME {
+                continue;
+            }
+            let Some(lines) = streets.get(&a.name) else {
+                continue;
+            };
+            let (p, q) = (proj(g.coord(v)), proj(g.coord(a.to)));
+            let mid = Point::new((p.x + q.x) / 2.0, (p.y + q.y) / 2.0);
+            let d = lines
+                .iter()
+                .map(|l| Euclidean.distance(&mid, l))
+                .fold(f64::INFINITY, f64::min);
+            total += f64::from(a.length_m);
+            if d <= 25.0 {
+                inside += f64::from(a.length_m);
+            }
+        }
+    }
+    assert!(total > 5_000.0, "only {total:.0} m of named sidewalk");
+    assert!(
+        inside / total > 0.9,
+        "{:.0}% of sidewalk length in its street's corridor",
+        100.0 * inside / total
+    );
+}
