@@ -3,6 +3,7 @@
 mod app;
 mod cmd_log;
 mod cmd_routes;
+mod cmd_safety;
 mod cmd_vault;
 mod demo;
 mod when;
@@ -67,6 +68,14 @@ enum Command {
     Plan(cmd_routes::PlanArgs),
     /// Try Waymark with made-up data in a throw-away vault. Nothing of yours is touched.
     Demo,
+    /// The people you trust: buddies who get your check-in plans, emergency contacts.
+    Contacts(cmd_safety::ContactsArgs),
+    /// Tell a buddy where you are going and when you will check in; they are alerted if you don't.
+    Checkin(cmd_safety::CheckinArgs),
+    /// Phone numbers for help: 999, 101, the National Stalking Helpline, Samaritans.
+    HelpNumbers(cmd_safety::HelpNumbersArgs),
+    /// The digital-safety checklist: spyware, privacy settings, passwords, trackers.
+    Checklist(cmd_safety::ChecklistArgs),
 }
 
 fn main() -> ExitCode {
@@ -99,6 +108,10 @@ fn main() -> ExitCode {
         Command::Routes(a) => cmd_routes::routes(a, &mut app),
         Command::Plan(a) => cmd_routes::plan(a, &mut app),
         Command::Demo => demo::run(&mut app),
+        Command::Contacts(a) => cmd_safety::contacts(a, &mut app),
+        Command::Checkin(a) => cmd_safety::checkin(a, &mut app),
+        Command::HelpNumbers(a) => cmd_safety::help_numbers(a, &mut app),
+        Command::Checklist(a) => cmd_safety::checklist(a, &mut app),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
