@@ -11,6 +11,7 @@ use super::graph::{
 use crate::error::{Error, Result};
 use geo::{Distance, Haversine, Point};
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What the import found, for `waymark map info` and the benchmark.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -43,14 +44,58 @@ struct DirectionalAccess {
 
 /// Parse a PBF file held in memory. Errors say what is wrong with the file, never its contents.
 pub fn import_pbf(bytes: &[u8]) -> Result<(Graph, ImportReport)> {
+    import_pbf_with_progress(bytes, &|_| true)
+}
+
+/// As `import_pbf`, calling `progress` with the fraction done (0.0 to 1.0) as the file is read;
+/// when it returns false the import stops with `Error::Cancelled` and nothing is kept.
+pub fn import_pbf_with_progress(
+    bytes: &[u8],
+    progress: &(dyn Fn(f64) -> bool + Sync),
+) -> Result<(Graph, ImportReport)> {
     if bytes.is_empty() {
         return Err(Error::invalid("map file", "the file is empty"));
     }
+    let cancelled = AtomicBool::new(false);
     // osmpbf reports malformed input as errors; a panic deep in a decoder on hostile input
     // must still not take the app down, so it becomes the same clear error.
-    let parsed = std::panic::catch_unwind(|| read_elements(bytes)).map_err(|_| not_pbf())?;
-    let (nodes, ways, names) = parsed?;
-    build_graph(nodes, ways, names)
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_elements(bytes, progress, &cancelled)
+    }))
+    .map_err(|_| not_pbf());
+    if cancelled.load(Ordering::Relaxed) {
+        return Err(Error::Cancelled);
+    }
+    let (nodes, ways, names) = parsed??;
+    let built = build_graph(nodes, ways, names)?;
+    progress(1.0);
+    Ok(built)
+}
+
+/// Reads the file for one pass, reporting progress within [from, to) and failing the read
+/// (which ends the pass) once the caller cancels.
+struct ProgressReader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    from: f64,
+    to: f64,
+    progress: &'a (dyn Fn(f64) -> bool + Sync),
+    cancelled: &'a AtomicBool,
+}
+
+impl std::io::Read for ProgressReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let done = self.pos as f64 / self.bytes.len().max(1) as f64;
+        if !(self.progress)(self.from + (self.to - self.from) * done) {
+            self.cancelled.store(true, Ordering::Relaxed);
+            return Err(std::io::Error::other("cancelled"));
+        }
+        let rest = &self.bytes[self.pos..];
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.pos += n;
+        Ok(n)
+    }
 }
 
 fn not_pbf() -> Error {
@@ -64,14 +109,26 @@ type Parsed = (HashMap<i64, (i32, i32)>, Vec<WayRec>, Vec<String>);
 
 /// Two passes over the file: first the routable ways, then only the nodes they use, so a
 /// large extract (most of whose nodes are buildings) does not have to fit in memory whole.
-fn read_elements(bytes: &[u8]) -> Result<Parsed> {
+fn read_elements(
+    bytes: &[u8],
+    progress: &(dyn Fn(f64) -> bool + Sync),
+    cancelled: &AtomicBool,
+) -> Result<Parsed> {
+    let reader = |from, to| ProgressReader {
+        bytes,
+        pos: 0,
+        from,
+        to,
+        progress,
+        cancelled,
+    };
     use osmpbf::{Element, ElementReader};
     let mut ways = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut name_ids: HashMap<String, u32> = HashMap::new();
     let mut needed: HashSet<i64> = HashSet::new();
     let mut saw_element = false;
-    ElementReader::new(std::io::Cursor::new(bytes))
+    ElementReader::new(reader(0.0, 0.5))
         .for_each(|element| {
             saw_element = true;
             if let Element::Way(w) = element {
@@ -99,7 +156,7 @@ fn read_elements(bytes: &[u8]) -> Result<Parsed> {
     }
     let mut nodes: HashMap<i64, (i32, i32)> = HashMap::with_capacity(needed.len());
     if !ways.is_empty() {
-        ElementReader::new(std::io::Cursor::new(bytes))
+        ElementReader::new(reader(0.5, 0.95))
             .for_each(|element| match element {
                 Element::DenseNode(n) if needed.contains(&n.id()) => {
                     nodes.insert(n.id(), (n.decimicro_lat(), n.decimicro_lon()));
@@ -379,7 +436,12 @@ fn build_graph(
         arcs,
         names: graph_names,
     };
-    graph.validate()?;
+    graph.validate().map_err(|_| {
+        Error::invalid(
+            "map file",
+            "the file holds positions outside the valid latitude and longitude range",
+        )
+    })?;
     report.nodes = graph.node_count();
     report.arcs = graph.arc_count();
     for a in &graph.arcs {

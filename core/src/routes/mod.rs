@@ -64,6 +64,15 @@ impl RoutingMap {
         Ok((RoutingMap::from_graph(graph), report))
     }
 
+    /// As `from_pbf`, reporting progress (0.0 to 1.0); returning false cancels the import.
+    pub fn from_pbf_with_progress(
+        bytes: &[u8],
+        progress: &(dyn Fn(f64) -> bool + Sync),
+    ) -> Result<(RoutingMap, ImportReport)> {
+        let (graph, report) = import::import_pbf_with_progress(bytes, progress)?;
+        Ok((RoutingMap::from_graph(graph), report))
+    }
+
     /// The embedded default map.
     pub fn bundled() -> Result<RoutingMap> {
         Ok(RoutingMap::from_pbf(BUNDLED_PBF)?.0)

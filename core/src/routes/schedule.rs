@@ -212,6 +212,15 @@ pub fn plan_trips(
     if !(1..=120).contains(&o.watcher_wait_minutes) {
         return Err(Error::invalid("watcher wait", "between 1 and 120 minutes"));
     }
+    // Routes over the extra-time budget are left out of the plan altogether.
+    let fastest = routes
+        .iter()
+        .map(|r| r.duration_s)
+        .fold(f64::INFINITY, f64::min);
+    let routes: Vec<Route> = routes
+        .into_iter()
+        .filter(|r| r.duration_s - fastest <= f64::from(o.extra_minutes) * 60.0 + 1e-6)
+        .collect();
     let all = choices(&routes, o)?;
     let mut trips = Vec::with_capacity(o.days as usize);
     for d in 0..o.days {
@@ -400,9 +409,14 @@ mod tests {
     fn every_trip_fits_the_window_and_budget() {
         let routes = vec![route(20.0), route(24.0), route(40.0)];
         let plan = plan_trips(routes, &opts(200), &mut OsRandom::new()).unwrap();
+        assert_eq!(
+            plan.routes.len(),
+            2,
+            "the 40-minute route is over the budget"
+        );
         let nine = 9 * 60;
         for t in &plan.trips {
-            assert_ne!(t.route, 2, "a route over the extra-time budget was used");
+            assert!(t.route < 2, "a route over the extra-time budget was used");
             let dur = if t.route == 0 { 20 } else { 24 };
             assert!(minutes(t.depart) + dur <= nine, "arrives late");
             // Leaving earlier than 9:00 - 20 min - 15 min would exceed the budget.

@@ -281,6 +281,7 @@ impl<'m> Router<'m> {
 
     /// The fastest route between two graph nodes.
     pub fn fastest_between(&self, s: u32, t: u32) -> Result<Route> {
+        self.check_nodes(s, t)?;
         let tree = self.astar(&self.seconds, s, t, f64::INFINITY);
         if !tree.dist[t as usize].is_finite() {
             return Err(no_way());
@@ -289,6 +290,20 @@ impl<'m> Router<'m> {
         let mut r = self.build_route(s, &arcs, &self.seconds);
         r.extra_s = 0.0;
         Ok(r)
+    }
+
+    fn check_nodes(&self, s: u32, t: u32) -> Result<()> {
+        let n = self.map.graph.node_count() as u32;
+        if s >= n || t >= n {
+            return Err(Error::invalid("route", "no such point on the map"));
+        }
+        if s == t {
+            return Err(Error::invalid(
+                "to",
+                "the start and the destination are the same place on the map",
+            ));
+        }
+        Ok(())
     }
 
     fn snap_pair(&self, from: (f64, f64), to: (f64, f64)) -> Result<(u32, u32)> {
@@ -322,6 +337,7 @@ impl<'m> Router<'m> {
         opts: &AlternativeOptions,
     ) -> Result<Vec<Route>> {
         opts.validate()?;
+        self.check_nodes(s, t)?;
         let weights = self.weights_with_avoid(&opts.avoid);
         let fwd = self.dijkstra_bounded_by_stretch(&weights, s, t, opts);
         let opt = fwd.dist[t as usize];

@@ -105,7 +105,17 @@ impl<'v> RouteStore<'v> {
 
     /// Import a PBF file and make it the map. The old map stays if the file is refused.
     pub fn import_map(&self, pbf: &[u8]) -> Result<ImportReport> {
-        let (map, report) = RoutingMap::from_pbf(pbf)?;
+        self.import_map_with_progress(pbf, &|_| true)
+    }
+
+    /// As `import_map`, reporting progress (0.0 to 1.0); returning false cancels and keeps the
+    /// old map.
+    pub fn import_map_with_progress(
+        &self,
+        pbf: &[u8],
+        progress: &(dyn Fn(f64) -> bool + Sync),
+    ) -> Result<ImportReport> {
+        let (map, report) = RoutingMap::from_pbf_with_progress(pbf, progress)?;
         let graph = map.to_bytes();
         let report_json =
             serde_json::to_string(&report).map_err(|_| Error::storage("could not encode"))?;

@@ -493,3 +493,23 @@ fn the_other_pavement_lies_in_the_streets_corridor() {
         100.0 * inside / total
     );
 }
+
+#[test]
+fn import_reports_progress_and_can_be_cancelled() {
+    use std::sync::Mutex;
+    let seen = Mutex::new(Vec::new());
+    RoutingMap::from_pbf_with_progress(BUNDLED_PBF, &|f| {
+        seen.lock().unwrap().push(f);
+        true
+    })
+    .unwrap();
+    let seen = seen.into_inner().unwrap();
+    assert!(seen.len() > 4, "{seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]),
+        "progress never goes back"
+    );
+    assert_eq!(seen.last(), Some(&1.0));
+    let err = RoutingMap::from_pbf_with_progress(BUNDLED_PBF, &|f| f < 0.3).unwrap_err();
+    assert!(matches!(err, Error::Cancelled), "{err:?}");
+}
