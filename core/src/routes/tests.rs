@@ -513,3 +513,51 @@ fn import_reports_progress_and_can_be_cancelled() {
     let err = RoutingMap::from_pbf_with_progress(BUNDLED_PBF, &|f| f < 0.3).unwrap_err();
     assert!(matches!(err, Error::Cancelled), "{err:?}");
 }
+
+#[test]
+fn driving_alternatives_keep_stretch_and_dissimilarity() {
+    let m = map();
+    let g = m.graph();
+    let opts = AlternativeOptions::default();
+    let router = m.router(Profile::Car);
+    let k = 60.17f64.to_radians().cos();
+    let proj = |(la, lo): (f64, f64)| ((lo - 24.94) * 111_195.0 * k, (la - 60.17) * 111_195.0);
+    let mut alternatives = 0;
+    for (s, t) in random_pairs(g, Profile::Car, 15, 500.0, 41) {
+        let routes = router.alternatives_between(s, t, &opts).unwrap();
+        let fastest = reference_dijkstra(g, Profile::Car, s, t).unwrap();
+        let bound = (1.4 * fastest).max(fastest + 300.0);
+        let mut earlier: Vec<LineString<f64>> = Vec::new();
+        for (i, r) in routes.iter().enumerate() {
+            // Driving time from the arcs actually used, one-way rules included.
+            let secs: f64 = r
+                .nodes()
+                .windows(2)
+                .map(|w| {
+                    g.arc_range(w[0])
+                        .map(|id| g.arc(id))
+                        .filter(|a| a.to == w[1])
+                        .filter_map(|a| a.seconds(Profile::Car))
+                        .fold(f64::INFINITY, f64::min)
+                })
+                .sum();
+            assert!(secs.is_finite(), "route {i} uses an arc cars may not use");
+            assert!(
+                secs <= bound + 1e-6,
+                "route {i} stretch {:.2}",
+                secs / fastest
+            );
+            let pts: Vec<(f64, f64)> = r.geometry.iter().map(|&p| proj(p)).collect();
+            if i > 0 {
+                let shared = overlap_with(&pts, &earlier, 25.0);
+                assert!(shared <= 0.62, "route {i} shares {shared:.2}");
+                alternatives += 1;
+            }
+            earlier.push(LineString::from(pts));
+        }
+    }
+    assert!(
+        alternatives >= 15,
+        "only {alternatives} alternatives for 15 pairs"
+    );
+}
