@@ -521,19 +521,43 @@ impl<'m> Router<'m> {
                 .collect();
             if !went_round.is_empty() {
                 let labels = describe_areas(&went_round, &opts.avoid);
+                let minutes = (r.extra_s / 60.0).round() as i64;
+                let cost = match minutes {
+                    0 => "adding under a minute".to_string(),
+                    1 => "adding about 1 minute".to_string(),
+                    m => format!("adding about {m} minutes"),
+                };
                 r.notes.push(format!(
-                    "Goes round {labels} (the quickest way passes through), adding about {} min.",
-                    (r.extra_s / 60.0).round() as i64
+                    "Goes round {labels} (the quickest way passes through), {cost}."
                 ));
             }
-            if !hits.is_empty() {
-                let labels = describe_areas(&hits, &opts.avoid);
+            // Areas around the start or the destination cannot be gone round; say so plainly.
+            let (ends, passed): (Vec<usize>, Vec<usize>) = hits
+                .iter()
+                .partition(|&&i| self.end_inside(r, &opts.avoid[i]));
+            if !ends.is_empty() {
+                let labels = describe_areas(&ends, &opts.avoid);
+                r.notes.push(format!("Starts or ends close to {labels}."));
+            }
+            if !passed.is_empty() {
+                let labels = describe_areas(&passed, &opts.avoid);
                 r.notes.push(format!(
                     "Passes close to {labels}: there was no way round within your time limit."
                 ));
             }
         }
         Ok(())
+    }
+
+    fn end_inside(&self, r: &Route, a: &AvoidArea) -> bool {
+        let c = self.map.project((a.lat, a.lon));
+        [r.nodes.first(), r.nodes.last()]
+            .into_iter()
+            .flatten()
+            .any(|&v| {
+                let p = self.map.xy(v);
+                ((p.0 - c.0).powi(2) + (p.1 - c.1).powi(2)).sqrt() <= a.radius_m
+            })
     }
 
     fn areas_touched(&self, r: &Route, avoid: &[AvoidArea]) -> Vec<usize> {

@@ -561,3 +561,33 @@ fn driving_alternatives_keep_stretch_and_dissimilarity() {
         "only {alternatives} alternatives for 15 pairs"
     );
 }
+
+#[test]
+fn an_avoided_place_at_the_start_is_named_as_such() {
+    let m = map();
+    let g = m.graph();
+    let (s, t) = random_pairs(g, Profile::Foot, 1, 600.0, 3)[0];
+    let (lat, lon) = g.coord(s);
+    let opts = AlternativeOptions {
+        avoid: vec![AvoidArea {
+            lat,
+            lon,
+            radius_m: 40.0,
+            label: Some("where you logged \"watching\" on 2 Nov".into()),
+        }],
+        ..AlternativeOptions::default()
+    };
+    let routes = m
+        .router(Profile::Foot)
+        .alternatives_between(s, t, &opts)
+        .unwrap();
+    for r in &routes {
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n == "Starts or ends close to where you logged \"watching\" on 2 Nov."),
+            "{:?}",
+            r.notes
+        );
+    }
+}
