@@ -101,7 +101,9 @@ pub struct PlanArgs {
     /// The earliest you can leave, e.g. 17:30.
     #[arg(long, value_name = "TIME")]
     pub leave_after: Option<String>,
-    /// Minutes of your day you are willing to give up to be less predictable.
+    /// Minutes of your day you are willing to give up to be less predictable (leaving earlier
+    /// or arriving later than the quickest trip would need). With both --leave-after and
+    /// --arrive-by, the window is the limit and this caps how much longer a route may be.
     #[arg(long, default_value_t = 15)]
     pub extra_minutes: u32,
     /// How you travel: foot, bike or car.

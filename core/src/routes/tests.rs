@@ -591,3 +591,26 @@ fn an_avoided_place_at_the_start_is_named_as_such() {
         );
     }
 }
+
+#[test]
+fn damaged_map_files_never_crash_the_import() {
+    // Flip bytes and cut the file at pseudo-random places: every outcome is a clean result
+    // (a damaged name or tag can still parse) or a clear "map file" error, never a panic.
+    let mut rng = TestRng(0xDA7A);
+    for round in 0..16 {
+        let mut bytes = BUNDLED_PBF.to_vec();
+        if round % 2 == 0 {
+            for _ in 0..4 {
+                let i = rng.below(bytes.len());
+                bytes[i] ^= 1 << rng.below(8);
+            }
+        } else {
+            bytes.truncate(rng.below(bytes.len()));
+        }
+        match RoutingMap::from_pbf(&bytes) {
+            Ok(_) => {}
+            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "map file"),
+            Err(other) => panic!("round {round}: {other:?}"),
+        }
+    }
+}
