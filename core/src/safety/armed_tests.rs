@@ -1,1 +1,605 @@
+//! The armed check-in: deliveries and check-ins from a locked vault, the duress PIN, and
+//! reconciliation with the real vault, across restarts, without duplicates.
 
+use super::armed::ArmedCheckIn;
+use super::checkin::{Buddy, CheckIn, Event, EventKind, Expect, Plan, State};
+use super::contacts::{NewContact, Role};
+use super::messages::Location;
+use super::store::Safety;
+use crate::clock::ManualClock;
+use crate::log::IncidentLog;
+use crate::vault::{CreateOptions, SoftwarePrfNoHardware, Vault, ARMED_FILE, ARMED_FILE_LEN};
+use crate::Error;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+const PIN: &str = "246810";
+const DURESS: &str = "135790";
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 18, 0, 0).unwrap()
+}
+fn at(min: i64) -> DateTime<Utc> {
+    t0() + Duration::minutes(min)
+}
+
+fn prf() -> Arc<SoftwarePrfNoHardware> {
+    Arc::new(SoftwarePrfNoHardware::default())
+}
+
+/// A vault with a duress PIN and two buddies; returns their snapshots for plans.
+fn create(dir: &Path) -> (Vault, Arc<ManualClock>, Vec<Buddy>) {
+    let clock = Arc::new(ManualClock::new(t0()));
+    let (v, _) = Vault::create(dir, PIN, CreateOptions::for_tests(clock.clone())).unwrap();
+    v.set_duress_secret(PIN, DURESS).unwrap();
+    let s = Safety::new(&v);
+    let buddies = [("Sam", "07700 900123"), ("Priya", "07700 900456")]
+        .into_iter()
+        .map(|(name, phone)| {
+            let c = s
+                .add_contact(NewContact {
+                    name: name.into(),
+                    phone: phone.into(),
+                    relationship: None,
+                    roles: vec![Role::Buddy],
+                    region: "GB".into(),
+                })
+                .unwrap();
+            Buddy {
+                contact_id: c.id,
+                name: c.name,
+                phone: c.phone.to_string(),
+            }
+        })
+        .collect();
+    (v, clock, buddies)
+}
+
+fn plan(buddies: Vec<Buddy>) -> Plan {
+    let mut p = Plan::new(
+        "The library on Elm Road",
+        Expect::WithinMinutes(30),
+        buddies,
+    );
+    p.meeting = Some("Ruth".into());
+    p.share_location = true;
+    p
+}
+
+fn unlocked(dir: &Path, clock: &Arc<ManualClock>) -> Vault {
+    let v = Vault::open(dir, prf(), clock.clone()).unwrap();
+    v.unlock(PIN).unwrap();
+    v
+}
+
+fn armed(dir: &Path, clock: &Arc<ManualClock>) -> ArmedCheckIn {
+    ArmedCheckIn::open(dir, prf(), clock.clone()).unwrap()
+}
+
+/// The event's key inside its check-in ("alert/b0"), to compare runs with different ids.
+fn key(e: &Event) -> String {
+    e.id.split_once('/').map(|(_, k)| k.to_string()).unwrap()
+}
+
+fn kinds(events: &[Event]) -> Vec<EventKind> {
+    events.iter().map(|e| e.kind).collect()
+}
+
+fn transitions_in_log(v: &Vault) -> Vec<serde_json::Value> {
+    IncidentLog::new(v)
+        .entries()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.entry_type == "checkin.transition")
+        .map(|e| e.parsed().unwrap().unwrap().payload)
+        .collect()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn reminders_and_alerts_fire_from_a_locked_vault_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, clock, buddies) = create(dir.path());
+    let s = Safety::new(&v);
+    s.start_checkin(plan(buddies)).unwrap();
+    assert_eq!(kinds(&s.tick(at(0)).unwrap()), [EventKind::Plan; 2]);
+    drop(v); // the app is killed; the vault stays locked from here on
+
+    let a = armed(dir.path(), &clock);
+    assert_eq!(a.next_wake().unwrap(), Some(at(20)));
+    assert!(a.tick(at(19)).unwrap().is_empty());
+    let e = a.tick(at(20)).unwrap();
+    assert_eq!(kinds(&e), [EventKind::Reminder]);
+    assert!(a.tick(at(20)).unwrap().is_empty(), "never twice");
+    drop(a);
+
+    // A restart: a fresh handle, still no PIN.
+    let a = armed(dir.path(), &clock);
+    assert_eq!(a.next_wake().unwrap(), Some(at(30)));
+    assert_eq!(kinds(&a.tick(at(30)).unwrap()), [EventKind::Reminder]);
+    let e = a.tick(at(45)).unwrap();
+    assert_eq!(kinds(&e), [EventKind::Missed, EventKind::Alert]);
+    assert!(e[1].text.contains("Elm Road"), "{}", e[1].text);
+    assert!(matches!(&e[1].to, super::checkin::Recipient::Buddy { name, .. } if name == "Sam"));
+    let a = armed(dir.path(), &clock);
+    assert_eq!(kinds(&a.tick(at(55)).unwrap()), [EventKind::Alert]);
+    assert_eq!(
+        kinds(&a.tick(at(65)).unwrap()),
+        [EventKind::Call999Prompt; 3]
+    );
+    assert_eq!(a.next_wake().unwrap(), None);
+
+    // The real vault learns all of it when next unlocked, and delivers none of it again.
+    clock.set(at(70));
+    let v = unlocked(dir.path(), &clock);
+    let s = Safety::new(&v);
+    assert_eq!(
+        s.current_checkin().unwrap().unwrap().state,
+        State::Escalated
+    );
+    let states: Vec<String> = transitions_in_log(&v)
+        .iter()
+        .map(|p| p["to"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(states, ["planned", "active", "missed", "escalated"]);
+    let logged = transitions_in_log(&v);
+    assert_eq!(
+        logged[2]["at"],
+        serde_json::json!(at(30)),
+        "stamped when it happened"
+    );
+    assert!(s.tick(at(70)).unwrap().is_empty());
+    assert_eq!(s.next_wake().unwrap(), None);
+    IncidentLog::new(&v).verify().unwrap();
+}
+
+/// A simple deterministic generator, so the interleavings are varied but reproducible.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+#[test]
+fn locked_and_unlocked_ticks_and_restarts_interleaved_deliver_everything_once() {
+    for seed in 0..12u64 {
+        let mut rng = Lcg(seed);
+        let dir = tempfile::tempdir().unwrap();
+        let (v, clock, buddies) = create(dir.path());
+        Safety::new(&v)
+            .start_checkin(plan(buddies.clone()))
+            .unwrap();
+        let mut model = CheckIn::new("model", plan(buddies), t0()).unwrap();
+        model.start(t0()).unwrap();
+        // Some runs check in while locked, some while unlocked, some never.
+        let check_in_at = match seed % 3 {
+            0 => None,
+            _ => Some(rng.next(100) as i64),
+        };
+        let mut got: Vec<Event> = Vec::new();
+        let mut expected: Vec<Event> = Vec::new();
+        let mut vault = Some(v);
+        let mut checked_in = false;
+        let mut minute = 0;
+        while minute <= 130 {
+            clock.set(at(minute));
+            if let (Some(c), false) = (check_in_at, checked_in) {
+                if minute >= c {
+                    if seed % 2 == 0 {
+                        let receipt = armed(dir.path(), &clock).check_in_with_texts(PIN).unwrap();
+                        got.extend(receipt.events);
+                    } else {
+                        let v = vault.get_or_insert_with(|| unlocked(dir.path(), &clock));
+                        Safety::new(v).check_in().unwrap();
+                    }
+                    model.check_in(at(minute)).unwrap();
+                    checked_in = true;
+                }
+            }
+            // The model is woken exactly when one of the two paths is.
+            match rng.next(4) {
+                0 => {
+                    got.extend(armed(dir.path(), &clock).tick(at(minute)).unwrap());
+                    expected.extend(model.tick(at(minute)));
+                }
+                1 => {
+                    let v = vault.get_or_insert_with(|| unlocked(dir.path(), &clock));
+                    got.extend(Safety::new(v).tick(at(minute)).unwrap());
+                    expected.extend(model.tick(at(minute)));
+                }
+                2 => vault = None, // the app is killed: locked again
+                _ => {
+                    let v = vault.get_or_insert_with(|| unlocked(dir.path(), &clock));
+                    let _ = Safety::new(v).next_wake().unwrap();
+                }
+            }
+            minute += 1 + rng.next(9) as i64;
+        }
+        clock.set(at(200));
+        got.extend(armed(dir.path(), &clock).tick(at(200)).unwrap());
+        let v = vault.unwrap_or_else(|| unlocked(dir.path(), &clock));
+        got.extend(Safety::new(&v).tick(at(200)).unwrap());
+        expected.extend(model.tick(at(200)));
+
+        let ids: HashSet<&str> = got.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids.len(), got.len(), "seed {seed}: an event went out twice");
+        let got: BTreeMap<String, String> = got.iter().map(|e| (key(e), e.text.clone())).collect();
+        let expected: BTreeMap<String, String> =
+            expected.iter().map(|e| (key(e), e.text.clone())).collect();
+        assert_eq!(got, expected, "seed {seed}: lost or different events");
+        let s = Safety::new(&v);
+        assert_eq!(s.next_wake().unwrap(), None, "seed {seed}");
+        let current = s.current_checkin().unwrap().map(|c| c.state);
+        let open = check_in_at.is_none().then_some(State::Escalated);
+        assert_eq!(current, open, "seed {seed}");
+        let history = s.checkin_history().unwrap();
+        assert_eq!(history[0].state, model.state(), "seed {seed}");
+        let logged: Vec<String> = transitions_in_log(&v)
+            .iter()
+            .map(|p| p["to"].as_str().unwrap().to_string())
+            .collect();
+        let modelled: Vec<String> = model
+            .transitions()
+            .iter()
+            .map(|t| t.to.as_str().to_string())
+            .collect();
+        assert_eq!(
+            logged, modelled,
+            "seed {seed}: every transition is in the log"
+        );
+        IncidentLog::new(&v).verify().unwrap();
+    }
+}
+
+#[test]
+fn duress_check_in_while_locked_looks_normal_and_alerts_every_buddy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let honest_dir = tmp.path().join("honest");
+    let duress_dir = tmp.path().join("duress");
+    let (v, clock, buddies) = create(&honest_dir);
+    let s = Safety::new(&v);
+    s.start_checkin(plan(buddies)).unwrap();
+    s.tick(at(0)).unwrap();
+    s.record_location(Location {
+        lat: 51.5074,
+        lon: -0.1278,
+        accuracy_m: Some(20.0),
+        at: at(5),
+    })
+    .unwrap();
+    drop(v);
+    // Two identical phones: one checks in with the PIN, the other with the duress PIN.
+    copy_dir(&honest_dir, &duress_dir);
+    clock.set(at(25));
+    let honest = armed(&honest_dir, &clock).check_in_with_texts(PIN).unwrap();
+    let coerced = armed(&duress_dir, &clock)
+        .check_in_with_texts(DURESS)
+        .unwrap();
+    assert_eq!(honest, coerced, "the screen cannot tell them apart");
+    assert_eq!(honest.state, State::CheckedIn);
+    assert_eq!(kinds(&honest.events), [EventKind::AllClear; 2]);
+    for d in [&honest_dir, &duress_dir] {
+        let len = std::fs::metadata(d.join(ARMED_FILE)).unwrap().len();
+        assert_eq!(len as usize, ARMED_FILE_LEN);
+    }
+
+    // The honest phone has nothing left; the coerced one sends an urgent alert to everyone.
+    assert!(armed(&honest_dir, &clock).tick(at(25)).unwrap().is_empty());
+    let a = armed(&duress_dir, &clock);
+    assert_eq!(a.next_wake().unwrap(), Some(at(25)), "due at once");
+    let urgent = a.tick(at(25)).unwrap();
+    assert_eq!(kinds(&urgent), [EventKind::Alert; 2]);
+    for e in &urgent {
+        assert!(
+            e.text.contains("URGENT") && e.text.contains("999"),
+            "{}",
+            e.text
+        );
+        assert!(e.text.contains("Elm Road"), "{}", e.text);
+    }
+    let to: Vec<String> = urgent
+        .iter()
+        .map(|e| match &e.to {
+            super::checkin::Recipient::Buddy { name, .. } => name.clone(),
+            _ => "you".into(),
+        })
+        .collect();
+    assert_eq!(to, ["Sam", "Priya"]);
+    assert!(a.tick(at(90)).unwrap().is_empty(), "no alert ladder after");
+
+    // The real vault records the duress check-in as evidence and sends nothing twice.
+    let v = unlocked(&duress_dir, &clock);
+    let s = Safety::new(&v);
+    assert!(s.tick(at(90)).unwrap().is_empty());
+    assert_eq!(s.checkin_history().unwrap()[0].state, State::CheckedIn);
+    let last = transitions_in_log(&v).pop().unwrap();
+    assert_eq!(last["to"], "checked-in");
+    assert_eq!(last["silent_alert"], true);
+    assert_eq!(last["at"], serde_json::json!(at(25)));
+    let v = unlocked(&honest_dir, &clock);
+    Safety::new(&v).reconcile_armed().unwrap();
+    let last = transitions_in_log(&v).pop().unwrap();
+    assert_eq!(last["to"], "checked-in");
+    assert!(last.get("silent_alert").is_none());
+
+    // With nothing running both secrets give the same answer too.
+    let e1 = armed(&honest_dir, &clock).check_in(PIN).unwrap_err();
+    let e2 = armed(&duress_dir, &clock).check_in(DURESS).unwrap_err();
+    assert_eq!(e1.to_string(), e2.to_string());
+}
+
+#[test]
+fn duress_check_in_after_escalation_resolves_the_same_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, clock, buddies) = create(dir.path());
+    Safety::new(&v).start_checkin(plan(buddies)).unwrap();
+    drop(v);
+    let a = armed(dir.path(), &clock);
+    a.tick(at(50)).unwrap();
+    clock.set(at(50));
+    // The phone shell's path: nothing handed out by the check-in itself.
+    assert_eq!(a.check_in(DURESS).unwrap(), State::Resolved);
+    let urgent = a.tick(at(50)).unwrap();
+    assert_eq!(kinds(&urgent), [EventKind::Alert; 2]);
+    assert!(urgent.iter().all(|e| e.text.contains("URGENT")));
+}
+
+#[test]
+fn the_decoy_never_overwrites_the_real_plan_and_still_drives_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, clock, buddies) = create(dir.path());
+    Safety::new(&v).start_checkin(plan(buddies)).unwrap();
+    Safety::new(&v).tick(at(0)).unwrap();
+    drop(v);
+    let before = std::fs::read(dir.path().join(ARMED_FILE)).unwrap();
+    let decoy = Vault::open(dir.path(), prf(), clock.clone()).unwrap();
+    decoy.unlock(DURESS).unwrap();
+    let s = Safety::new(&decoy);
+    assert_eq!(
+        s.current_checkin().unwrap(),
+        None,
+        "the decoy shows no plan"
+    );
+    let decoy_buddy = s
+        .add_contact(NewContact {
+            name: "Alex".into(),
+            phone: "07700 900777".into(),
+            relationship: None,
+            roles: vec![Role::Buddy],
+            region: "GB".into(),
+        })
+        .unwrap();
+    s.start_checkin(Plan::new(
+        "Work",
+        Expect::WithinMinutes(60),
+        vec![Buddy {
+            contact_id: decoy_buddy.id,
+            name: decoy_buddy.name,
+            phone: decoy_buddy.phone.to_string(),
+        }],
+    ))
+    .unwrap();
+    s.cancel().unwrap();
+    assert_eq!(
+        std::fs::read(dir.path().join(ARMED_FILE)).unwrap(),
+        before,
+        "the decoy did not touch the armed file"
+    );
+    // The real plan's deadline still reminds and alerts while the decoy is open.
+    assert_eq!(
+        s.next_wake().unwrap(),
+        Some(at(20)),
+        "the real plan's reminder"
+    );
+    let e = s.tick(at(45)).unwrap();
+    assert!(e[3].text.contains("Elm Road"), "the real plan's alert");
+    assert_eq!(
+        kinds(&e),
+        [
+            EventKind::Reminder,
+            EventKind::Reminder,
+            EventKind::Missed,
+            EventKind::Alert
+        ]
+    );
+    drop(decoy);
+    clock.set(at(46));
+    let v = unlocked(dir.path(), &clock);
+    let s = Safety::new(&v);
+    assert!(s.tick(at(46)).unwrap().is_empty(), "delivered once");
+    assert_eq!(
+        s.current_checkin().unwrap().unwrap().state,
+        State::Escalated
+    );
+}
+
+#[test]
+fn an_extension_made_unlocked_moves_the_locked_schedule() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, clock, buddies) = create(dir.path());
+    let s = Safety::new(&v);
+    s.start_checkin(plan(buddies)).unwrap();
+    s.tick(at(0)).unwrap();
+    clock.set(at(25));
+    assert_eq!(s.extend(30).unwrap(), at(60));
+    drop(v);
+    let a = armed(dir.path(), &clock);
+    assert_eq!(kinds(&a.tick(at(25)).unwrap()), [EventKind::Update; 2]);
+    assert!(
+        a.tick(at(45)).unwrap().is_empty(),
+        "the old deadline is gone"
+    );
+    assert_eq!(a.next_wake().unwrap(), Some(at(50)));
+    assert_eq!(kinds(&a.tick(at(60)).unwrap()), [EventKind::Reminder; 2]);
+}
+
+#[test]
+fn the_armed_file_keeps_its_size_and_shows_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, clock, buddies) = create(dir.path());
+    let file = dir.path().join(ARMED_FILE);
+    let size = || std::fs::metadata(&file).unwrap().len() as usize;
+    assert_eq!(size(), ARMED_FILE_LEN, "exists, full size, from creation");
+    let idle = std::fs::read(&file).unwrap();
+    let s = Safety::new(&v);
+    s.start_checkin(plan(buddies)).unwrap();
+    s.record_location(Location {
+        lat: 51.50741,
+        lon: -0.12782,
+        accuracy_m: None,
+        at: at(1),
+    })
+    .unwrap();
+    assert_eq!(size(), ARMED_FILE_LEN);
+    assert_ne!(std::fs::read(&file).unwrap(), idle);
+    let armed_bytes = std::fs::read(&file).unwrap();
+    drop(v);
+    armed(dir.path(), &clock).tick(at(50)).unwrap();
+    assert_eq!(size(), ARMED_FILE_LEN);
+    let secrets = [
+        "Sam",
+        "Priya",
+        "447700900123",
+        "7700 900456",
+        "Elm Road",
+        "Ruth",
+        "51.5074",
+        "0.1278",
+        "URGENT",
+        "reminder",
+    ];
+    for bytes in [&armed_bytes, &std::fs::read(&file).unwrap()] {
+        for needle in secrets {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{needle} in the armed file"
+            );
+        }
+    }
+    // Nor anywhere else in the folder (the lock file is empty).
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() {
+            let bytes = std::fs::read(&p).unwrap();
+            for needle in secrets {
+                assert!(
+                    !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                    "{needle} in {}",
+                    p.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_copied_folder_cannot_be_read_with_another_device_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("phone");
+    let (v, clock, buddies) = create(&dir);
+    Safety::new(&v).start_checkin(plan(buddies)).unwrap();
+    drop(v);
+    let copy = tmp.path().join("copy");
+    copy_dir(&dir, &copy);
+    let elsewhere = ArmedCheckIn::open(
+        &copy,
+        Arc::new(SoftwarePrfNoHardware::new(b"a different phone")),
+        clock.clone(),
+    )
+    .unwrap();
+    for err in [
+        elsewhere.tick(at(60)).unwrap_err(),
+        elsewhere.next_wake().unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::Integrity { .. }), "{err}");
+        let text = err.to_string();
+        assert!(!text.contains("Elm") && !text.contains("Sam"), "{text}");
+    }
+    // The original device still can.
+    assert!(!armed(&dir, &clock).tick(at(60)).unwrap().is_empty());
+}
+
+#[test]
+fn a_wrong_secret_counts_and_backs_off_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, clock, buddies) = create(dir.path());
+    Safety::new(&v).start_checkin(plan(buddies)).unwrap();
+    Safety::new(&v).tick(at(0)).unwrap();
+    drop(v);
+    let a = armed(dir.path(), &clock);
+    for i in 1..=crate::vault::FREE_ATTEMPTS {
+        match a.check_in_with_texts("000000") {
+            Err(Error::WrongSecret { retry_after }) => {
+                assert_eq!(retry_after.is_some(), i == crate::vault::FREE_ATTEMPTS)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(
+        matches!(a.check_in(PIN), Err(Error::LockedOut { .. })),
+        "even the right PIN waits"
+    );
+    assert!(matches!(a.check_in(DURESS), Err(Error::LockedOut { .. })));
+    // Meanwhile the plan is untouched and keeps running.
+    assert_eq!(a.next_wake().unwrap(), Some(at(20)));
+    clock.set(at(1));
+    assert_eq!(a.check_in(PIN).unwrap(), State::CheckedIn);
+    let v = unlocked(dir.path(), &clock);
+    assert_eq!(v.status().unwrap().failed_attempts, 0);
+}
+
+#[test]
+fn a_vault_from_before_armed_files_starts_arming_on_first_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, clock, buddies) = create(dir.path());
+    drop(v);
+    std::fs::remove_file(dir.path().join(ARMED_FILE)).unwrap();
+    let a = armed(dir.path(), &clock);
+    assert_eq!(a.next_wake().unwrap(), None);
+    assert!(a.tick(at(0)).unwrap().is_empty());
+    let v = unlocked(dir.path(), &clock);
+    Safety::new(&v).start_checkin(plan(buddies)).unwrap();
+    assert_eq!(
+        std::fs::metadata(dir.path().join(ARMED_FILE))
+            .unwrap()
+            .len() as usize,
+        ARMED_FILE_LEN
+    );
+    assert_eq!(kinds(&a.tick(at(0)).unwrap()), [EventKind::Plan; 2]);
+}
+
+#[test]
+fn a_damaged_armed_file_never_stops_the_real_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, clock, buddies) = create(dir.path());
+    drop(v);
+    std::fs::write(dir.path().join(ARMED_FILE), vec![0u8; ARMED_FILE_LEN]).unwrap();
+    assert!(armed(dir.path(), &clock).tick(at(0)).is_err());
+    let v = unlocked(dir.path(), &clock);
+    Safety::new(&v).start_checkin(plan(buddies)).unwrap();
+    drop(v);
+    assert_eq!(
+        kinds(&armed(dir.path(), &clock).tick(at(0)).unwrap()),
+        [EventKind::Plan; 2],
+        "re-armed from the vault"
+    );
+}

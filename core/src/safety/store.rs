@@ -157,13 +157,13 @@ impl<'v> Safety<'v> {
 
     /// The running check-in, or the latest one that still has messages to deliver.
     pub fn current_checkin(&self) -> Result<Option<CheckInView>> {
-        self.sync_armed()?;
+        self.reconcile_armed()?;
         self.vault.read(|conn| Ok(current(conn)?.map(|c| c.view())))
     }
 
     /// Every check-in, newest first.
     pub fn checkin_history(&self) -> Result<Vec<CheckInView>> {
-        self.sync_armed()?;
+        self.reconcile_armed()?;
         self.vault.read(|conn| {
             let mut stmt = conn
                 .prepare("SELECT body FROM safety_checkins ORDER BY created_at DESC, rowid DESC")?;
@@ -286,7 +286,7 @@ impl<'v> Safety<'v> {
 
     /// The next instant the shell must wake the app (possibly in the past: wake now).
     pub fn next_wake(&self) -> Result<Option<DateTime<Utc>>> {
-        self.sync_armed()?;
+        self.reconcile_armed()?;
         let own = self
             .vault
             .read(|conn| Ok(pending(conn)?.iter().filter_map(CheckIn::next_wake).min()))?;
@@ -326,8 +326,10 @@ impl<'v> Safety<'v> {
         })
     }
 
-    /// Fold in the locked path's work (nothing is written when there is none).
-    fn sync_armed(&self) -> Result<()> {
+    /// Fold in what the locked path did (deliveries, a check-in made with the PIN or the
+    /// duress PIN) and log its transitions; nothing is written when there is nothing new.
+    /// Every check-in call does this first; a shell may also call it right after unlocking.
+    pub fn reconcile_armed(&self) -> Result<()> {
         if self.vault.opened_with_duress()? {
             return Ok(());
         }
