@@ -828,6 +828,17 @@ impl CheckIn {
                 }
             }
         }
+        // States time moved the copy into (its clock may have run ahead of this one's).
+        if other.generation == self.generation && other.deadline == self.deadline {
+            let reached = match (other.state, other.deadline) {
+                (State::Missed, Some(d)) => Some(d),
+                (State::Escalated, Some(d)) => Some(d + minutes(self.plan.grace_minutes)),
+                _ => None,
+            };
+            if let Some(t) = reached {
+                self.advance(t);
+            }
+        }
         if other.state.is_closed() && !self.state.is_closed() {
             if let Some(at) = other.closed_at {
                 // An impossible close (the copies disagree about escalation) is left out: the
