@@ -158,6 +158,20 @@ impl ArmedCheckIn {
     }
 }
 
+/// The timer in a process that never unlocks the vault.
+impl super::timer::CheckInDriver for ArmedCheckIn {
+    fn deliver_due(
+        &self,
+        now: DateTime<Utc>,
+        deliver: &mut dyn FnMut(&Event) -> bool,
+    ) -> Result<bool> {
+        deliver_due(&self.vault, now, deliver)
+    }
+    fn next_wake(&self) -> Result<Option<DateTime<Utc>>> {
+        next_wake(&self.vault)
+    }
+}
+
 /// One locked delivery round over the armed file.
 pub(crate) fn tick(vault: &Vault, now: DateTime<Utc>) -> Result<Vec<Event>> {
     let _guard = vault.lock_armed()?;

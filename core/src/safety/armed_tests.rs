@@ -603,3 +603,60 @@ fn a_damaged_armed_file_never_stops_the_real_vault() {
         "re-armed from the vault"
     );
 }
+
+/// Wall-clock time that follows tokio's paused test clock.
+struct TokioClock {
+    base: DateTime<Utc>,
+    start: tokio::time::Instant,
+}
+impl crate::clock::Clock for TokioClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.base + Duration::from_std(self.start.elapsed()).unwrap_or_default()
+    }
+}
+
+struct Collect(std::sync::Mutex<Vec<Event>>);
+impl super::timer::EventSink for Collect {
+    fn deliver(&self, event: &Event) -> crate::Result<()> {
+        self.0.lock().unwrap().push(event.clone());
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_in_process_timer_keeps_alerting_after_the_vault_is_locked() {
+    use super::store::VaultCheckIns;
+    use super::timer::CheckInTimer;
+    let clock = Arc::new(TokioClock {
+        base: t0(),
+        start: tokio::time::Instant::now(),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (first, _, buddies) = create(dir.path());
+    drop(first);
+    let v = Arc::new(Vault::open(dir.path(), prf(), clock.clone()).unwrap());
+    v.unlock(PIN).unwrap();
+    Safety::new(&v).start_checkin(plan(buddies)).unwrap();
+    let sink = Arc::new(Collect(std::sync::Mutex::new(Vec::new())));
+    let _timer = CheckInTimer::spawn(
+        &tokio::runtime::Handle::current(),
+        Arc::new(VaultCheckIns(v.clone())),
+        sink.clone(),
+        clock.clone(),
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    assert_eq!(kinds(&sink.0.lock().unwrap()), [EventKind::Plan; 2]);
+    v.lock(); // the person locks the app; the process lives on
+    tokio::time::sleep(std::time::Duration::from_secs(3 * 3600)).await;
+    let got = sink.0.lock().unwrap().clone();
+    assert_eq!(got.len(), 10, "{:?}", kinds(&got));
+    let ids: HashSet<&str> = got.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids.len(), got.len());
+    v.unlock(PIN).unwrap();
+    assert!(Safety::new(&v).tick(v.now()).unwrap().is_empty());
+    assert_eq!(
+        Safety::new(&v).current_checkin().unwrap().unwrap().state,
+        State::Escalated
+    );
+    drop(v);
+}

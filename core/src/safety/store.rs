@@ -583,6 +583,7 @@ fn delivery_lock() -> MutexGuard<'static, ()> {
 }
 
 /// The vault as a timer driver: the timer and `tick` share the same stored delivered-sets.
+/// While the vault is locked the timer keeps going through the armed check-in.
 pub struct VaultCheckIns(pub Arc<Vault>);
 
 impl CheckInDriver for VaultCheckIns {
@@ -591,9 +592,15 @@ impl CheckInDriver for VaultCheckIns {
         now: DateTime<Utc>,
         deliver: &mut dyn FnMut(&Event) -> bool,
     ) -> Result<bool> {
-        Safety::new(&self.0).deliver_due(now, deliver)
+        match Safety::new(&self.0).deliver_due(now, deliver) {
+            Err(Error::Locked) => armed::deliver_due(&self.0, now, deliver),
+            other => other,
+        }
     }
     fn next_wake(&self) -> Result<Option<DateTime<Utc>>> {
-        Safety::new(&self.0).next_wake()
+        match Safety::new(&self.0).next_wake() {
+            Err(Error::Locked) => armed::next_wake(&self.0),
+            other => other,
+        }
     }
 }
