@@ -660,3 +660,41 @@ async fn the_in_process_timer_keeps_alerting_after_the_vault_is_locked() {
     );
     drop(v);
 }
+
+#[test]
+fn the_largest_check_ins_fit_the_fixed_size_several_times_over() {
+    // Every text field at its limit, in 4-byte characters; five buddies; many extensions.
+    let wide = |n: usize| "🚌".repeat(n);
+    let buddies: Vec<Buddy> = (0..5)
+        .map(|i| Buddy {
+            contact_id: format!("{i:032}"),
+            name: wide(80),
+            phone: format!("+4477009001{i:02}"),
+        })
+        .collect();
+    let mut p = Plan::new(&wide(200), Expect::WithinMinutes(60), buddies);
+    p.meeting = Some(wide(100));
+    p.route = Some(wide(300));
+    p.route_ref = Some(wide(100));
+    p.if_missed = wide(300);
+    p.share_location = true;
+    let mut c = CheckIn::new("a".repeat(64), p, t0()).unwrap();
+    c.start(t0()).unwrap();
+    for i in 0..200 {
+        c.extend(1, at(i)).unwrap();
+        c.tick(at(i));
+    }
+    c.record_location(Location {
+        lat: -33.123456789,
+        lon: 151.123456789,
+        accuracy_m: Some(12345.678),
+        at: at(200),
+    })
+    .unwrap();
+    let all: Vec<CheckIn> = std::iter::repeat_n(c, 6).collect();
+    let size = super::armed::payload(&all).unwrap().len();
+    assert!(
+        size < crate::vault::ARMED_CAPACITY,
+        "{size} bytes for six worst-case check-ins"
+    );
+}
