@@ -132,12 +132,13 @@ impl ArmedCheckIn {
             SecretMatch::Duress => true,
             SecretMatch::Pin | SecretMatch::Recovery => false,
         };
-        let _guard = self.vault.lock_armed()?;
+        let guard = self.vault.lock_armed()?;
         let mut checkins = parse(&self.vault.read_armed()?)?;
         let now = self.vault.now();
-        let current = checkins
-            .last_mut()
-            .ok_or_else(|| Error::not_found("no check-in is running"))?;
+        let Some(current) = checkins.last_mut() else {
+            drop(guard);
+            return self.close_unlocked(secret, take_texts);
+        };
         // What an honest check-in shows, worked out on a copy so both secrets show the same.
         let mut honest = current.clone();
         let state = honest.check_in(now)?;
@@ -155,6 +156,27 @@ impl ArmedCheckIn {
             state,
             events: if take_texts { shown } else { Vec::new() },
         })
+    }
+}
+
+impl ArmedCheckIn {
+    /// Nothing armed: a vault from before armed files, or one whose armed file was damaged,
+    /// may still hold a running plan. Open the vault with the same secret (the PIN opens the
+    /// real plan, the duress PIN the decoy's, as on screen) and check in there, then lock.
+    fn close_unlocked(&self, secret: &str, take_texts: bool) -> Result<CheckInReceipt> {
+        self.vault.unlock(secret)?;
+        let result = (|| {
+            let safety = super::store::Safety::new(&self.vault);
+            let state = safety.check_in()?;
+            let events = if take_texts {
+                safety.tick(self.vault.now())?
+            } else {
+                Vec::new()
+            };
+            Ok(CheckInReceipt { state, events })
+        })();
+        self.vault.lock();
+        result
     }
 }
 

@@ -585,6 +585,27 @@ fn a_vault_from_before_armed_files_starts_arming_on_first_use() {
         ARMED_FILE_LEN
     );
     assert_eq!(kinds(&a.tick(at(0)).unwrap()), [EventKind::Plan; 2]);
+    Safety::new(&v).reconcile_armed().unwrap();
+    drop(v);
+
+    // A plan started before the upgrade is not armed yet; checking in still works.
+    std::fs::remove_file(dir.path().join(ARMED_FILE)).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let coerced = other.path().join("coerced");
+    copy_dir(dir.path(), &coerced);
+    clock.set(at(10));
+    let receipt = a.check_in_with_texts(PIN).unwrap();
+    assert_eq!(receipt.state, State::CheckedIn);
+    assert_eq!(kinds(&receipt.events), [EventKind::AllClear; 2]);
+    assert!(
+        a.tick(at(10)).unwrap().is_empty(),
+        "given out once, re-armed"
+    );
+    // The duress PIN opens the decoy there, which has no plan: "nothing running".
+    let e = armed(&coerced, &clock).check_in(DURESS).unwrap_err();
+    assert!(matches!(e, Error::NotFound { .. }), "{e}");
+    let finished = a.check_in(PIN).unwrap_err();
+    assert_eq!(e.to_string(), finished.to_string(), "the same answer");
 }
 
 #[test]
