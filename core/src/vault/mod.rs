@@ -78,6 +78,9 @@ pub struct Vault {
     prf: Arc<dyn HardwarePrf>,
     clock: Arc<dyn Clock>,
     session: Mutex<Option<Session>>,
+    /// The vault id and the armed-file key: no PIN is involved, so it may outlive a session;
+    /// cached because on phones each PRF call is a Keystore/Keychain round trip.
+    armed_key: Mutex<Option<([u8; 16], Zeroizing<[u8; 32]>)>>,
 }
 
 struct Session {
@@ -270,6 +273,7 @@ impl Vault {
             prf: options.prf,
             clock: options.clock,
             session: Mutex::new(None),
+            armed_key: Mutex::new(None),
         };
         vault.start_session(
             &SlotContent {
@@ -292,6 +296,7 @@ impl Vault {
             prf,
             clock,
             session: Mutex::new(None),
+            armed_key: Mutex::new(None),
         })
     }
 
@@ -458,17 +463,26 @@ impl Vault {
     /// What the safety module armed for delivery while the vault is locked (empty: nothing).
     /// Needs no PIN: sealed with a key bound to this device (see `armed_file`).
     pub fn read_armed(&self) -> Result<Zeroizing<Vec<u8>>> {
-        let vault_id = KeyFile::read(&self.key_path())?.vault_id;
-        let key = armed_file::key(&vault_id, self.prf.as_ref())?;
+        let (vault_id, key) = self.armed_key()?;
         armed_file::read(&self.dir, &key, &vault_id)
     }
 
     /// Replaces the armed payload atomically; the file keeps its size whatever the payload.
     /// Hold `lock_armed()` around a read-change-write.
     pub fn write_armed(&self, payload: &[u8]) -> Result<()> {
+        let (vault_id, key) = self.armed_key()?;
+        armed_file::write(&self.dir, &key, &vault_id, payload)
+    }
+
+    fn armed_key(&self) -> Result<([u8; 16], Zeroizing<[u8; 32]>)> {
+        let mut cached = self.armed_key.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((id, key)) = cached.as_ref() {
+            return Ok((*id, key.clone()));
+        }
         let vault_id = KeyFile::read(&self.key_path())?.vault_id;
         let key = armed_file::key(&vault_id, self.prf.as_ref())?;
-        armed_file::write(&self.dir, &key, &vault_id, payload)
+        *cached = Some((vault_id, key.clone()));
+        Ok((vault_id, key))
     }
 
     /// Exclusive use of the armed file, across threads and processes, until the guard drops.
