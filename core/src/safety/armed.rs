@@ -133,7 +133,12 @@ impl ArmedCheckIn {
             SecretMatch::Pin | SecretMatch::Recovery => false,
         };
         let guard = self.vault.lock_armed()?;
-        let mut checkins = parse(&self.vault.read_armed()?)?;
+        // A damaged armed file must not stop anyone checking in: see `close_unlocked`.
+        let mut checkins = match self.vault.read_armed().and_then(|p| parse(&p)) {
+            Ok(c) => c,
+            Err(Error::Integrity { .. }) => Vec::new(),
+            Err(e) => return Err(e),
+        };
         let now = self.vault.now();
         let Some(current) = checkins.last_mut() else {
             drop(guard);
@@ -160,8 +165,8 @@ impl ArmedCheckIn {
 }
 
 impl ArmedCheckIn {
-    /// Nothing armed: a vault from before armed files, or one whose armed file was damaged,
-    /// may still hold a running plan. Open the vault with the same secret (the PIN opens the
+    /// Nothing armed (or the armed file is damaged): a vault from before armed files may
+    /// still hold a running plan. Open the vault with the same secret (the PIN opens the
     /// real plan, the duress PIN the decoy's, as on screen) and check in there, then lock.
     fn close_unlocked(&self, secret: &str, take_texts: bool) -> Result<CheckInReceipt> {
         self.vault.unlock(secret)?;

@@ -623,6 +623,17 @@ fn a_damaged_armed_file_never_stops_the_real_vault() {
         [EventKind::Plan; 2],
         "re-armed from the vault"
     );
+    // Damaged while a plan runs: checking in with the PIN still closes it and tells buddies
+    // (those the vault knows got the plan: deliveries not yet folded in are lost with the file).
+    Safety::new(&unlocked(dir.path(), &clock))
+        .reconcile_armed()
+        .unwrap();
+    std::fs::write(dir.path().join(ARMED_FILE), vec![1u8; ARMED_FILE_LEN]).unwrap();
+    clock.set(at(5));
+    let receipt = armed(dir.path(), &clock).check_in_with_texts(PIN).unwrap();
+    assert_eq!(receipt.state, State::CheckedIn);
+    assert_eq!(kinds(&receipt.events), [EventKind::AllClear; 2]);
+    assert!(armed(dir.path(), &clock).tick(at(90)).unwrap().is_empty());
 }
 
 /// Wall-clock time that follows tokio's paused test clock.
