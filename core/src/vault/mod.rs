@@ -80,8 +80,11 @@ pub struct Vault {
     session: Mutex<Option<Session>>,
     /// The vault id and the armed-file key: no PIN is involved, so it may outlive a session;
     /// cached because on phones each PRF call is a Keystore/Keychain round trip.
-    armed_key: Mutex<Option<([u8; 16], Zeroizing<[u8; 32]>)>>,
+    armed_key: Mutex<Option<ArmedKey>>,
 }
+
+/// The vault id and the key sealing the armed file.
+type ArmedKey = ([u8; 16], Zeroizing<[u8; 32]>);
 
 struct Session {
     conn: Connection,
@@ -474,7 +477,7 @@ impl Vault {
         armed_file::write(&self.dir, &key, &vault_id, payload)
     }
 
-    fn armed_key(&self) -> Result<([u8; 16], Zeroizing<[u8; 32]>)> {
+    fn armed_key(&self) -> Result<ArmedKey> {
         let mut cached = self.armed_key.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((id, key)) = cached.as_ref() {
             return Ok((*id, key.clone()));
