@@ -181,7 +181,7 @@ impl Lcg {
 
 #[test]
 fn locked_and_unlocked_ticks_and_restarts_interleaved_deliver_everything_once() {
-    for seed in 0..12u64 {
+    for seed in 0..16u64 {
         let mut rng = Lcg(seed);
         let dir = tempfile::tempdir().unwrap();
         let (v, clock, buddies) = create(dir.path());
@@ -216,7 +216,7 @@ fn locked_and_unlocked_ticks_and_restarts_interleaved_deliver_everything_once() 
                 }
             }
             // The model is woken exactly when one of the two paths is.
-            match rng.next(4) {
+            match rng.next(6) {
                 0 => {
                     got.extend(armed(dir.path(), &clock).tick(at(minute)).unwrap());
                     expected.extend(model.tick(at(minute)));
@@ -227,6 +227,30 @@ fn locked_and_unlocked_ticks_and_restarts_interleaved_deliver_everything_once() 
                     expected.extend(model.tick(at(minute)));
                 }
                 2 => vault = None, // the app is killed: locked again
+                3 => {
+                    let m = 5 + rng.next(15) as u32;
+                    let v = vault.get_or_insert_with(|| unlocked(dir.path(), &clock));
+                    let real = Safety::new(v).extend(m).ok();
+                    assert_eq!(real, model.extend(m, at(minute)).ok(), "seed {seed}");
+                }
+                4 => {
+                    let here = Location {
+                        lat: 51.5 + minute as f64 / 1000.0,
+                        lon: -0.12,
+                        accuracy_m: None,
+                        at: at(minute),
+                    };
+                    let v = vault.get_or_insert_with(|| unlocked(dir.path(), &clock));
+                    // Once finished the store has no current plan (an error), the model
+                    // ignores it (false): the same outcome.
+                    let real = Safety::new(v).record_location(here.clone());
+                    let modelled = model.record_location(here);
+                    assert_eq!(
+                        real.unwrap_or(false),
+                        modelled.unwrap_or(false),
+                        "seed {seed}"
+                    );
+                }
                 _ => {
                     let v = vault.get_or_insert_with(|| unlocked(dir.path(), &clock));
                     let _ = Safety::new(v).next_wake().unwrap();
@@ -234,11 +258,12 @@ fn locked_and_unlocked_ticks_and_restarts_interleaved_deliver_everything_once() 
             }
             minute += 1 + rng.next(9) as i64;
         }
-        clock.set(at(200));
-        got.extend(armed(dir.path(), &clock).tick(at(200)).unwrap());
+        let end = at(24 * 60);
+        clock.set(end);
+        got.extend(armed(dir.path(), &clock).tick(end).unwrap());
         let v = vault.unwrap_or_else(|| unlocked(dir.path(), &clock));
-        got.extend(Safety::new(&v).tick(at(200)).unwrap());
-        expected.extend(model.tick(at(200)));
+        got.extend(Safety::new(&v).tick(end).unwrap());
+        expected.extend(model.tick(end));
 
         let ids: HashSet<&str> = got.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids.len(), got.len(), "seed {seed}: an event went out twice");
