@@ -1,6 +1,7 @@
 //! `waymark`: the terminal front end over the same core the phone apps use.
 
 mod app;
+mod cmd_evidence;
 mod cmd_log;
 mod cmd_safety;
 mod cmd_vault;
@@ -59,6 +60,12 @@ enum Command {
     Status,
     /// Try Waymark with made-up data in a throw-away vault. Nothing of yours is touched.
     Demo,
+    /// Keep files (photos, screenshots, recordings, documents) with an incident.
+    Attach(cmd_evidence::AttachArgs),
+    /// Keep a file now, encrypted; attach it to an incident later.
+    Capture(cmd_evidence::CaptureArgs),
+    /// List, check, copy out or delete the evidence you have kept.
+    Evidence(cmd_evidence::EvidenceArgs),
     /// The people you trust: buddies who get your check-in plans, emergency contacts.
     Contacts(cmd_safety::ContactsArgs),
     /// Tell a buddy where you are going and when you will check in; they are alerted if you don't.
@@ -95,6 +102,9 @@ fn main() -> ExitCode {
         Command::Recover => cmd_vault::recover(&mut app),
         Command::Status => cmd_vault::status(&mut app),
         Command::Demo => demo::run(&mut app),
+        Command::Attach(a) => cmd_evidence::attach(a, &mut app),
+        Command::Capture(a) => cmd_evidence::capture(a, &mut app),
+        Command::Evidence(a) => cmd_evidence::evidence(a, &mut app),
         Command::Contacts(a) => cmd_safety::contacts(a, &mut app),
         Command::Checkin(a) => cmd_safety::checkin(a, &mut app),
         Command::HelpNumbers(a) => cmd_safety::help_numbers(a, &mut app),

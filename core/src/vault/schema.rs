@@ -13,6 +13,7 @@ const VAULT_MIGRATIONS: &[&str] =
 pub(crate) const MODULES: &[(&str, &[&str])] = &[
     ("vault", VAULT_MIGRATIONS),
     ("log", crate::log::MIGRATIONS),
+    ("evidence", crate::evidence::MIGRATIONS),
     ("safety", crate::safety::MIGRATIONS),
 ];
 
