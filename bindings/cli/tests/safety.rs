@@ -459,3 +459,45 @@ fn tick_needs_no_pin_and_the_duress_pin_checks_in_like_the_pin() {
     let out = run(&dir, &["checkin", "ok"], "000000\n");
     assert_eq!(out.status.code(), Some(3), "a wrong PIN is refused");
 }
+
+#[test]
+fn concurrent_wake_up_ticks_in_separate_processes_share_one_delivered_set() {
+    let (_t, dir) = new_vault();
+    ok(&dir, &["contacts", "add", "Sam", "07700 900123"]);
+    ok(&dir, &["contacts", "add", "Priya", "07700 900456"]);
+    ok(
+        &dir,
+        &["checkin", "start", "--to", "Work", "--expect", "30m"],
+    );
+    let later = in_minutes(70);
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            waymark()
+                .args(["checkin", "tick", "--json", "--now", &later, "--vault"])
+                .arg(&dir)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let events: Value = serde_json::from_slice(&out.stdout).unwrap();
+        for e in events.as_array().unwrap() {
+            ids.push(e["id"].as_str().unwrap().to_string());
+        }
+    }
+    let unique: std::collections::HashSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "an event went out twice: {ids:?}");
+    // Two reminders, missed, an alert to each buddy, the 999 prompt to all three.
+    assert_eq!(ids.len(), 8, "{ids:?}");
+}

@@ -755,3 +755,33 @@ fn the_largest_check_ins_fit_the_fixed_size_several_times_over() {
         "{size} bytes for six worst-case check-ins"
     );
 }
+
+#[test]
+fn concurrent_locked_and_unlocked_ticks_never_hand_out_an_event_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, clock, buddies) = create(dir.path());
+    Safety::new(&v).start_checkin(plan(buddies)).unwrap();
+    drop(v);
+    let got = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for worker in 0..4 {
+            let (dir, clock, got) = (dir.path(), &clock, &got);
+            scope.spawn(move || {
+                // Two workers are shells woken without the PIN, two are the open app.
+                let vault = (worker % 2 == 1).then(|| unlocked(dir, clock));
+                let armed = armed(dir, clock);
+                for minute in (0..=90).step_by(3) {
+                    let events = match &vault {
+                        Some(v) => Safety::new(v).tick(at(minute)).unwrap(),
+                        None => armed.tick(at(minute)).unwrap(),
+                    };
+                    got.lock().unwrap().extend(events);
+                }
+            });
+        }
+    });
+    let got = got.into_inner().unwrap();
+    let ids: HashSet<&str> = got.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids.len(), got.len(), "an event went out twice");
+    assert_eq!(got.len(), 10, "{:?}", kinds(&got));
+}
