@@ -4,6 +4,7 @@ mod app;
 mod cmd_evidence;
 mod cmd_log;
 mod cmd_report;
+mod cmd_routes;
 mod cmd_safety;
 mod cmd_vault;
 mod demo;
@@ -67,6 +68,14 @@ enum Command {
     Recover,
     /// Show whether a vault exists and how it is protected (no PIN needed).
     Status,
+    /// Your map: import your area's OpenStreetMap file, or see which map is in use.
+    Map(cmd_routes::MapArgs),
+    /// Save, list or remove places (home, work, school) - kept only in your vault.
+    Places(cmd_routes::PlacesArgs),
+    /// Show different ways between two places, so you need not always take the same one.
+    Routes(cmd_routes::RoutesArgs),
+    /// Plan the coming days with a route and leaving time picked at random for each day.
+    Plan(cmd_routes::PlanArgs),
     /// Try Waymark with made-up data in a throw-away vault. Nothing of yours is touched.
     Demo,
     /// Keep files (photos, screenshots, recordings, documents) with an incident.
@@ -114,6 +123,10 @@ fn main() -> ExitCode {
         Command::Passwd => cmd_vault::passwd(&mut app),
         Command::Recover => cmd_vault::recover(&mut app),
         Command::Status => cmd_vault::status(&mut app),
+        Command::Map(a) => cmd_routes::map(a, &mut app),
+        Command::Places(a) => cmd_routes::places(a, &mut app),
+        Command::Routes(a) => cmd_routes::routes(a, &mut app),
+        Command::Plan(a) => cmd_routes::plan(a, &mut app),
         Command::Demo => demo::run(&mut app),
         Command::Attach(a) => cmd_evidence::attach(a, &mut app),
         Command::Capture(a) => cmd_evidence::capture(a, &mut app),

@@ -15,6 +15,7 @@ pub(crate) const MODULES: &[(&str, &[&str])] = &[
     ("log", crate::log::MIGRATIONS),
     ("evidence", crate::evidence::MIGRATIONS),
     ("safety", crate::safety::MIGRATIONS),
+    ("routes", crate::routes::MIGRATIONS),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
