@@ -6,7 +6,7 @@ use crate::when;
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
-use waymark_core::insight::{analyse, InsightInput, Insights, TrendDirection};
+use waymark_core::insight::{analyse, InsightInput, Insights, SavedPlace, TrendDirection};
 use waymark_core::log::{IncidentKind, IncidentLog, ListFilter};
 use waymark_core::report::bundle::verify_bundle;
 use waymark_core::report::receipt::{receipt_text, verify_since as check_since};
@@ -61,6 +61,19 @@ fn evidence(vault: &Vault) -> Box<dyn EvidenceCatalog + '_> {
     Box::new(waymark_core::evidence::EvidenceStore::new(vault))
 }
 
+/// Places saved for routes (home, work...): "closer to home or work" signals compare with these.
+fn saved_places(vault: &Vault) -> Result<Vec<SavedPlace>, CliError> {
+    Ok(waymark_core::routes::RouteStore::new(vault)
+        .places()?
+        .into_iter()
+        .map(|p| SavedPlace {
+            label: p.name,
+            lat: p.lat,
+            lon: p.lon,
+        })
+        .collect())
+}
+
 /// A plain date means the start of that day (for --from) or its end (for --to), local time.
 fn parse_day_or_time(
     input: &str,
@@ -92,7 +105,11 @@ pub fn insights(app: &mut App) -> CliResult {
     let vault = app.vault()?;
     let mut incidents = IncidentLog::new(vault).list(&ListFilter::default())?;
     incidents.reverse();
-    let ins = analyse(&incidents, &InsightInput::new(vault.now()), &Local);
+    let input = InsightInput {
+        saved_places: saved_places(vault)?,
+        ..InsightInput::new(vault.now())
+    };
+    let ins = analyse(&incidents, &input, &Local);
     if app.json {
         return app.print_json(&ins);
     }
@@ -193,7 +210,9 @@ fn short_ids(ids: &[String]) -> String {
 }
 
 pub fn report(args: ReportArgs, app: &mut App) -> CliResult {
-    let now = app.vault()?.now();
+    let vault = app.vault()?;
+    let now = vault.now();
+    let places = saved_places(vault)?;
     let req = ReportRequest {
         from: args
             .from
@@ -207,7 +226,7 @@ pub fn report(args: ReportArgs, app: &mut App) -> CliResult {
             .transpose()?,
         kinds: kinds(&args.kinds)?,
         name: args.name.clone(),
-        saved_places: vec![],
+        saved_places: places,
     };
     let count = {
         let vault = app.vault()?;

@@ -155,3 +155,23 @@ fn insights_report_bundle_receipt_end_to_end() {
         2,
     );
 }
+
+#[test]
+fn insights_use_places_saved_for_routes() {
+    let (_tmp, dir) = new_vault();
+    ok(&dir, &["places", "add", "home", "51.5,-0.1"]);
+    for (at, lat) in [
+        ("2026-10-01 09:00", "51.56"),
+        ("2026-10-03 09:00", "51.55"),
+        ("2026-10-05 09:00", "51.5005"),
+    ] {
+        ok(
+            &dir,
+            &[
+                "log", "watching", "outside", "--at", at, "--lat", lat, "--lon", "-0.1",
+            ],
+        );
+    }
+    let text = ok(&dir, &["insights"]);
+    assert!(text.contains("started happening near home"), "{text}");
+}
