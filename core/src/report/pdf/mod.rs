@@ -210,6 +210,14 @@ fn cover<Tz: TimeZone>(flow: &mut Flow, input: &ReportInput, ctx: &Ctx<Tz>) {
             flow.field("Signed at", &ctx.when(th.timestamp), 9.0);
             flow.field("Signature", &th.signature_hex, 9.0);
             flow.field("Signing key", &th.public_key_hex, 9.0);
+            if let Ok(key) = hex::decode(&th.public_key_hex) {
+                // The same short fingerprint bundles and receipts show, to compare by eye.
+                flow.field(
+                    "Key fingerprint",
+                    &crate::report::keys::fingerprint(&key),
+                    9.0,
+                );
+            }
             flow.gap(4.0);
             flow.paragraph(
                 "How to verify: ask for the evidence bundle made from the same log (\"waymark bundle\"). \
