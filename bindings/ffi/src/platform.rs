@@ -1,0 +1,32 @@
+//! Traits the shells implement: the hardware-backed PRF (Android Keystore, iOS Keychain/Secure
+//! Enclave) and, where the shell wants control over time, a wall clock.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use chrono::{DateTime, Utc};
+
+use crate::error::WaymarkError;
+use crate::time::to_chrono;
+
+/// Wall-clock time from the shell (tests use a fixed or scripted clock).
+#[uniffi::export(foreign)]
+pub trait WallClock: Send + Sync {
+    fn now(&self) -> Result<SystemTime, WaymarkError>;
+}
+
+/// Adapts a shell clock to the core's. A clock that throws or returns nonsense must not break
+/// a write in progress, so the system clock answers instead and the failure is logged.
+pub(crate) struct ShellClock(pub(crate) Arc<dyn WallClock>);
+
+impl waymark_core::Clock for ShellClock {
+    fn now(&self) -> DateTime<Utc> {
+        match self.0.now().map_err(waymark_core::Error::from).and_then(|t| Ok(to_chrono(t)?)) {
+            Ok(t) => t,
+            Err(_) => {
+                tracing::warn!("the platform clock failed; using the system clock");
+                Utc::now()
+            }
+        }
+    }
+}
