@@ -14,7 +14,7 @@ mod time;
 
 pub use error::WaymarkError;
 pub use logging::{clear_log_sink, set_log_sink, LogEvent, LogLevel, LogSink};
-pub use platform::WallClock;
+pub use platform::{HardwarePrf, WallClock};
 
 /// The library version, e.g. to show on an About screen. Also the cheapest call there is,
 /// which the FFI benchmarks use as their trivial call.

@@ -30,3 +30,14 @@ impl waymark_core::Clock for ShellClock {
         }
     }
 }
+
+/// A keyed pseudo-random function whose key never leaves secure hardware: an HMAC-SHA256 key
+/// in the Android Keystore (StrongBox where present) or the iOS Keychain / Secure Enclave.
+/// The vault mixes its output into every key-encryption key, so a copy of the app's files
+/// cannot be attacked off the phone.
+///
+/// `evaluate` must be deterministic for the life of the install and return exactly 32 bytes.
+#[uniffi::export(foreign)]
+pub trait HardwarePrf: Send + Sync {
+    fn evaluate(&self, input: Vec<u8>) -> Result<Vec<u8>, WaymarkError>;
+}
