@@ -31,7 +31,10 @@ pub enum Error {
 
 fn retry_hint(t: &Option<DateTime<Utc>>) -> String {
     match t {
-        Some(t) => format!("; the next attempt is allowed after {}", t.format("%Y-%m-%d %H:%M:%S UTC")),
+        Some(t) => format!(
+            "; the next attempt is allowed after {}",
+            t.format("%Y-%m-%d %H:%M:%S UTC")
+        ),
         None => String::new(),
     }
 }
@@ -40,7 +43,10 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::InvalidInput { field: field.into(), reason: reason.into() }
+        Error::InvalidInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
     pub fn integrity(what: impl Into<String>) -> Self {
         Error::Integrity { what: what.into() }
@@ -49,7 +55,9 @@ impl Error {
         Error::NotFound { what: what.into() }
     }
     pub fn storage(reason: impl Into<String>) -> Self {
-        Error::Storage { reason: reason.into() }
+        Error::Storage {
+            reason: reason.into(),
+        }
     }
 }
 

@@ -1,1 +1,94 @@
-fn main() {}
+//! `waymark`: the terminal front end over the same core the phone apps use.
+
+mod app;
+mod cmd_log;
+mod cmd_vault;
+mod demo;
+mod when;
+
+use app::App;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Waymark keeps a private, tamper-evident record of what is happening to you,
+/// so that you, a support worker or the police can see the pattern.
+///
+/// If you are in danger now, call 999. If you cannot speak, stay on the line and press 55.
+/// National Stalking Helpline: 0808 802 0300.
+#[derive(Parser)]
+#[command(name = "waymark", version, after_help = app::AFTER_HELP)]
+struct Cli {
+    /// The folder that holds your vault (default: your user data folder).
+    #[arg(long, global = true, value_name = "DIR", env = "WAYMARK_VAULT")]
+    vault: Option<PathBuf>,
+    /// Read your PIN (and any new PIN) from standard input, one per line. For scripts and tests.
+    #[arg(long, global = true)]
+    pin_stdin: bool,
+    /// Print machine-readable JSON instead of text (commands that read).
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new vault protected by a PIN (6+ digits) or a passphrase.
+    Init(cmd_vault::InitArgs),
+    /// Write down something that happened.
+    Log(cmd_log::LogArgs),
+    /// Show what you have logged, newest first.
+    List(cmd_log::ListArgs),
+    /// Show one incident in full, with every change made to it.
+    Show(cmd_log::ShowArgs),
+    /// Correct or add to an incident (the original stays in its history).
+    Amend(cmd_log::AmendArgs),
+    /// Remove an incident's content for good (a marker that something was removed stays).
+    Redact(cmd_log::RedactArgs),
+    /// Find incidents by words in them.
+    Search(cmd_log::SearchArgs),
+    /// Check that nothing in the log has been changed or removed.
+    Verify(cmd_log::VerifyArgs),
+    /// Change your PIN or passphrase.
+    Passwd,
+    /// Forgot your PIN? Open the vault with your recovery code and choose a new PIN.
+    Recover,
+    /// Show whether a vault exists and how it is protected (no PIN needed).
+    Status,
+    /// Try Waymark with made-up data in a throw-away vault. Nothing of yours is touched.
+    Demo,
+}
+
+fn main() -> ExitCode {
+    app::install_panic_hook();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
+        }
+    };
+    let mut app = match App::new(cli.vault, cli.pin_stdin, cli.json) {
+        Ok(a) => a,
+        Err(e) => return e.report(),
+    };
+    let result = match cli.command {
+        Command::Init(a) => cmd_vault::init(a, &mut app),
+        Command::Log(a) => cmd_log::log(a, &mut app),
+        Command::List(a) => cmd_log::list(a, &mut app),
+        Command::Show(a) => cmd_log::show(a, &mut app),
+        Command::Amend(a) => cmd_log::amend(a, &mut app),
+        Command::Redact(a) => cmd_log::redact(a, &mut app),
+        Command::Search(a) => cmd_log::search(a, &mut app),
+        Command::Verify(a) => cmd_log::verify(a, &mut app),
+        Command::Passwd => cmd_vault::passwd(&mut app),
+        Command::Recover => cmd_vault::recover(&mut app),
+        Command::Status => cmd_vault::status(&mut app),
+        Command::Demo => demo::run(&mut app),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.report(),
+    }
+}

@@ -1,0 +1,98 @@
+//! Creating, opening and re-keying the vault.
+
+use crate::app::{App, CliError, CliResult};
+use clap::Args;
+use std::sync::Arc;
+use waymark_core::vault::{CreateOptions, KdfChoice, KdfParams, Vault};
+use waymark_core::SystemClock;
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// Use a deliberately weak, fast key derivation. Only for automated tests.
+    #[arg(long, hide = true)]
+    pub insecure_fast_kdf: bool,
+}
+
+pub fn init(args: InitArgs, app: &mut App) -> CliResult {
+    if Vault::exists(&app.vault_dir) {
+        return Err(CliError::usage(format!(
+            "a vault already exists in {}",
+            app.vault_dir.display()
+        )));
+    }
+    let secret = app.read_new_secret("a PIN or passphrase")?;
+    let mut options = CreateOptions::new(App::prf(), Arc::new(SystemClock));
+    if args.insecure_fast_kdf {
+        options.kdf = KdfChoice::Fixed(KdfParams::MIN_FOR_TESTS);
+    }
+    let (vault, code) = Vault::create(&app.vault_dir, &secret, options)?;
+    if app.json {
+        app.print_json(
+            &serde_json::json!({ "vault": app.vault_dir, "recovery_code": code.as_str() }),
+        )?;
+    } else {
+        println!("Your vault is ready in {}.", app.vault_dir.display());
+        println!();
+        println!("Your recovery code (shown only this once):");
+        println!();
+        println!("    {}", code.as_str());
+        println!();
+        println!(
+            "Write it on paper and keep it somewhere safe, away from this device, or give it to"
+        );
+        println!("someone you trust. If you forget your PIN it is the only way back in: nobody,");
+        println!("not even Waymark's makers, can open the vault without one of them.");
+    }
+    app.set_vault(vault);
+    Ok(())
+}
+
+pub fn passwd(app: &mut App) -> CliResult {
+    let vault = app.locked_vault()?;
+    let old = app.read_secret("Current PIN: ")?;
+    let new = app.read_new_secret("a new PIN or passphrase")?;
+    vault.change_secret(&old, &new)?;
+    println!("Your PIN has been changed. Your recovery code still works.");
+    Ok(())
+}
+
+pub fn recover(app: &mut App) -> CliResult {
+    let vault = app.locked_vault()?;
+    let code = app.read_secret("Recovery code: ")?;
+    let new = app.read_new_secret("a new PIN or passphrase")?;
+    vault.recover(&code, &new)?;
+    println!(
+        "You are back in, and your new PIN is set. Keep the recovery code safe: it still works."
+    );
+    Ok(())
+}
+
+pub fn status(app: &mut App) -> CliResult {
+    let vault = app.locked_vault()?;
+    let s = vault.status()?;
+    if app.json {
+        return app.print_json(&serde_json::json!({
+            "vault": app.vault_dir,
+            "failed_attempts": s.failed_attempts,
+            "locked_until": s.locked_until,
+            "kdf": { "algorithm": "argon2id", "memory_kib": s.kdf_memory_kib, "iterations": s.kdf_iterations, "lanes": s.kdf_lanes },
+        }));
+    }
+    println!("Vault: {}", app.vault_dir.display());
+    println!(
+        "Protected by: your PIN, stretched with Argon2id ({} MiB, {} passes)",
+        s.kdf_memory_kib / 1024,
+        s.kdf_iterations
+    );
+    match s.locked_until {
+        Some(t) => println!(
+            "Too many wrong PINs: the next try is allowed after {}",
+            crate::when::show(t)
+        ),
+        None if s.failed_attempts > 0 => {
+            println!("Wrong PINs since the last good one: {}", s.failed_attempts)
+        }
+        None => println!("No wrong PINs since the last good one."),
+    }
+    Ok(())
+}

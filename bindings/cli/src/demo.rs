@@ -1,0 +1,250 @@
+//! `waymark demo`: a throw-away vault with a few made-up weeks, and a walk through what Waymark does.
+
+use crate::app::{App, CliError, CliResult};
+use crate::cmd_log::{hex_root, short};
+use crate::when;
+use chrono::{Duration, Utc};
+use std::sync::Arc;
+use std::time::Instant;
+use waymark_core::log::{
+    IncidentChanges, IncidentKind, IncidentLog, ListFilter, NewIncident, Occurred, Place,
+};
+use waymark_core::vault::{CreateOptions, Vault};
+use waymark_core::{Error, SystemClock};
+
+const DEMO_PIN: &str = "482913";
+
+fn step(title: &str) {
+    println!("\n== {title} ==");
+}
+
+/// A few weeks that escalate the way many stalking cases do: messages, then being followed,
+/// then turning up at home, then threats.
+fn story() -> Vec<(i64, IncidentKind, &'static str, Option<&'static str>, u8)> {
+    use IncidentKind::*;
+    vec![
+        (
+            27,
+            UnwantedContact,
+            "Three texts from J. after I said I did not want contact.",
+            None,
+            2,
+        ),
+        (
+            25,
+            UnwantedContact,
+            "Missed calls from a withheld number at 23:40 and 00:15.",
+            None,
+            2,
+        ),
+        (
+            22,
+            ContactingOthers,
+            "J. messaged my sister asking where I am living now.",
+            None,
+            3,
+        ),
+        (
+            20,
+            UnwantedContact,
+            "Eight messages on Instagram from a new account, clearly J.",
+            None,
+            3,
+        ),
+        (
+            17,
+            Followed,
+            "Saw J. behind me from the station to the high street.",
+            Some("High Street"),
+            4,
+        ),
+        (
+            15,
+            Watching,
+            "J.'s car parked opposite the office at lunchtime.",
+            Some("Outside work"),
+            3,
+        ),
+        (
+            13,
+            GiftsLeft,
+            "Flowers left on the doorstep with no note.",
+            Some("Home"),
+            3,
+        ),
+        (
+            11,
+            UnwantedContact,
+            "Email saying 'we need to talk, you owe me that'.",
+            None,
+            3,
+        ),
+        (
+            9,
+            Followed,
+            "Followed again from the gym; J. stayed across the road.",
+            Some("Gym car park"),
+            4,
+        ),
+        (
+            7,
+            TurnedUpHome,
+            "J. knocked on my door at 22:00 and would not leave for ten minutes.",
+            Some("Home"),
+            5,
+        ),
+        (
+            5,
+            TrackerSuspected,
+            "J. knew I had been at Mum's, I never told anyone.",
+            None,
+            4,
+        ),
+        (
+            4,
+            PropertyDamage,
+            "Car tyre slashed overnight.",
+            Some("Home"),
+            5,
+        ),
+        (
+            2,
+            Threats,
+            "Voicemail: 'if I can't have you, nobody will'.",
+            None,
+            5,
+        ),
+        (
+            1,
+            TurnedUpWork,
+            "J. waited by the staff entrance when I finished.",
+            Some("Outside work"),
+            5,
+        ),
+    ]
+}
+
+pub fn run(app: &mut App) -> CliResult {
+    let dir = tempfile::tempdir().map_err(CliError::from)?;
+    let vault_dir = dir.path().join("vault");
+    println!("Waymark demo: everything below happens in a throw-away vault in a temporary folder,");
+    println!("with made-up incidents. Your own vault (if any) is not touched.");
+
+    step("1. Create a vault");
+    let started = Instant::now();
+    let (vault, code) = Vault::create(
+        &vault_dir,
+        DEMO_PIN,
+        CreateOptions::new(App::prf(), Arc::new(SystemClock)),
+    )?;
+    let s = vault.status()?;
+    println!(
+        "Created with the PIN {DEMO_PIN} in {:.1} s.",
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "Your PIN is stretched with Argon2id ({} MiB of memory, {} passes) chosen to take about half a second here,",
+        s.kdf_memory_kib / 1024,
+        s.kdf_iterations
+    );
+    println!(
+        "so guessing PINs from a copy of the files is slow. Recovery code (shown once): {}",
+        code.as_str()
+    );
+
+    step("2. Log what happened");
+    let log = IncidentLog::new(&vault);
+    let now = Utc::now();
+    for (days_ago, kind, text, place, feeling) in story() {
+        let mut new = NewIncident::new(
+            kind,
+            Occurred::at(now - Duration::days(days_ago) - Duration::hours(3)),
+            text,
+        );
+        new.place = place.map(|p| Place {
+            label: Some(p.into()),
+            ..Default::default()
+        });
+        new.feeling = Some(feeling);
+        new.attributed_to = Some("J.".into());
+        if kind == IncidentKind::TurnedUpHome {
+            new.witnesses = vec!["Neighbour at no. 12".into()];
+        }
+        log.record(new)?;
+    }
+    println!(
+        "Logged {} incidents over four weeks. The newest five:",
+        log.count()?
+    );
+    let newest = log.list(&ListFilter {
+        limit: Some(5),
+        ..Default::default()
+    })?;
+    for i in &newest {
+        println!(
+            "  {}  {}  {}",
+            short(&i.id),
+            when::show(i.details.occurred.start),
+            i.details.kind.label()
+        );
+    }
+
+    step("3. Correct an incident without losing the original");
+    let target = newest
+        .last()
+        .ok_or_else(|| CliError::usage("demo has no incidents"))?;
+    let changes = IncidentChanges {
+        police_ref: Some("CAD 4471/21NOV".into()),
+        ..Default::default()
+    };
+    log.amend(&target.id, changes, Some("reported to police".into()))?;
+    let shown = log.get(&target.id)?;
+    println!(
+        "Added a police reference to {}. Its history now has {} entries:",
+        short(&target.id),
+        shown.history.len()
+    );
+    for h in &shown.history {
+        println!("  #{:<3} {}", h.seq, h.entry_type);
+    }
+
+    step("4. Search");
+    let found = log.search("followed")?;
+    println!(
+        "'followed' finds {} incident(s); the search index is inside the encrypted database.",
+        found.len()
+    );
+
+    step("5. Check nothing has been changed");
+    let report = log.verify()?;
+    println!(
+        "{} entries verified against the signed fingerprint {}.",
+        report.entries,
+        &hex_root(&report.tree_head.root)[..16]
+    );
+
+    step("6. Lock, then a wrong PIN");
+    vault.lock();
+    match vault.unlock("000000") {
+        Err(e @ Error::WrongSecret { .. }) => println!("Wrong PIN: \"{e}\""),
+        other => {
+            return Err(CliError::usage(format!(
+                "demo expected a wrong-PIN error, got {other:?}"
+            )))
+        }
+    }
+    let started = Instant::now();
+    vault.unlock(DEMO_PIN)?;
+    println!(
+        "Right PIN: unlocked in {} ms.",
+        started.elapsed().as_millis()
+    );
+    println!(
+        "After 5 wrong PINs in a row, each further try has to wait (30 s, doubling up to an hour)."
+    );
+
+    app.set_vault(vault);
+    println!("\nThat's the demo. Start your own vault with `waymark init`.");
+    println!("If you are in danger now, call 999 (if you cannot speak, press 55). National Stalking Helpline: 0808 802 0300.");
+    Ok(())
+}

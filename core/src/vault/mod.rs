@@ -1,0 +1,595 @@
+//! The vault: a folder holding a key file and two SQLCipher databases (one real, one decoy, from
+//! the start, so the duress PIN can open a plausible decoy without the folder looking different).
+//!
+//! Unlocking runs Argon2id once, passes the result through the device's hardware PRF, then tries
+//! every key slot with a cheap HKDF + AEAD, so an attempt costs the same whichever slot matches.
+
+mod kdf;
+mod keyfile;
+mod recovery;
+pub(crate) mod schema;
+
+pub use kdf::{HardwarePrf, KdfChoice, KdfParams, SoftwarePrfNoHardware};
+pub use keyfile::SlotRole;
+pub use recovery::RecoveryCode;
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use keyfile::{random_bytes, KeyFile, SlotContent};
+use rusqlite::{Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use zeroize::Zeroizing;
+
+const KEY_FILE: &str = "vault.keys";
+const DB_COUNT: u8 = 2;
+/// Wrong attempts allowed before delays start.
+pub const FREE_ATTEMPTS: u32 = 5;
+const FIRST_DELAY_SECS: i64 = 30;
+const MAX_DELAY_SECS: i64 = 3600;
+
+pub struct CreateOptions {
+    pub prf: Arc<dyn HardwarePrf>,
+    pub clock: Arc<dyn Clock>,
+    pub kdf: KdfChoice,
+}
+
+impl CreateOptions {
+    pub fn new(prf: Arc<dyn HardwarePrf>, clock: Arc<dyn Clock>) -> Self {
+        CreateOptions {
+            prf,
+            clock,
+            kdf: KdfChoice::default_calibrated(),
+        }
+    }
+    /// Cheap key derivation and the software PRF: for tests only.
+    pub fn for_tests(clock: Arc<dyn Clock>) -> Self {
+        CreateOptions {
+            prf: Arc::new(SoftwarePrfNoHardware::default()),
+            clock,
+            kdf: KdfChoice::Fixed(KdfParams::MIN_FOR_TESTS),
+        }
+    }
+}
+
+/// What a secret opens, without unlocking anything (used to tell a duress check-in apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretMatch {
+    Pin,
+    Duress,
+    Recovery,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VaultStatus {
+    pub unlocked: bool,
+    pub failed_attempts: u32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub kdf_memory_kib: u32,
+    pub kdf_iterations: u32,
+    pub kdf_lanes: u32,
+}
+
+pub struct Vault {
+    dir: PathBuf,
+    prf: Arc<dyn HardwarePrf>,
+    clock: Arc<dyn Clock>,
+    session: Mutex<Option<Session>>,
+}
+
+struct Session {
+    conn: Connection,
+    keys: SessionKeys,
+}
+
+/// Keys of the open database. Dropped (and zeroized) on lock.
+pub(crate) struct SessionKeys {
+    data_key: Zeroizing<[u8; 32]>,
+    db_index: u8,
+    signing_seed: Zeroizing<[u8; 32]>,
+    blob_dir: PathBuf,
+}
+
+impl SessionKeys {
+    pub(crate) fn subkey(&self, label: &str) -> Zeroizing<[u8; 32]> {
+        kdf::hkdf32(
+            b"waymark subkey v1",
+            self.data_key.as_ref(),
+            &[label.as_bytes()],
+        )
+    }
+    pub(crate) fn signing_key(&self) -> Result<ring::signature::Ed25519KeyPair> {
+        ring::signature::Ed25519KeyPair::from_seed_unchecked(self.signing_seed.as_ref())
+            .map_err(|_| Error::integrity("the vault's signing key is damaged"))
+    }
+}
+
+/// One write transaction on the open database. Committed durably when the closure returns Ok.
+pub struct Tx<'a> {
+    tx: rusqlite::Transaction<'a>,
+    keys: &'a SessionKeys,
+    clock: &'a dyn Clock,
+}
+
+impl<'a> Tx<'a> {
+    pub fn conn(&self) -> &rusqlite::Connection {
+        &self.tx
+    }
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+    pub fn subkey(&self, label: &str) -> Zeroizing<[u8; 32]> {
+        self.keys.subkey(label)
+    }
+    pub(crate) fn keys(&self) -> &SessionKeys {
+        self.keys
+    }
+}
+
+/// A fresh random 128-bit identifier (incidents, evidence, plans).
+pub fn random_id() -> Result<[u8; 16]> {
+    random_bytes()
+}
+
+fn validate_secret(secret: &str) -> Result<()> {
+    let is_pin = !secret.is_empty() && secret.chars().all(|c| c.is_ascii_digit());
+    if is_pin && secret.len() < 6 {
+        return Err(Error::invalid("PIN", "must be at least 6 digits"));
+    }
+    if !is_pin && secret.chars().count() < 8 {
+        return Err(Error::invalid(
+            "passphrase",
+            "must be at least 8 characters (or use a PIN of 6 or more digits)",
+        ));
+    }
+    if secret.len() > 1024 {
+        return Err(Error::invalid(
+            "passphrase",
+            "is too long (at most 1024 bytes)",
+        ));
+    }
+    Ok(())
+}
+
+/// Argon2id(secret) and prf(Argon2id(secret)): both are computed for every attempt.
+struct Stretched {
+    soft: Zeroizing<[u8; 32]>,
+    hard: Zeroizing<[u8; 32]>,
+}
+
+impl Vault {
+    fn key_path(&self) -> PathBuf {
+        self.dir.join(KEY_FILE)
+    }
+    fn db_path(dir: &Path, index: u8) -> PathBuf {
+        dir.join(format!("store-{index}.db"))
+    }
+    fn blob_path(dir: &Path, index: u8) -> PathBuf {
+        dir.join(format!("files-{index}"))
+    }
+
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(KEY_FILE).is_file()
+    }
+
+    /// Creates a vault in `dir` (new or empty) and unlocks it. The recovery code is returned once
+    /// and stored nowhere in plain form.
+    pub fn create(
+        dir: &Path,
+        secret: &str,
+        options: CreateOptions,
+    ) -> Result<(Vault, RecoveryCode)> {
+        validate_secret(secret)?;
+        if Self::exists(dir) {
+            return Err(Error::invalid(
+                "vault folder",
+                "a vault already exists there",
+            ));
+        }
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::invalid("vault folder", "is a file, not a folder"));
+        }
+        std::fs::create_dir_all(dir)?;
+        restrict_permissions(dir);
+        let params = match options.kdf {
+            KdfChoice::Calibrate { target } => kdf::calibrate(target)?,
+            KdfChoice::Fixed(p) => {
+                p.validate()
+                    .map_err(|_| Error::invalid("key derivation", "unsupported parameters"))?;
+                p
+            }
+        };
+        let mut kf = KeyFile::new(params)?;
+        // Which file is the real database is itself a secret: pick at random.
+        let real_index = random_bytes::<1>()?[0] & 1;
+        let decoy_index = 1 - real_index;
+        let real_key = Zeroizing::new(random_bytes::<32>()?);
+        let decoy_key = Zeroizing::new(random_bytes::<32>()?);
+        for index in 0..DB_COUNT {
+            // Leftovers of a create that crashed before the key file was written are unusable.
+            for suffix in ["", "-wal", "-shm"] {
+                let p = PathBuf::from(format!("{}{suffix}", Self::db_path(dir, index).display()));
+                let _ = std::fs::remove_file(p);
+            }
+            std::fs::create_dir_all(Self::blob_path(dir, index))?;
+        }
+        for (index, key) in [(real_index, &real_key), (decoy_index, &decoy_key)] {
+            let mut conn = open_database(&Self::db_path(dir, index), key)?;
+            schema::migrate(&mut conn)?;
+            let seed = Zeroizing::new(random_bytes::<32>()?);
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('signing_seed', ?1)",
+                [seed.as_slice()],
+            )?;
+            // Only the real database knows the decoy's key (to set a duress PIN later). The decoy
+            // holds zeros in that row; making the decoy fully plausible is the decoy issue's work.
+            let other = if index == real_index {
+                (decoy_key.as_slice(), decoy_index)
+            } else {
+                (&[0u8; 32][..], 0)
+            };
+            let mut wrapped = other.0.to_vec();
+            wrapped.push(other.1);
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('other_key', ?1)",
+                [&wrapped],
+            )?;
+            zeroize::Zeroize::zeroize(&mut wrapped);
+        }
+        let code = RecoveryCode::generate()?;
+        let pin = stretch(&kf, secret, options.prf.as_ref())?;
+        let rc = stretch(&kf, code.as_str(), options.prf.as_ref())?;
+        let content = || SlotContent {
+            data_key: real_key.clone(),
+            db_index: real_index,
+        };
+        kf.seal_slot(
+            SlotRole::Pin,
+            &slot_kek(&kf, &pin, SlotRole::Pin),
+            &content(),
+        )?;
+        kf.seal_slot(
+            SlotRole::Recovery,
+            &slot_kek(&kf, &rc, SlotRole::Recovery),
+            &content(),
+        )?;
+        // Written last: until it exists there is no vault, so a crash above leaves nothing usable.
+        kf.write(&dir.join(KEY_FILE))?;
+        let vault = Vault {
+            dir: dir.to_path_buf(),
+            prf: options.prf,
+            clock: options.clock,
+            session: Mutex::new(None),
+        };
+        vault.start_session(&SlotContent {
+            data_key: real_key,
+            db_index: real_index,
+        })?;
+        tracing::info!("vault created");
+        Ok((vault, code))
+    }
+
+    /// A locked handle on an existing vault.
+    pub fn open(dir: &Path, prf: Arc<dyn HardwarePrf>, clock: Arc<dyn Clock>) -> Result<Vault> {
+        if !Self::exists(dir) {
+            return Err(Error::not_found("no vault in that folder"));
+        }
+        Ok(Vault {
+            dir: dir.to_path_buf(),
+            prf,
+            clock,
+            session: Mutex::new(None),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Opens the vault with the PIN (the real data) or the duress PIN (the decoy), indistinguishably.
+    pub fn unlock(&self, secret: &str) -> Result<()> {
+        let (role, content) = self.attempt(secret, &[SlotRole::Pin, SlotRole::Duress])?;
+        let _ = role;
+        self.start_session(&content)
+    }
+
+    /// Which slot a secret opens, counting a miss as a failed attempt like `unlock` does.
+    pub fn classify_secret(&self, secret: &str) -> Result<SecretMatch> {
+        let (role, _) = self.attempt(
+            secret,
+            &[SlotRole::Pin, SlotRole::Duress, SlotRole::Recovery],
+        )?;
+        Ok(match role {
+            SlotRole::Duress => SecretMatch::Duress,
+            SlotRole::Recovery => SecretMatch::Recovery,
+            _ => SecretMatch::Pin,
+        })
+    }
+
+    /// Drops the database connection and every key.
+    pub fn lock(&self) {
+        *self.session_guard() = None;
+        tracing::info!("vault locked");
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        self.session_guard().is_some()
+    }
+
+    /// Replaces the secret that opened the vault, without re-encrypting any data.
+    pub fn change_secret(&self, old: &str, new: &str) -> Result<()> {
+        validate_secret(new)?;
+        let (role, content) = self.attempt(old, &[SlotRole::Pin, SlotRole::Duress])?;
+        let mut kf = KeyFile::read(&self.key_path())?;
+        let other = if role == SlotRole::Pin {
+            SlotRole::Duress
+        } else {
+            SlotRole::Pin
+        };
+        let s = stretch(&kf, new, self.prf.as_ref())?;
+        if kf.open_slot(other, &slot_kek(&kf, &s, other)).is_some() {
+            return Err(Error::invalid("new PIN", "choose a different one"));
+        }
+        kf.seal_slot(role, &slot_kek(&kf, &s, role), &content)?;
+        kf.write(&self.key_path())?;
+        tracing::info!("secret changed");
+        Ok(())
+    }
+
+    /// Opens with the recovery code, sets a new PIN and unlocks.
+    pub fn recover(&self, code: &str, new_secret: &str) -> Result<()> {
+        let code = RecoveryCode::parse(code)?;
+        validate_secret(new_secret)?;
+        let (_, content) = self.attempt(code.as_str(), &[SlotRole::Recovery])?;
+        let mut kf = KeyFile::read(&self.key_path())?;
+        let s = stretch(&kf, new_secret, self.prf.as_ref())?;
+        kf.seal_slot(SlotRole::Pin, &slot_kek(&kf, &s, SlotRole::Pin), &content)?;
+        kf.write(&self.key_path())?;
+        tracing::info!("vault recovered with the recovery code");
+        self.start_session(&content)
+    }
+
+    /// Sets the duress PIN: it opens the decoy database. Needs the vault unlocked with the real PIN.
+    pub fn set_duress_secret(&self, pin: &str, duress: &str) -> Result<()> {
+        validate_secret(duress)?;
+        if pin == duress {
+            return Err(Error::invalid("duress PIN", "must differ from your PIN"));
+        }
+        let (role, _) = self.attempt(pin, &[SlotRole::Pin])?;
+        debug_assert_eq!(role, SlotRole::Pin);
+        let other: Vec<u8> = self.read(|c| {
+            Ok(
+                c.query_row("SELECT value FROM meta WHERE key = 'other_key'", [], |r| {
+                    r.get(0)
+                })?,
+            )
+        })?;
+        if other.len() != 33 || other[..32].iter().all(|b| *b == 0) {
+            return Err(Error::invalid("duress PIN", "cannot be set from here"));
+        }
+        let mut data_key = Zeroizing::new([0u8; 32]);
+        data_key.copy_from_slice(&other[..32]);
+        let content = SlotContent {
+            data_key,
+            db_index: other[32],
+        };
+        let mut kf = KeyFile::read(&self.key_path())?;
+        let s = stretch(&kf, duress, self.prf.as_ref())?;
+        kf.seal_slot(
+            SlotRole::Duress,
+            &slot_kek(&kf, &s, SlotRole::Duress),
+            &content,
+        )?;
+        kf.write(&self.key_path())
+    }
+
+    pub fn status(&self) -> Result<VaultStatus> {
+        let kf = KeyFile::read(&self.key_path())?;
+        Ok(VaultStatus {
+            unlocked: self.is_unlocked(),
+            failed_attempts: kf.failed_attempts,
+            locked_until: (kf.locked_until > self.clock.now().timestamp())
+                .then(|| Utc.timestamp_opt(kf.locked_until, 0).single())
+                .flatten(),
+            kdf_memory_kib: kf.kdf.memory_kib,
+            kdf_iterations: kf.kdf.iterations,
+            kdf_lanes: kf.kdf.lanes,
+        })
+    }
+
+    /// Runs `f` on the open database (read-only use).
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let guard = self.session_guard();
+        let session = guard.as_ref().ok_or(Error::Locked)?;
+        f(&session.conn)
+    }
+
+    /// Runs `f` in one transaction, committed durably if it returns Ok and rolled back otherwise.
+    pub fn write<T>(&self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        let mut guard = self.session_guard();
+        let session = guard.as_mut().ok_or(Error::Locked)?;
+        let tx = session
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let wrapped = Tx {
+            tx,
+            keys: &session.keys,
+            clock: self.clock.as_ref(),
+        };
+        let value = f(&wrapped)?;
+        wrapped.tx.commit()?;
+        Ok(value)
+    }
+
+    pub fn subkey(&self, label: &str) -> Result<Zeroizing<[u8; 32]>> {
+        let guard = self.session_guard();
+        Ok(guard.as_ref().ok_or(Error::Locked)?.keys.subkey(label))
+    }
+
+    /// Folder for encrypted files belonging to the open database.
+    pub fn blob_dir(&self) -> Result<PathBuf> {
+        let guard = self.session_guard();
+        Ok(guard.as_ref().ok_or(Error::Locked)?.keys.blob_dir.clone())
+    }
+
+    pub(crate) fn with_keys<T>(&self, f: impl FnOnce(&SessionKeys) -> Result<T>) -> Result<T> {
+        let guard = self.session_guard();
+        f(&guard.as_ref().ok_or(Error::Locked)?.keys)
+    }
+
+    /// Moves committed WAL pages into the database and empties the WAL, so that removed content
+    /// (redactions) does not linger in the -wal file.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.read(|c| {
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(())
+        })
+    }
+
+    fn session_guard(&self) -> MutexGuard<'_, Option<Session>> {
+        // A panic while holding the lock must not brick the vault: the state is in SQLite.
+        self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn start_session(&self, content: &SlotContent) -> Result<()> {
+        if content.db_index >= DB_COUNT {
+            return Err(Error::integrity("the vault's key file is damaged"));
+        }
+        let mut conn = open_database(
+            &Self::db_path(&self.dir, content.db_index),
+            &content.data_key,
+        )?;
+        schema::migrate(&mut conn)?;
+        let seed: Vec<u8> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'signing_seed'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::integrity("the vault's signing key is missing"))?;
+        let mut signing_seed = Zeroizing::new([0u8; 32]);
+        if seed.len() != 32 {
+            return Err(Error::integrity("the vault's signing key is damaged"));
+        }
+        signing_seed.copy_from_slice(&seed);
+        let keys = SessionKeys {
+            data_key: content.data_key.clone(),
+            db_index: content.db_index,
+            signing_seed,
+            blob_dir: Self::blob_path(&self.dir, content.db_index),
+        };
+        let _ = keys.db_index;
+        *self.session_guard() = Some(Session { conn, keys });
+        tracing::info!("vault unlocked");
+        Ok(())
+    }
+
+    /// One unlock attempt: throttling, one Argon2id, one PRF call, every slot tried.
+    fn attempt(&self, secret: &str, accept: &[SlotRole]) -> Result<(SlotRole, SlotContent)> {
+        let mut kf = KeyFile::read(&self.key_path())?;
+        let now = self.clock.now();
+        if kf.locked_until > now.timestamp() {
+            let until = Utc
+                .timestamp_opt(kf.locked_until, 0)
+                .single()
+                .unwrap_or(now);
+            return Err(Error::LockedOut { until });
+        }
+        let s = stretch(&kf, secret, self.prf.as_ref())?;
+        let mut found = None;
+        for role in SlotRole::ALL {
+            let opened = kf.open_slot(role, &slot_kek(&kf, &s, role));
+            if found.is_none() && accept.contains(&role) {
+                found = opened.map(|c| (role, c));
+            }
+        }
+        match found {
+            Some(hit) => {
+                if kf.failed_attempts != 0 || kf.locked_until != 0 {
+                    kf.failed_attempts = 0;
+                    kf.locked_until = 0;
+                    kf.write(&self.key_path())?;
+                }
+                Ok(hit)
+            }
+            None => {
+                kf.failed_attempts = kf.failed_attempts.saturating_add(1);
+                let retry_after = backoff(kf.failed_attempts).map(|d| now + d);
+                kf.locked_until = retry_after.map(|t| t.timestamp()).unwrap_or(0);
+                kf.write(&self.key_path())?;
+                tracing::warn!(failed_attempts = kf.failed_attempts, "wrong secret");
+                Err(Error::WrongSecret { retry_after })
+            }
+        }
+    }
+}
+
+/// No delay for the first few mistakes (people mistype), then 30 s doubling up to an hour.
+fn backoff(failed: u32) -> Option<Duration> {
+    if failed < FREE_ATTEMPTS {
+        return None;
+    }
+    let doublings = (failed - FREE_ATTEMPTS).min(16);
+    Some(Duration::seconds(
+        (FIRST_DELAY_SECS << doublings).min(MAX_DELAY_SECS),
+    ))
+}
+
+fn stretch(kf: &KeyFile, secret: &str, prf: &dyn HardwarePrf) -> Result<Stretched> {
+    let soft = kdf::argon2id(secret.as_bytes(), &kf.salt, &kf.kdf)?;
+    let hard = Zeroizing::new(prf.prf(&soft)?);
+    Ok(Stretched { soft, hard })
+}
+
+fn slot_kek(kf: &KeyFile, s: &Stretched, role: SlotRole) -> Zeroizing<[u8; 32]> {
+    let ikm: &[u8] = if role.hardware_bound() {
+        s.hard.as_ref()
+    } else {
+        s.soft.as_ref()
+    };
+    kdf::hkdf32(&kf.vault_id, ikm, &[b"waymark slot kek v1", &[role as u8]])
+}
+
+/// Opens a SQLCipher database with a raw 256-bit key (no SQLCipher KDF: the key is already random).
+fn open_database(path: &Path, key: &[u8; 32]) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    let hex_key = Zeroizing::new(format!("x'{}'", hex::encode(key)));
+    conn.pragma_update(None, "key", hex_key.as_str())?;
+    // SQLCipher otherwise logs decryption failures to stderr (logcat on Android). Its defaults are
+    // applied when the first key is set, so this comes after the key.
+    conn.query_row("PRAGMA cipher_log = off", [], |_| Ok(()))?;
+    conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
+    // Reading the schema fails here if the key is wrong or the file was changed.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+        .map_err(|_| {
+            Error::integrity("the vault's database is damaged or was changed outside Waymark")
+        })?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA secure_delete = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA foreign_keys = ON;",
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
+}
+
+#[cfg(unix)]
+fn restrict_permissions(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+}
+#[cfg(not(unix))]
+fn restrict_permissions(_dir: &Path) {}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,184 @@
+use super::*;
+use crate::clock::{Clock, ManualClock};
+
+fn clock() -> Arc<ManualClock> {
+    Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap(),
+    ))
+}
+
+fn new_vault(dir: &Path, c: Arc<ManualClock>) -> (Vault, RecoveryCode) {
+    Vault::create(dir, "246810", CreateOptions::for_tests(c)).unwrap()
+}
+
+fn reopen(dir: &Path, c: Arc<ManualClock>) -> Vault {
+    Vault::open(dir, Arc::new(SoftwarePrfNoHardware::default()), c).unwrap()
+}
+
+fn put(v: &Vault, value: &str) {
+    v.write(|tx| {
+        tx.conn().execute(
+            "INSERT INTO meta (key, value) VALUES ('probe', ?1)",
+            [value.as_bytes()],
+        )?;
+        Ok(())
+    })
+    .unwrap();
+}
+
+fn get(v: &Vault) -> Option<Vec<u8>> {
+    v.read(|c| {
+        Ok(
+            c.query_row("SELECT value FROM meta WHERE key = 'probe'", [], |r| {
+                r.get(0)
+            })
+            .optional()?,
+        )
+    })
+    .unwrap()
+}
+
+#[test]
+fn create_lock_unlock_keeps_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = clock();
+    let (v, _) = new_vault(dir.path(), c.clone());
+    put(&v, "hello");
+    v.lock();
+    assert!(matches!(v.read(|_| Ok(())), Err(Error::Locked)));
+    let v = reopen(dir.path(), c);
+    v.unlock("246810").unwrap();
+    assert_eq!(get(&v).as_deref(), Some(&b"hello"[..]));
+}
+
+#[test]
+fn weak_or_reused_secrets_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(matches!(
+        Vault::create(dir.path(), "1234", CreateOptions::for_tests(clock())),
+        Err(Error::InvalidInput { .. })
+    ));
+    assert!(matches!(
+        Vault::create(dir.path(), "short", CreateOptions::for_tests(clock())),
+        Err(Error::InvalidInput { .. })
+    ));
+    assert!(!Vault::exists(dir.path()));
+    new_vault(dir.path(), clock());
+    assert!(matches!(
+        Vault::create(dir.path(), "246810", CreateOptions::for_tests(clock())),
+        Err(Error::InvalidInput { .. })
+    ));
+}
+
+#[test]
+fn wrong_secrets_back_off_and_the_count_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = clock();
+    let (v, _) = new_vault(dir.path(), c.clone());
+    v.lock();
+    for i in 1..FREE_ATTEMPTS {
+        let v = reopen(dir.path(), c.clone());
+        match v.unlock("999999") {
+            Err(Error::WrongSecret { retry_after: None }) => {}
+            other => panic!("attempt {i}: {other:?}"),
+        }
+    }
+    let v = reopen(dir.path(), c.clone());
+    let until = match v.unlock("999999") {
+        Err(Error::WrongSecret {
+            retry_after: Some(t),
+        }) => t,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(until, c.now() + Duration::seconds(30));
+    // Even the right PIN is not tried during the delay, in any process.
+    let v = reopen(dir.path(), c.clone());
+    assert!(matches!(v.unlock("246810"), Err(Error::LockedOut { .. })));
+    assert_eq!(v.status().unwrap().failed_attempts, FREE_ATTEMPTS);
+    c.advance(Duration::seconds(31));
+    match v.unlock("000000") {
+        Err(Error::WrongSecret {
+            retry_after: Some(t),
+        }) => assert_eq!(t, c.now() + Duration::seconds(60)),
+        other => panic!("{other:?}"),
+    }
+    c.advance(Duration::seconds(61));
+    v.unlock("246810").unwrap();
+    assert_eq!(v.status().unwrap().failed_attempts, 0);
+}
+
+#[test]
+fn damaged_slot_reads_as_a_wrong_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _) = new_vault(dir.path(), clock());
+    v.lock();
+    let path = dir.path().join(KEY_FILE);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[8 + 16 + 16 + 13 + 30] ^= 0x40; // inside the PIN slot's ciphertext
+    std::fs::write(&path, &bytes).unwrap();
+    let v = reopen(dir.path(), clock());
+    let err = v.unlock("246810").unwrap_err();
+    let wrong = v.unlock("135799").unwrap_err();
+    assert_eq!(err.to_string(), wrong.to_string());
+}
+
+#[test]
+fn change_secret_and_recover() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = clock();
+    let (v, code) = new_vault(dir.path(), c.clone());
+    put(&v, "kept");
+    v.change_secret("246810", "passphrase words").unwrap();
+    v.lock();
+    assert!(v.unlock("246810").is_err());
+    v.unlock("passphrase words").unwrap();
+    v.lock();
+    let v = reopen(dir.path(), c);
+    assert!(v
+        .recover("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG", "111222")
+        .is_err());
+    v.recover(&code.as_str().to_lowercase(), "135791").unwrap();
+    assert_eq!(get(&v).as_deref(), Some(&b"kept"[..]));
+    v.lock();
+    v.unlock("135791").unwrap();
+    // The recovery code is not a PIN.
+    v.lock();
+    assert!(v.unlock(code.as_str()).is_err());
+}
+
+#[test]
+fn duress_pin_opens_the_decoy_not_the_real_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = clock();
+    let (v, _) = new_vault(dir.path(), c.clone());
+    put(&v, "real");
+    v.set_duress_secret("246810", "975310").unwrap();
+    assert_eq!(v.classify_secret("975310").unwrap(), SecretMatch::Duress);
+    assert_eq!(v.classify_secret("246810").unwrap(), SecretMatch::Pin);
+    v.lock();
+    v.unlock("975310").unwrap();
+    assert_eq!(get(&v), None);
+    v.lock();
+    v.unlock("246810").unwrap();
+    assert_eq!(get(&v).as_deref(), Some(&b"real"[..]));
+}
+
+#[test]
+fn key_file_has_a_fixed_size_whatever_is_set() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let (va, _) = new_vault(a.path(), clock());
+    new_vault(b.path(), clock());
+    va.set_duress_secret("246810", "975310").unwrap();
+    let la = std::fs::metadata(a.path().join(KEY_FILE)).unwrap().len();
+    let lb = std::fs::metadata(b.path().join(KEY_FILE)).unwrap().len();
+    assert_eq!(la, lb);
+}
+
+#[test]
+fn backoff_grows_and_is_capped() {
+    assert_eq!(backoff(4), None);
+    assert_eq!(backoff(5), Some(Duration::seconds(30)));
+    assert_eq!(backoff(6), Some(Duration::seconds(60)));
+    assert_eq!(backoff(40), Some(Duration::seconds(MAX_DELAY_SECS)));
+}
