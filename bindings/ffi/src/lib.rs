@@ -5,16 +5,25 @@
 //! point returns an error instead (see tests/hostile_input.rs), and uniffi catches any panic
 //! that slipped through so none ever unwinds into Kotlin or Swift.
 
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 uniffi::setup_scaffolding!();
 
 mod error;
+mod log;
 mod logging;
 mod platform;
 mod time;
+mod vault;
 
 pub use error::WaymarkError;
+pub use log::{
+    feeling_label, incident_kind_label, HistoryEntry, Incident, IncidentChanges, IncidentKind,
+    IncidentLog, IncidentWithHistory, ListFilter, NewIncident, Place, SignedTreeHead, VerifyReport,
+};
 pub use logging::{clear_log_sink, set_log_sink, LogEvent, LogLevel, LogSink};
 pub use platform::{HardwarePrf, WallClock};
+pub use vault::{create_vault, vault_exists, CreatedVault, KeyDerivation, Vault, VaultStatus};
 
 /// The library version, e.g. to show on an About screen. Also the cheapest call there is,
 /// which the FFI benchmarks use as their trivial call.

@@ -21,7 +21,12 @@ pub(crate) struct ShellClock(pub(crate) Arc<dyn WallClock>);
 
 impl waymark_core::Clock for ShellClock {
     fn now(&self) -> DateTime<Utc> {
-        match self.0.now().map_err(waymark_core::Error::from).and_then(|t| Ok(to_chrono(t)?)) {
+        match self
+            .0
+            .now()
+            .map_err(waymark_core::Error::from)
+            .and_then(|t| Ok(to_chrono(t)?))
+        {
             Ok(t) => t,
             Err(_) => {
                 tracing::warn!("the platform clock failed; using the system clock");
@@ -40,4 +45,16 @@ impl waymark_core::Clock for ShellClock {
 #[uniffi::export(foreign)]
 pub trait HardwarePrf: Send + Sync {
     fn evaluate(&self, input: Vec<u8>) -> Result<Vec<u8>, WaymarkError>;
+}
+
+/// Adapts the shell's PRF to the core's: exactly 32 bytes in and out, every failure an error.
+pub(crate) struct ShellPrf(pub(crate) Arc<dyn HardwarePrf>);
+
+impl waymark_core::vault::HardwarePrf for ShellPrf {
+    fn prf(&self, input: &[u8; 32]) -> waymark_core::Result<[u8; 32]> {
+        let out = self.0.evaluate(input.to_vec())?;
+        <[u8; 32]>::try_from(out.as_slice()).map_err(|_| {
+            waymark_core::Error::invalid("hardware PRF", "must return exactly 32 bytes")
+        })
+    }
 }

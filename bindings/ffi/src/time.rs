@@ -25,7 +25,10 @@ pub(crate) fn to_system_time(t: DateTime<Utc>) -> SystemTime {
 pub(crate) fn to_chrono(t: SystemTime) -> Result<DateTime<Utc>, WaymarkError> {
     let bad = || WaymarkError::invalid("time", "outside the supported range");
     let (secs, nanos) = match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => (i64::try_from(d.as_secs()).map_err(|_| bad())?, d.subsec_nanos()),
+        Ok(d) => (
+            i64::try_from(d.as_secs()).map_err(|_| bad())?,
+            d.subsec_nanos(),
+        ),
         Err(e) => {
             let d = e.duration();
             let secs = i64::try_from(d.as_secs()).map_err(|_| bad())?;
@@ -45,7 +48,12 @@ mod tests {
 
     #[test]
     fn round_trips_before_and_after_the_epoch() {
-        for (s, n) in [(0, 0), (1_700_000_000, 123_456_789), (-1, 500), (-86_400 * 365, 0)] {
+        for (s, n) in [
+            (0, 0),
+            (1_700_000_000, 123_456_789),
+            (-1, 500),
+            (-86_400 * 365, 0),
+        ] {
             let t = DateTime::from_timestamp(s, n).expect("valid test time");
             assert_eq!(to_chrono(to_system_time(t)).expect("in range"), t);
         }
@@ -54,6 +62,9 @@ mod tests {
     #[test]
     fn far_future_is_invalid_input_not_a_panic() {
         let far = UNIX_EPOCH + Duration::from_secs(u64::from(u32::MAX) * 100_000);
-        assert!(matches!(to_chrono(far), Err(WaymarkError::InvalidInput { .. })));
+        assert!(matches!(
+            to_chrono(far),
+            Err(WaymarkError::InvalidInput { .. })
+        ));
     }
 }
