@@ -9,7 +9,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 libdir=$("$REPO/scripts/gen-bindings.sh" "$@")
 config=debug
 [ "${1:-}" = "--release" ] && config=release
-args=(test -c "$config" --package-path "$REPO/ios"
+args=(test -c "$config" --package-path "$REPO/ios" --disable-swift-testing
       -Xlinker -L"$libdir" -Xlinker -rpath -Xlinker "$libdir")
 # shellcheck disable=SC2206
 args+=(${SWIFT_TEST_ARGS:-})
