@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "WaymarkFFI", dependencies: ["WaymarkFFIC"], path: "Sources/WaymarkFFI"),
         // Hand-written Swift the app uses: platform implementations and small helpers.
         .target(name: "WaymarkKit", dependencies: ["WaymarkFFI"], path: "Sources/WaymarkKit"),
+        // scripts/bench-ffi.sh: the cost of one call into Rust from Swift.
+        .executableTarget(name: "WaymarkBench", dependencies: ["WaymarkKit"], path: "Sources/WaymarkBench"),
         .testTarget(name: "WaymarkKitTests", dependencies: ["WaymarkKit"], path: "Tests/WaymarkKitTests"),
     ]
 )

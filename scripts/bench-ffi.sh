@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The cost of one FFI call from Kotlin and from Swift (a trivial call, and logging one
+# incident), each against a baseline measured in the same run, on a release build of the
+# Rust library; plus the same core calls from Rust directly (no FFI) for comparison.
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+echo "== Rust, no FFI (bindings/ffi/benches/direct.rs)"
+cargo bench --quiet -p waymark-ffi --bench direct 2>/dev/null | grep -v '^$' || cargo bench -p waymark-ffi --bench direct
+echo "== Kotlin"
+MAVEN_ARGS="-q -Dbench.excluded=none -Dgroups=bench -Drust.profile=release -Dsurefire.failIfNoSpecifiedTests=false" \
+  scripts/test-kotlin.sh --release | grep -E '^ *(FFI|kotlin|waymark|vault|log)' || true
+echo "== Swift"
+libdir="$REPO/target/release"
+args=(run -c release --package-path "$REPO/ios" -Xlinker -L"$libdir" -Xlinker -rpath -Xlinker "$libdir" WaymarkBench)
+if command -v swift >/dev/null 2>&1; then swift "${args[@]}"
+else scripts/swift-env.sh run "$REPO/ios" swift "${args[@]}"; fi
