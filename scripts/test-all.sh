@@ -2,6 +2,7 @@
 # The whole project's tests: Rust (every crate), then the Kotlin and Swift bindings against the
 # same Rust library. Runs all three even if one fails, and fails if any failed.
 set -uo pipefail
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 failed=()
@@ -16,7 +17,7 @@ step() {
     failed+=("$name")
   fi
 }
-step rust cargo test --workspace
+step rust cargo test --workspace --locked
 step kotlin scripts/test-kotlin.sh
 step swift scripts/test-swift.sh
 if [ ${#failed[@]} -gt 0 ]; then

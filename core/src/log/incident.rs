@@ -188,6 +188,83 @@ pub struct Incident {
     pub details: NewIncident,
 }
 
+/// The stored form of an incident: the same JSON as `Incident`, but with every field at the top
+/// level. serde's `flatten` buffers each document through a map before decoding it, which made
+/// listing 10,000 incidents several times slower; this form decodes directly.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct IncidentRow {
+    id: String,
+    recorded_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    amended_at: Option<DateTime<Utc>>,
+    kind: IncidentKind,
+    occurred_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    occurred_until: Option<DateTime<Utc>>,
+    description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    place: Option<Place>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    witnesses: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    feeling: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    police_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    attributed_to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    contact_via: Option<String>,
+}
+
+impl From<&Incident> for IncidentRow {
+    fn from(i: &Incident) -> Self {
+        let d = i.details.clone();
+        IncidentRow {
+            id: i.id.clone(),
+            recorded_at: i.recorded_at,
+            amended_at: i.amended_at,
+            kind: d.kind,
+            occurred_at: d.occurred.start,
+            occurred_until: d.occurred.end,
+            description: d.description,
+            place: d.place,
+            witnesses: d.witnesses,
+            feeling: d.feeling,
+            police_ref: d.police_ref,
+            tags: d.tags,
+            attributed_to: d.attributed_to,
+            contact_via: d.contact_via,
+        }
+    }
+}
+
+impl From<IncidentRow> for Incident {
+    fn from(r: IncidentRow) -> Self {
+        Incident {
+            id: r.id,
+            recorded_at: r.recorded_at,
+            amended_at: r.amended_at,
+            details: NewIncident {
+                kind: r.kind,
+                occurred: Occurred {
+                    start: r.occurred_at,
+                    end: r.occurred_until,
+                },
+                description: r.description,
+                place: r.place,
+                witnesses: r.witnesses,
+                feeling: r.feeling,
+                police_ref: r.police_ref,
+                tags: r.tags,
+                attributed_to: r.attributed_to,
+                contact_via: r.contact_via,
+            },
+        }
+    }
+}
+
 /// A change to an incident. Only the fields that are `Some` change.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IncidentChanges {

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::vault::{Tx, Vault};
 use chrono::{DateTime, Utc};
 use entries::{parse_time, time_text};
+use incident::IncidentRow;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -127,6 +128,30 @@ impl<'v> IncidentLog<'v> {
             save_incident(tx, &incident, true)?;
             tracing::info!(seq, "incident recorded");
             Ok(incident)
+        })
+    }
+
+    /// Records many incidents in one transaction (an import): all of them, or none.
+    pub fn record_many(&self, all: Vec<NewIncident>) -> Result<Vec<Incident>> {
+        let now = self.vault.now();
+        for n in &all {
+            validate(n, now)?;
+        }
+        self.vault.write(|tx| {
+            let mut out = Vec::with_capacity(all.len());
+            for new in all {
+                let id = hex::encode(crate::vault::random_id()?);
+                let seq = tx.append_entry(ENTRY_CREATE, Some(&id), &new)?;
+                let incident = Incident {
+                    id,
+                    recorded_at: entry_time(tx, seq)?,
+                    amended_at: None,
+                    details: new,
+                };
+                save_incident(tx, &incident, true)?;
+                out.push(incident);
+            }
+            Ok(out)
         })
     }
 
@@ -283,8 +308,8 @@ impl<'v> IncidentLog<'v> {
         self.vault.read(|c| {
             let all = entries::all_entries(c)?;
             let head = entries::tree_head(c, public_key)?;
-            entries::verify_entries(&all, &head)?;
-            let expected = replay(&all)?;
+            let bodies = entries::verify_entries(&all, &head)?;
+            let expected = replay(&all, bodies)?;
             let mut stmt = c.prepare("SELECT id, doc FROM incidents ORDER BY id")?;
             let rows =
                 stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
@@ -292,9 +317,10 @@ impl<'v> IncidentLog<'v> {
             for row in rows {
                 let (id, doc) = row?;
                 let short = &id[..id.len().min(8)];
-                let stored = decode(&doc)?;
-                match expected.get(&id) {
-                    Some(e) if *e == stored => seen += 1,
+                // Comparing the encoded form is exact and cheaper than decoding every row.
+                let expected_doc = expected.get(&id).map(encode).transpose()?;
+                match expected_doc {
+                    Some(e) if e == doc => seen += 1,
                     _ => {
                         return Err(Error::integrity(format!(
                             "incident {short} does not match its log entries"
@@ -367,8 +393,7 @@ fn entry_time(tx: &Tx, seq: u64) -> Result<DateTime<Utc>> {
 }
 
 fn save_incident(tx: &Tx, i: &Incident, new: bool) -> Result<()> {
-    let doc =
-        serde_json::to_string(i).map_err(|_| Error::storage("could not encode an incident"))?;
+    let doc = encode(i)?;
     let c = tx.conn();
     if new {
         c.execute(
@@ -405,8 +430,15 @@ fn searchable_text(i: &NewIncident) -> String {
     parts.join("\n")
 }
 
+fn encode(i: &Incident) -> Result<String> {
+    serde_json::to_string(&IncidentRow::from(i))
+        .map_err(|_| Error::storage("could not encode an incident"))
+}
+
 fn decode(doc: &str) -> Result<Incident> {
-    serde_json::from_str(doc).map_err(|_| Error::integrity("a stored incident is unreadable"))
+    serde_json::from_str::<IncidentRow>(doc)
+        .map(Incident::from)
+        .map_err(|_| Error::integrity("a stored incident is unreadable"))
 }
 
 fn load(c: &Connection, id: &str) -> Result<Incident> {
@@ -444,10 +476,13 @@ pub fn resolve(c: &Connection, prefix: &str) -> Result<String> {
 }
 
 /// Rebuilds the current incidents from the log entries alone.
-fn replay(all: &[StoredEntry]) -> Result<BTreeMap<String, Incident>> {
+fn replay(
+    all: &[StoredEntry],
+    bodies: Vec<Option<EntryBody>>,
+) -> Result<BTreeMap<String, Incident>> {
     let mut out: BTreeMap<String, Incident> = BTreeMap::new();
-    for e in all {
-        let Some(body) = e.parsed()? else { continue };
+    for (e, body) in all.iter().zip(bodies) {
+        let Some(body) = body else { continue };
         let Some(id) = body.subject.clone() else {
             continue;
         };

@@ -245,3 +245,21 @@ fn inclusion_and_consistency_proofs_match_the_signed_head() {
         old.size, head.size, &old.root, &head.root, &cproof
     ));
 }
+
+#[test]
+fn stored_form_is_the_same_json_as_the_public_incident() {
+    let (_d, v, clock) = setup();
+    let mut n = incident(IncidentKind::Followed, clock.now(), "x");
+    n.occurred.end = Some(clock.now());
+    n.place = Some(Place {
+        label: Some("p".into()),
+        lat: Some(1.0),
+        lon: Some(2.0),
+        accuracy_m: None,
+    });
+    n.witnesses = vec!["w".into()];
+    n.feeling = Some(2);
+    let i = IncidentLog::new(&v).record(n).unwrap();
+    assert_eq!(encode(&i).unwrap(), serde_json::to_string(&i).unwrap());
+    assert_eq!(decode(&encode(&i).unwrap()).unwrap(), i);
+}

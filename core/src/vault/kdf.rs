@@ -113,7 +113,8 @@ pub(crate) fn argon2id(
     Ok(out)
 }
 
-/// Full memory (64 MiB), then as many passes as fit in `target`. Measures one pass first.
+/// Full memory (64 MiB), then as many passes as fit in `target`. The first pass carries the
+/// one-off cost of touching 64 MiB, so the estimate is refined once at the chosen pass count.
 pub(crate) fn calibrate(target: Duration) -> Result<KdfParams> {
     let mut p = KdfParams {
         version: KDF_VERSION,
@@ -121,11 +122,17 @@ pub(crate) fn calibrate(target: Duration) -> Result<KdfParams> {
         iterations: 1,
         lanes: 1,
     };
-    let start = Instant::now();
-    argon2id(b"calibration", &[0u8; 16], &p)?;
-    let one_pass = start.elapsed().max(Duration::from_millis(1));
-    let passes = (target.as_secs_f64() / one_pass.as_secs_f64()).round() as u32;
-    p.iterations = passes.clamp(1, 64);
+    for _ in 0..2 {
+        let start = Instant::now();
+        argon2id(b"calibration", &[0u8; 16], &p)?;
+        let per_pass =
+            start.elapsed().max(Duration::from_millis(1)).as_secs_f64() / p.iterations as f64;
+        let next = ((target.as_secs_f64() / per_pass).round() as u32).clamp(1, 64);
+        if next == p.iterations {
+            break;
+        }
+        p.iterations = next;
+    }
     Ok(p)
 }
 

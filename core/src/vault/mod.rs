@@ -577,7 +577,8 @@ fn open_database(path: &Path, key: &[u8; 32]) -> Result<Connection> {
          PRAGMA synchronous = FULL;
          PRAGMA secure_delete = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA foreign_keys = ON;",
+         PRAGMA foreign_keys = ON;
+         PRAGMA cache_size = -16384;",
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     Ok(conn)
