@@ -8,4 +8,6 @@ libdir=$("$REPO/scripts/gen-bindings.sh" "$@")
 cd "$REPO/android"
 # -B: no colours or prompts (CI has no stdin); downloads go to ~/.m2 once per machine.
 # shellcheck disable=SC2086
-mvn -B --no-transfer-progress -Drust.libdir="$libdir" ${MAVEN_ARGS:-} test
+# Maven 3.8 still writes colour resets at exit; strip them so logs stay plain text.
+mvn -B --no-transfer-progress -Dstyle.color=never -Drust.libdir="$libdir" ${MAVEN_ARGS:-} test 2>&1 \
+  | sed -u 's/\x1b\[[0-9;]*m//g'
