@@ -39,6 +39,14 @@ setup() {
   if [ -f "$ROOT/.waymark-ready" ] && [ "$(cat "$ROOT/.waymark-ready")" = "$STAMP_VERSION" ]; then
     return 0
   fi
+  # Two test runs at once (e.g. two checkouts) must not build the same root together.
+  mkdir -p "$(dirname "$ROOT")"
+  exec 9>"$ROOT.lock"
+  flock 9
+  if [ -f "$ROOT/.waymark-ready" ] && [ "$(cat "$ROOT/.waymark-ready")" = "$STAMP_VERSION" ]; then
+    exec 9>&-
+    return 0
+  fi
   if ! command -v debootstrap >/dev/null; then
     log "installing debootstrap"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -69,6 +77,7 @@ setup() {
   if [ -d "$ROOT" ]; then rm -rf --one-file-system "$ROOT"; fi
   echo "$STAMP_VERSION" >"$tmp/.waymark-ready"
   mv "$tmp" "$ROOT"
+  exec 9>&-
   log "ready: $ROOT"
 }
 
