@@ -8,7 +8,7 @@ cd "$REPO"
 echo "== Rust, no FFI (bindings/ffi/benches/direct.rs)"
 cargo bench --quiet -p waymark-ffi --bench direct 2>/dev/null | grep -v '^$' || cargo bench -p waymark-ffi --bench direct
 echo "== Kotlin"
-MAVEN_ARGS="-q -Dbench.excluded=none -Dgroups=bench -Drust.profile=release -Dsurefire.failIfNoSpecifiedTests=false" \
+MAVEN_ARGS="-Dbench.excluded=none -Dtest=FfiBench -Drust.profile=release" \
   scripts/test-kotlin.sh --release | grep -E '^ *(FFI|kotlin|waymark|vault|log)' || true
 echo "== Swift"
 libdir="$REPO/target/release"
