@@ -5,11 +5,15 @@
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
+# All three put their vault on the same disk (the Swift root's /tmp is a tmpfs).
+export WAYMARK_BENCH_DIR="$REPO/target/ffi-bench"
+export WAYMARK_SWIFT_ENV="WAYMARK_BENCH_DIR=$WAYMARK_BENCH_DIR"
+mkdir -p "$WAYMARK_BENCH_DIR"
 echo "== Rust, no FFI (bindings/ffi/benches/direct.rs)"
-cargo bench --quiet -p waymark-ffi --bench direct 2>/dev/null | grep -v '^$' || cargo bench -p waymark-ffi --bench direct
+cargo bench --quiet -p waymark-ffi --bench direct
 echo "== Kotlin"
 MAVEN_ARGS="-Dbench.excluded=none -Dtest=FfiBench -Drust.profile=release" \
-  scripts/test-kotlin.sh --release | grep -E '^ *(FFI|kotlin|waymark|vault|log)' || true
+  scripts/test-kotlin.sh --release | grep -E '^ *(FFI|kotlin|waymark|vault|log)|Tests run:.*in org' || true
 echo "== Swift"
 libdir="$REPO/target/release"
 args=(run -c release --package-path "$REPO/ios" -Xlinker -L"$libdir" -Xlinker -rpath -Xlinker "$libdir" WaymarkBench)
