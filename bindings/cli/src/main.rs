@@ -1,7 +1,10 @@
 //! `waymark`: the terminal front end over the same core the phone apps use.
 
 mod app;
+mod cmd_evidence;
 mod cmd_log;
+mod cmd_routes;
+mod cmd_safety;
 mod cmd_vault;
 mod demo;
 mod when;
@@ -56,8 +59,30 @@ enum Command {
     Recover,
     /// Show whether a vault exists and how it is protected (no PIN needed).
     Status,
+    /// Your map: import your area's OpenStreetMap file, or see which map is in use.
+    Map(cmd_routes::MapArgs),
+    /// Save, list or remove places (home, work, school) - kept only in your vault.
+    Places(cmd_routes::PlacesArgs),
+    /// Show different ways between two places, so you need not always take the same one.
+    Routes(cmd_routes::RoutesArgs),
+    /// Plan the coming days with a route and leaving time picked at random for each day.
+    Plan(cmd_routes::PlanArgs),
     /// Try Waymark with made-up data in a throw-away vault. Nothing of yours is touched.
     Demo,
+    /// Keep files (photos, screenshots, recordings, documents) with an incident.
+    Attach(cmd_evidence::AttachArgs),
+    /// Keep a file now, encrypted; attach it to an incident later.
+    Capture(cmd_evidence::CaptureArgs),
+    /// List, check, copy out or delete the evidence you have kept.
+    Evidence(cmd_evidence::EvidenceArgs),
+    /// The people you trust: buddies who get your check-in plans, emergency contacts.
+    Contacts(cmd_safety::ContactsArgs),
+    /// Tell a buddy where you are going and when you will check in; they are alerted if you don't.
+    Checkin(cmd_safety::CheckinArgs),
+    /// Phone numbers for help: 999, 101, the National Stalking Helpline, Samaritans.
+    HelpNumbers(cmd_safety::HelpNumbersArgs),
+    /// The digital-safety checklist: spyware, privacy settings, passwords, trackers.
+    Checklist(cmd_safety::ChecklistArgs),
 }
 
 fn main() -> ExitCode {
@@ -85,7 +110,18 @@ fn main() -> ExitCode {
         Command::Passwd => cmd_vault::passwd(&mut app),
         Command::Recover => cmd_vault::recover(&mut app),
         Command::Status => cmd_vault::status(&mut app),
+        Command::Map(a) => cmd_routes::map(a, &mut app),
+        Command::Places(a) => cmd_routes::places(a, &mut app),
+        Command::Routes(a) => cmd_routes::routes(a, &mut app),
+        Command::Plan(a) => cmd_routes::plan(a, &mut app),
         Command::Demo => demo::run(&mut app),
+        Command::Attach(a) => cmd_evidence::attach(a, &mut app),
+        Command::Capture(a) => cmd_evidence::capture(a, &mut app),
+        Command::Evidence(a) => cmd_evidence::evidence(a, &mut app),
+        Command::Contacts(a) => cmd_safety::contacts(a, &mut app),
+        Command::Checkin(a) => cmd_safety::checkin(a, &mut app),
+        Command::HelpNumbers(a) => cmd_safety::help_numbers(a, &mut app),
+        Command::Checklist(a) => cmd_safety::checklist(a, &mut app),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

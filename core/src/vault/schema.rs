@@ -10,8 +10,13 @@ const VAULT_MIGRATIONS: &[&str] =
     &["CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);"];
 
 /// Every module's migrations, in the order they are applied. One line per module.
-pub(crate) const MODULES: &[(&str, &[&str])] =
-    &[("vault", VAULT_MIGRATIONS), ("log", crate::log::MIGRATIONS)];
+pub(crate) const MODULES: &[(&str, &[&str])] = &[
+    ("vault", VAULT_MIGRATIONS),
+    ("log", crate::log::MIGRATIONS),
+    ("evidence", crate::evidence::MIGRATIONS),
+    ("safety", crate::safety::MIGRATIONS),
+    ("routes", crate::routes::MIGRATIONS),
+];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_versions (module TEXT PRIMARY KEY, version INTEGER NOT NULL);")?;

@@ -1,1 +1,0 @@
-//! evidence: see ARCHITECTURE.md. Filled in by its own issue.

@@ -1,1 +1,0 @@
-//! routes: see ARCHITECTURE.md. Filled in by its own issue.

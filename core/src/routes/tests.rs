@@ -1,0 +1,616 @@
+//! Tests over the bundled Helsinki extract. The reference shortest paths and the admissibility
+//! checks are written here independently of `search` (different queue, geo's distances).
+
+use super::graph::{Graph, Profile, FOOT_MPS};
+use super::search::AlternativeOptions;
+use super::*;
+use crate::error::Error;
+use geo::{Distance, Euclidean, Haversine, LineString, Point};
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+fn map() -> &'static RoutingMap {
+    static MAP: OnceLock<RoutingMap> = OnceLock::new();
+    MAP.get_or_init(|| RoutingMap::bundled().expect("bundled map imports"))
+}
+
+/// xorshift64*: reproducible pair selection for tests.
+struct TestRng(u64);
+impl TestRng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn hav(a: (f64, f64), b: (f64, f64)) -> f64 {
+    Haversine.distance(Point::new(a.1, a.0), Point::new(b.1, b.0))
+}
+
+/// Random node pairs in the profile's main component, at least `min_m` apart.
+fn random_pairs(
+    g: &Graph,
+    profile: Profile,
+    count: usize,
+    min_m: f64,
+    seed: u64,
+) -> Vec<(u32, u32)> {
+    let nodes: Vec<u32> = (0..g.node_count() as u32)
+        .filter(|&v| g.in_main_component(v, profile))
+        .collect();
+    let mut rng = TestRng(seed);
+    let mut out = Vec::new();
+    while out.len() < count {
+        let s = nodes[rng.below(nodes.len())];
+        let t = nodes[rng.below(nodes.len())];
+        if hav(g.coord(s), g.coord(t)) >= min_m {
+            out.push((s, t));
+        }
+    }
+    out
+}
+
+/// Reference: textbook Dijkstra with an ordered set as the queue, over the parsed arcs.
+fn reference_dijkstra(g: &Graph, profile: Profile, s: u32, t: u32) -> Option<f64> {
+    let n = g.node_count();
+    let mut dist = vec![f64::INFINITY; n];
+    let mut queue: BTreeSet<(u64, u32)> = BTreeSet::new();
+    dist[s as usize] = 0.0;
+    queue.insert((0, s));
+    while let Some((_, v)) = queue.pop_first() {
+        if v == t {
+            return Some(dist[v as usize]);
+        }
+        for id in g.arc_range(v) {
+            let a = g.arc(id);
+            let Some(sec) = a.seconds(profile) else {
+                continue;
+            };
+            let d = dist[v as usize] + sec;
+            if d < dist[a.to as usize] {
+                if dist[a.to as usize].is_finite() {
+                    queue.remove(&(dist[a.to as usize].to_bits(), a.to));
+                }
+                dist[a.to as usize] = d;
+                // Non-negative f64 bit patterns order like the numbers.
+                queue.insert((d.to_bits(), a.to));
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn bundled_map_imports_with_its_quirks_handled() {
+    let (m, report) = RoutingMap::from_pbf(BUNDLED_PBF).unwrap();
+    // The NOTICE says 912 way references point outside the clip.
+    assert!(report.missing_node_refs > 100, "{report:?}");
+    assert!(report.nodes_outside_main_component > 0, "{report:?}");
+    assert!(
+        report.foot_km > 50.0 && report.foot_km < 200.0,
+        "{report:?}"
+    );
+    assert!(
+        report.car_km > 5.0 && report.car_km < report.foot_km,
+        "{report:?}"
+    );
+    let (w, h) = m.extent_km();
+    assert!(w > 0.5 && w < 2.0 && h > 1.0 && h < 2.5, "{w} x {h}");
+    // Some separately mapped pavements took the name of the street beside them.
+    let g = m.graph();
+    let named_sidewalks = g
+        .arcs
+        .iter()
+        .filter(|a| a.kind == WayKind::Sidewalk && a.name != super::graph::NO_NAME)
+        .count();
+    assert!(named_sidewalks > 50, "{named_sidewalks}");
+}
+
+#[test]
+fn graph_bytes_round_trip_and_damage_is_detected() {
+    let g = map().graph();
+    let bytes = g.to_bytes();
+    assert_eq!(&Graph::from_bytes(&bytes).unwrap(), g);
+    let mut damaged = bytes.clone();
+    let mid = damaged.len() / 2;
+    damaged[mid] ^= 0x40;
+    assert!(matches!(
+        Graph::from_bytes(&damaged),
+        Err(Error::Integrity { .. })
+    ));
+    assert!(matches!(
+        Graph::from_bytes(&bytes[..bytes.len() - 1]),
+        Err(Error::Integrity { .. })
+    ));
+    assert!(Graph::from_bytes(&[]).is_err());
+}
+
+#[test]
+fn malformed_or_empty_pbf_is_a_clear_error() {
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", vec![]),
+        ("text", b"this is not a map".to_vec()),
+        (
+            "random",
+            (0..4096u32)
+                .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+                .collect(),
+        ),
+        ("truncated", BUNDLED_PBF[..BUNDLED_PBF.len() / 2].to_vec()),
+        ("flipped", {
+            let mut b = BUNDLED_PBF.to_vec();
+            for i in (200..b.len()).step_by(997) {
+                b[i] ^= 0xA5;
+            }
+            b
+        }),
+    ];
+    for (what, bytes) in cases {
+        match RoutingMap::from_pbf(&bytes) {
+            Err(Error::InvalidInput { field, reason }) => {
+                assert_eq!(field, "map file", "{what}");
+                assert!(!reason.is_empty());
+            }
+            Err(other) => panic!("{what}: unexpected error kind {other:?}"),
+            Ok(_) => panic!("{what}: a damaged file was accepted"),
+        }
+    }
+}
+
+#[test]
+fn pbf_without_roads_is_refused() {
+    // Cut the file after its first data blob: a valid PBF whose blocks hold only nodes.
+    let b = BUNDLED_PBF;
+    let mut pos = 0;
+    let mut blobs = 0;
+    while pos + 4 <= b.len() && blobs < 2 {
+        let hlen = u32::from_be_bytes([b[pos], b[pos + 1], b[pos + 2], b[pos + 3]]) as usize;
+        let header = &b[pos + 4..pos + 4 + hlen];
+        // BlobHeader: field 3 (datasize) is the last varint; parse fields minimally.
+        let mut i = 0;
+        let mut datasize = 0usize;
+        while i < header.len() {
+            let key = header[i];
+            i += 1;
+            match key {
+                0x0a | 0x12 => {
+                    let l = header[i] as usize;
+                    i += 1 + l;
+                }
+                0x18 => {
+                    let mut shift = 0;
+                    loop {
+                        let byte = header[i];
+                        i += 1;
+                        datasize |= ((byte & 0x7f) as usize) << shift;
+                        shift += 7;
+                        if byte & 0x80 == 0 {
+                            break;
+                        }
+                    }
+                }
+                _ => break,
+            }
+        }
+        pos += 4 + hlen + datasize;
+        blobs += 1;
+    }
+    let head = &b[..pos];
+    match RoutingMap::from_pbf(head) {
+        Err(Error::InvalidInput { reason, .. }) => assert!(reason.contains("no roads"), "{reason}"),
+        other => panic!("expected a no-roads error, got {other:?}"),
+    }
+}
+
+#[test]
+fn points_off_the_map_and_missing_ways_are_clear_errors() {
+    let m = map();
+    let r = m.router(Profile::Foot);
+    let inside = m.graph().coord(0);
+    // Tallinn is not in central Helsinki.
+    let err = r.fastest((59.437, 24.7536), inside).unwrap_err();
+    match &err {
+        Error::InvalidInput { field, reason } => {
+            assert_eq!(field, "from");
+            assert!(reason.contains("outside the loaded map"));
+            assert!(
+                !reason.contains("59.4") && !reason.contains("24.7"),
+                "no coordinates in errors"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        r.fastest(inside, (f64::NAN, 1.0)),
+        Err(Error::InvalidInput { .. })
+    ));
+    assert!(matches!(
+        r.fastest(inside, inside),
+        Err(Error::InvalidInput { .. })
+    ));
+
+    // A pedestrian-only node cannot be reached by car.
+    let g = m.graph();
+    let car = (0..g.node_count() as u32)
+        .find(|&v| g.in_main_component(v, Profile::Car))
+        .unwrap();
+    let foot_only = (0..g.node_count() as u32)
+        .find(|&v| !g.in_main_component(v, Profile::Car))
+        .unwrap();
+    let err = m
+        .router(Profile::Car)
+        .fastest_between(car, foot_only)
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+}
+
+#[test]
+fn fastest_routes_match_a_reference_dijkstra() {
+    let m = map();
+    let g = m.graph();
+    for (profile, seed) in [(Profile::Foot, 7), (Profile::Car, 11), (Profile::Bike, 13)] {
+        let router = m.router(profile);
+        for (s, t) in random_pairs(g, profile, 40, 200.0, seed) {
+            let expect = reference_dijkstra(g, profile, s, t).expect("main component is connected");
+            let route = router.fastest_between(s, t).unwrap();
+            assert!(
+                (route.duration_s - expect).abs() <= 1e-6 * expect.max(1.0),
+                "{profile:?}: {} vs reference {expect}",
+                route.duration_s
+            );
+            // The route is a real walk through the graph from s to t.
+            assert_eq!(route.nodes().first(), Some(&s));
+            assert_eq!(route.nodes().last(), Some(&t));
+            let geo_len: f64 = route.geometry.windows(2).map(|w| hav(w[0], w[1])).sum();
+            assert!((geo_len - route.length_m).abs() < 0.01 * route.length_m.max(1.0));
+        }
+    }
+}
+
+/// Share of `route` (projected points) within `radius` of any earlier line, sampled every metre.
+fn overlap_with(route: &[(f64, f64)], earlier: &[LineString<f64>], radius: f64) -> f64 {
+    let (mut total, mut near) = (0.0, 0.0);
+    for w in route.windows(2) {
+        let len = ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt();
+        let k = len.ceil().max(1.0) as usize;
+        for i in 0..k {
+            let f = (i as f64 + 0.5) / k as f64;
+            let p = Point::new(
+                w[0].0 + f * (w[1].0 - w[0].0),
+                w[0].1 + f * (w[1].1 - w[0].1),
+            );
+            total += len / k as f64;
+            if earlier.iter().any(|l| Euclidean.distance(&p, l) <= radius) {
+                near += len / k as f64;
+            }
+        }
+    }
+    if total == 0.0 {
+        1.0
+    } else {
+        near / total
+    }
+}
+
+#[test]
+fn every_alternative_is_admissible() {
+    let m = map();
+    let g = m.graph();
+    let opts = AlternativeOptions::default();
+    let router = m.router(Profile::Foot);
+    // Project around the map's centre with the test's own projection.
+    let lat0 = 60.17f64;
+    let k = lat0.to_radians().cos();
+    let proj = |(la, lo): (f64, f64)| ((lo - 24.94) * 111_195.0 * k, (la - lat0) * 111_195.0);
+    let mut with_alternative = 0;
+    let pairs = random_pairs(g, Profile::Foot, 25, 500.0, 99);
+    for &(s, t) in &pairs {
+        let routes = router.alternatives_between(s, t, &opts).unwrap();
+        assert!(!routes.is_empty() && routes.len() <= opts.max_routes);
+        // Walking time follows from the geometry alone at a constant speed.
+        let secs: Vec<f64> = routes
+            .iter()
+            .map(|r| r.geometry.windows(2).map(|w| hav(w[0], w[1])).sum::<f64>() / FOOT_MPS)
+            .collect();
+        let fastest = reference_dijkstra(g, Profile::Foot, s, t).unwrap();
+        assert!(
+            (secs[0] - fastest).abs() < 0.01 * fastest,
+            "first route is the fastest"
+        );
+        let bound = (1.4 * fastest).max(fastest + 300.0);
+        if routes.len() > 1 {
+            with_alternative += 1;
+        }
+        let mut earlier: Vec<LineString<f64>> = Vec::new();
+        for (i, r) in routes.iter().enumerate() {
+            let pts: Vec<(f64, f64)> = r.geometry.iter().map(|&p| proj(p)).collect();
+            assert!(
+                secs[i] <= bound * 1.01,
+                "route {i} stretch {}",
+                secs[i] / fastest
+            );
+            assert!((r.extra_s - (secs[i] - secs[0])).abs() < 0.02 * fastest);
+            if i > 0 {
+                let shared = overlap_with(&pts, &earlier, 25.0);
+                assert!(
+                    shared <= 0.6 + 0.02,
+                    "route {i} shares {shared:.2} with earlier routes"
+                );
+                // Local optimality: windows of T = 0.25 x fastest, every T/2, are shortest paths.
+                let nodes = r.nodes();
+                let mut cum = vec![0.0];
+                for w in nodes.windows(2) {
+                    let a = g
+                        .arc_range(w[0])
+                        .map(|id| g.arc(id))
+                        .filter(|a| a.to == w[1])
+                        .filter_map(|a| a.seconds(Profile::Foot))
+                        .fold(f64::INFINITY, f64::min);
+                    assert!(
+                        a.is_finite(),
+                        "consecutive route nodes are joined by a usable arc"
+                    );
+                    cum.push(cum.last().unwrap() + a);
+                }
+                let window = 0.25 * fastest;
+                let total = *cum.last().unwrap();
+                let mut start = 0.0;
+                while start < total {
+                    let u = cum.partition_point(|&c| c <= start).saturating_sub(1);
+                    let v = cum
+                        .partition_point(|&c| c < start + window)
+                        .min(nodes.len() - 1);
+                    if v > u + 1 {
+                        let best =
+                            reference_dijkstra(g, Profile::Foot, nodes[u], nodes[v]).unwrap();
+                        assert!(
+                            cum[v] - cum[u] <= best * (1.0 + opts.local_slack) + 1e-3,
+                            "route {i}: window is {:.1}s but the shortest is {best:.1}s",
+                            cum[v] - cum[u]
+                        );
+                    }
+                    if start + window >= total {
+                        break;
+                    }
+                    start += window / 2.0;
+                }
+            }
+            earlier.push(LineString::from(pts));
+        }
+    }
+    // Not a benchmark, but the method must actually find alternatives on this map.
+    assert!(
+        with_alternative * 10 >= pairs.len() * 8,
+        "only {with_alternative} of {} pairs had an alternative",
+        pairs.len()
+    );
+}
+
+#[test]
+fn avoided_places_are_gone_round_and_explained() {
+    let m = map();
+    let g = m.graph();
+    let router = m.router(Profile::Foot);
+    let mut checked = 0;
+    for (s, t) in random_pairs(g, Profile::Foot, 30, 700.0, 5) {
+        let fastest = router.fastest_between(s, t).unwrap();
+        // Avoid a spot half-way along the fastest route.
+        let mid = fastest.geometry[fastest.geometry.len() / 2];
+        let opts = AlternativeOptions {
+            avoid: vec![AvoidArea {
+                lat: mid.0,
+                lon: mid.1,
+                radius_m: 30.0,
+                label: None,
+            }],
+            max_routes: 2,
+            ..AlternativeOptions::default()
+        };
+        let routes = router.alternatives_between(s, t, &opts).unwrap();
+        let first = &routes[0];
+        // Distance from the avoided spot to the route's line, in the test's own projection.
+        let k = mid.0.to_radians().cos();
+        let proj = |(la, lo): (f64, f64)| ((lo - mid.1) * 111_195.0 * k, (la - mid.0) * 111_195.0);
+        let line = LineString::from(first.geometry.iter().map(|&p| proj(p)).collect::<Vec<_>>());
+        let closest = Euclidean.distance(&Point::new(0.0, 0.0), &line);
+        if closest > 30.5 {
+            assert!(
+                first
+                    .notes
+                    .iter()
+                    .any(|n| n.starts_with("Goes round a place you asked to avoid")),
+                "{:?}",
+                first.notes
+            );
+            assert!(first.extra_s > 0.0);
+            checked += 1;
+        } else {
+            assert!(closest < 29.5 || !first.notes.is_empty());
+            assert!(
+                first.notes.iter().any(|n| n.contains("no way round")),
+                "{:?}",
+                first.notes
+            );
+        }
+    }
+    assert!(checked >= 20, "went round only {checked} times of 30");
+}
+
+#[test]
+fn the_other_pavement_lies_in_the_streets_corridor() {
+    // Sidewalks mapped as their own ways run within the 25 m corridor of their street, so a
+    // route that merely swaps to the other pavement shares its length with the street and is
+    // never offered as a different route.
+    use geo::Line;
+    use std::collections::HashMap;
+    let g = map().graph();
+    let k = 60.17f64.to_radians().cos();
+    let proj = |(la, lo): (f64, f64)| geo::Coord {
+        x: (lo - 24.94) * 111_195.0 * k,
+        y: (la - 60.17) * 111_195.0,
+    };
+    let mut streets: HashMap<u32, Vec<Line<f64>>> = HashMap::new();
+    for v in 0..g.node_count() as u32 {
+        for id in g.arc_range(v) {
+            let a = g.arc(id);
+            if a.kind == WayKind::Road && a.name != super::graph::NO_NAME {
+                let line = Line::new(proj(g.coord(v)), proj(g.coord(a.to)));
+                streets.entry(a.name).or_default().push(line);
+            }
+        }
+    }
+    let (mut total, mut inside) = (0.0, 0.0);
+    for v in 0..g.node_count() as u32 {
+        for id in g.arc_range(v) {
+            let a = g.arc(id);
+            if a.kind != WayKind::Sidewalk || a.name == super::graph::NO_NAME {
+                continue;
+            }
+            let Some(lines) = streets.get(&a.name) else {
+                continue;
+            };
+            let (p, q) = (proj(g.coord(v)), proj(g.coord(a.to)));
+            let mid = Point::new((p.x + q.x) / 2.0, (p.y + q.y) / 2.0);
+            let d = lines
+                .iter()
+                .map(|l| Euclidean.distance(&mid, l))
+                .fold(f64::INFINITY, f64::min);
+            total += f64::from(a.length_m);
+            if d <= 25.0 {
+                inside += f64::from(a.length_m);
+            }
+        }
+    }
+    assert!(total > 5_000.0, "only {total:.0} m of named sidewalk");
+    assert!(
+        inside / total > 0.9,
+        "{:.0}% of sidewalk length in its street's corridor",
+        100.0 * inside / total
+    );
+}
+
+#[test]
+fn import_reports_progress_and_can_be_cancelled() {
+    use std::sync::Mutex;
+    let seen = Mutex::new(Vec::new());
+    RoutingMap::from_pbf_with_progress(BUNDLED_PBF, &|f| {
+        seen.lock().unwrap().push(f);
+        true
+    })
+    .unwrap();
+    let seen = seen.into_inner().unwrap();
+    assert!(seen.len() > 4, "{seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]),
+        "progress never goes back"
+    );
+    assert_eq!(seen.last(), Some(&1.0));
+    let err = RoutingMap::from_pbf_with_progress(BUNDLED_PBF, &|f| f < 0.3).unwrap_err();
+    assert!(matches!(err, Error::Cancelled), "{err:?}");
+}
+
+#[test]
+fn driving_alternatives_keep_stretch_and_dissimilarity() {
+    let m = map();
+    let g = m.graph();
+    let opts = AlternativeOptions::default();
+    let router = m.router(Profile::Car);
+    let k = 60.17f64.to_radians().cos();
+    let proj = |(la, lo): (f64, f64)| ((lo - 24.94) * 111_195.0 * k, (la - 60.17) * 111_195.0);
+    let mut alternatives = 0;
+    for (s, t) in random_pairs(g, Profile::Car, 15, 500.0, 41) {
+        let routes = router.alternatives_between(s, t, &opts).unwrap();
+        let fastest = reference_dijkstra(g, Profile::Car, s, t).unwrap();
+        let bound = (1.4 * fastest).max(fastest + 300.0);
+        let mut earlier: Vec<LineString<f64>> = Vec::new();
+        for (i, r) in routes.iter().enumerate() {
+            // Driving time from the arcs actually used, one-way rules included.
+            let secs: f64 = r
+                .nodes()
+                .windows(2)
+                .map(|w| {
+                    g.arc_range(w[0])
+                        .map(|id| g.arc(id))
+                        .filter(|a| a.to == w[1])
+                        .filter_map(|a| a.seconds(Profile::Car))
+                        .fold(f64::INFINITY, f64::min)
+                })
+                .sum();
+            assert!(secs.is_finite(), "route {i} uses an arc cars may not use");
+            assert!(
+                secs <= bound + 1e-6,
+                "route {i} stretch {:.2}",
+                secs / fastest
+            );
+            let pts: Vec<(f64, f64)> = r.geometry.iter().map(|&p| proj(p)).collect();
+            if i > 0 {
+                let shared = overlap_with(&pts, &earlier, 25.0);
+                assert!(shared <= 0.62, "route {i} shares {shared:.2}");
+                alternatives += 1;
+            }
+            earlier.push(LineString::from(pts));
+        }
+    }
+    assert!(
+        alternatives >= 15,
+        "only {alternatives} alternatives for 15 pairs"
+    );
+}
+
+#[test]
+fn an_avoided_place_at_the_start_is_named_as_such() {
+    let m = map();
+    let g = m.graph();
+    let (s, t) = random_pairs(g, Profile::Foot, 1, 600.0, 3)[0];
+    let (lat, lon) = g.coord(s);
+    let opts = AlternativeOptions {
+        avoid: vec![AvoidArea {
+            lat,
+            lon,
+            radius_m: 40.0,
+            label: Some("where you logged \"watching\" on 2 Nov".into()),
+        }],
+        ..AlternativeOptions::default()
+    };
+    let routes = m
+        .router(Profile::Foot)
+        .alternatives_between(s, t, &opts)
+        .unwrap();
+    for r in &routes {
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n == "Starts or ends close to where you logged \"watching\" on 2 Nov."),
+            "{:?}",
+            r.notes
+        );
+    }
+}
+
+#[test]
+fn damaged_map_files_never_crash_the_import() {
+    // Flip bytes and cut the file at pseudo-random places: every outcome is a clean result
+    // (a damaged name or tag can still parse) or a clear "map file" error, never a panic.
+    let mut rng = TestRng(0xDA7A);
+    for round in 0..16 {
+        let mut bytes = BUNDLED_PBF.to_vec();
+        if round % 2 == 0 {
+            for _ in 0..4 {
+                let i = rng.below(bytes.len());
+                bytes[i] ^= 1 << rng.below(8);
+            }
+        } else {
+            bytes.truncate(rng.below(bytes.len()));
+        }
+        match RoutingMap::from_pbf(&bytes) {
+            Ok(_) => {}
+            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "map file"),
+            Err(other) => panic!("round {round}: {other:?}"),
+        }
+    }
+}

@@ -1,1 +1,0 @@
-//! safety: see ARCHITECTURE.md. Filled in by its own issue.

@@ -1,0 +1,32 @@
+//! safety: the buddy system and check-in timer, trusted contacts, the help directory and the
+//! digital-safety checklist (issue 5).
+//!
+//! - `contacts`: trusted contacts with validated E.164 numbers and roles.
+//! - `checkin`: the plan and its pure, deterministic, idempotent state machine.
+//! - `messages` / `sms`: the words sent to buddies and shown to the person, and their SMS cost.
+//! - `timer`: a tokio task that delivers the same events to an `EventSink` while the process lives.
+//! - `help`: help numbers per region, chosen by the person.
+//! - `checklist`: the digital-safety checklist with recurring items.
+//! - `store`: all of it in the vault (`Safety`), every check-in transition in the Merkle log.
+
+pub mod checkin;
+pub mod checklist;
+pub mod contacts;
+pub mod help;
+pub mod messages;
+pub mod sms;
+pub mod store;
+pub mod timer;
+
+#[cfg(test)]
+mod checkin_tests;
+#[cfg(test)]
+mod store_tests;
+
+pub use checkin::{Buddy, CheckIn, CheckInView, Event, EventKind, Expect, Plan, Recipient, State};
+pub use contacts::{Contact, NewContact, PhoneNumber, Role};
+pub use messages::Location;
+pub use store::{Safety, VaultCheckIns};
+pub use timer::{CheckInDriver, CheckInTimer, EventSink};
+
+pub(crate) use store::MIGRATIONS;

@@ -1,0 +1,467 @@
+//! Safety data in the vault: contacts, check-ins (with their delivered-event sets), the
+//! checklist and the chosen help region. Every table lives in the SQLCipher database, so it
+//! is encrypted at rest. Every check-in transition is also an entry in the Merkle log
+//! (`checkin.transition`, subject = the check-in id): a missed check-in is itself evidence.
+//!
+//! Each operation is one vault transaction: load, change, store, log. A tick that returns
+//! events has already stored them as delivered, so a restart never hands them out again.
+
+use super::checkin::{CheckIn, CheckInView, Event, Plan, State, Transition};
+use super::checklist::{self, ChecklistEntry};
+use super::contacts::{Contact, NewContact};
+use super::help::{self, CustomHelpEntry, Region};
+use super::messages::Location;
+use super::timer::CheckInDriver;
+use crate::error::{Error, Result};
+use crate::vault::{random_id, Tx, Vault};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Append-only: never edit a batch once released.
+pub(crate) const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE safety_contacts (id TEXT PRIMARY KEY, added_at TEXT NOT NULL, body TEXT NOT NULL);
+     CREATE TABLE safety_checkins (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, pending INTEGER NOT NULL, body TEXT NOT NULL);
+     CREATE INDEX safety_checkins_pending ON safety_checkins (pending);
+     CREATE TABLE safety_checklist (item TEXT PRIMARY KEY, done_at TEXT NOT NULL);
+     CREATE TABLE safety_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    "CREATE TABLE safety_help_custom (id TEXT PRIMARY KEY, added_at TEXT NOT NULL, body TEXT NOT NULL);",
+];
+
+const ENTRY_TYPE: &str = "checkin.transition";
+
+fn new_id() -> Result<String> {
+    Ok(hex::encode(random_id()?))
+}
+
+fn to_json(v: &impl Serialize) -> Result<String> {
+    serde_json::to_string(v).map_err(|_| Error::storage("could not encode safety data"))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|_| Error::integrity(format!("a stored {what} is unreadable")))
+}
+
+/// The Merkle-log payload of a transition. The plan summary goes with the start so the log
+/// alone shows where the person was going and when they were due.
+#[derive(Serialize)]
+struct TransitionEntry<'a> {
+    checkin: &'a str,
+    #[serde(flatten)]
+    transition: &'a Transition,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    destination: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meeting: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buddies: Option<usize>,
+}
+
+/// The vault-backed safety features. Cheap: borrows the vault.
+pub struct Safety<'v> {
+    vault: &'v Vault,
+}
+
+impl<'v> Safety<'v> {
+    pub fn new(vault: &'v Vault) -> Self {
+        Safety { vault }
+    }
+
+    // ----- contacts -----
+
+    pub fn add_contact(&self, new: NewContact) -> Result<Contact> {
+        let id = new_id()?;
+        self.vault.write(|tx| {
+            let contact = new.validate(id, tx.now())?;
+            let existing = load_contacts(tx.conn())?;
+            if existing
+                .iter()
+                .any(|c| c.name.to_lowercase() == contact.name.to_lowercase())
+            {
+                return Err(Error::invalid(
+                    "name",
+                    "you already have a contact with that name",
+                ));
+            }
+            if existing.iter().any(|c| c.phone == contact.phone) {
+                return Err(Error::invalid(
+                    "phone",
+                    "you already have a contact with that number",
+                ));
+            }
+            tx.conn().execute(
+                "INSERT INTO safety_contacts (id, added_at, body) VALUES (?1, ?2, ?3)",
+                params![
+                    contact.id,
+                    contact.added_at.to_rfc3339(),
+                    to_json(&contact)?
+                ],
+            )?;
+            Ok(contact)
+        })
+    }
+
+    /// In the order they were added.
+    pub fn contacts(&self) -> Result<Vec<Contact>> {
+        self.vault.read(load_contacts)
+    }
+
+    /// By name (any case) or id.
+    pub fn find_contact(&self, name_or_id: &str) -> Result<Contact> {
+        find_contact(&self.contacts()?, name_or_id)
+    }
+
+    /// Plans already shared keep their own copy of the buddy, so removing is always safe.
+    pub fn remove_contact(&self, name_or_id: &str) -> Result<()> {
+        self.vault.write(|tx| {
+            let c = find_contact(&load_contacts(tx.conn())?, name_or_id)?;
+            tx.conn()
+                .execute("DELETE FROM safety_contacts WHERE id = ?1", [c.id])?;
+            Ok(())
+        })
+    }
+
+    // ----- check-ins -----
+
+    /// Start a plan now. Only one check-in runs at a time.
+    pub fn start_checkin(&self, plan: Plan) -> Result<CheckInView> {
+        let id = new_id()?;
+        self.vault.write(|tx| {
+            if let Some(c) = current(tx.conn())? {
+                if !c.state().is_closed() {
+                    return Err(Error::invalid(
+                        "checkin",
+                        "a check-in is already running; check in or cancel it first",
+                    ));
+                }
+            }
+            let now = tx.now();
+            let mut c = CheckIn::new(id, plan, now)?;
+            c.start(now)?;
+            save(tx, &c, 0)?;
+            Ok(c.view())
+        })
+    }
+
+    /// The texts `start_checkin(plan)` would send now; nothing is stored.
+    pub fn preview_checkin(&self, plan: Plan) -> Result<Vec<Event>> {
+        CheckIn::preview(plan, self.vault.now())
+    }
+
+    /// The running check-in, or the latest one that still has messages to deliver.
+    pub fn current_checkin(&self) -> Result<Option<CheckInView>> {
+        self.vault.read(|conn| Ok(current(conn)?.map(|c| c.view())))
+    }
+
+    /// Every check-in, newest first.
+    pub fn checkin_history(&self) -> Result<Vec<CheckInView>> {
+        self.vault.read(|conn| {
+            let mut stmt = conn
+                .prepare("SELECT body FROM safety_checkins ORDER BY created_at DESC, rowid DESC")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.map(|b| from_json::<CheckIn>(&b?, "check-in").map(|c| c.view()))
+                .collect()
+        })
+    }
+
+    pub fn check_in(&self) -> Result<State> {
+        self.with_current(|c, now| c.check_in(now))
+    }
+
+    /// For the duress PIN: the same result and errors as `check_in`, but every buddy is
+    /// alerted at once. Nothing the caller sees afterwards differs.
+    pub fn check_in_duress(&self) -> Result<State> {
+        self.with_current(|c, now| c.check_in_duress(now))
+    }
+
+    pub fn extend(&self, minutes: u32) -> Result<DateTime<Utc>> {
+        self.with_current(|c, now| c.extend(minutes, now))
+    }
+
+    pub fn cancel(&self) -> Result<()> {
+        self.with_current(|c, now| c.cancel(now))
+    }
+
+    /// Store the phone's position for alerts (only if the running plan allows it).
+    pub fn record_location(&self, location: Location) -> Result<bool> {
+        self.with_current(|c, _| c.record_location(location))
+    }
+
+    fn with_current<T>(
+        &self,
+        f: impl FnOnce(&mut CheckIn, DateTime<Utc>) -> Result<T>,
+    ) -> Result<T> {
+        self.vault.write(|tx| {
+            let mut c =
+                current(tx.conn())?.ok_or_else(|| Error::not_found("no check-in is running"))?;
+            let logged = c.transitions().len();
+            let out = f(&mut c, tx.now())?;
+            save(tx, &c, logged)?;
+            Ok(out)
+        })
+    }
+
+    /// Deliver every due event of every check-in, once: stored as delivered in the same
+    /// transaction that returns them.
+    pub fn tick(&self, now: DateTime<Utc>) -> Result<Vec<Event>> {
+        let _one_at_a_time = delivery_lock();
+        self.each_pending(|c| c.tick(now))
+    }
+
+    /// For a sink that confirms delivery (the timer): offer each due event to `deliver` in
+    /// order, recording each one it accepts; stop at the first refusal. Ok(true) when every
+    /// due event was delivered.
+    pub fn deliver_due(
+        &self,
+        now: DateTime<Utc>,
+        deliver: &mut dyn FnMut(&Event) -> bool,
+    ) -> Result<bool> {
+        let _one_at_a_time = delivery_lock();
+        for event in self.each_pending(|c| c.due_events(now))? {
+            if !deliver(&event) {
+                return Ok(false);
+            }
+            let id = event.id.as_str();
+            self.each_pending(|c| {
+                c.mark_delivered([id]);
+                Vec::new()
+            })?;
+        }
+        Ok(true)
+    }
+
+    fn each_pending(&self, mut f: impl FnMut(&mut CheckIn) -> Vec<Event>) -> Result<Vec<Event>> {
+        self.vault.write(|tx| {
+            let mut out = Vec::new();
+            for mut c in pending(tx.conn())? {
+                let before = c.clone();
+                out.extend(f(&mut c));
+                // A wake-up with nothing due changes nothing: skip the durable write.
+                if c != before {
+                    save(tx, &c, before.transitions().len())?;
+                }
+            }
+            out.sort_by_key(|e| e.due_at);
+            Ok(out)
+        })
+    }
+
+    /// The next instant the shell must wake the app (possibly in the past: wake now).
+    pub fn next_wake(&self) -> Result<Option<DateTime<Utc>>> {
+        self.vault
+            .read(|conn| Ok(pending(conn)?.iter().filter_map(CheckIn::next_wake).min()))
+    }
+
+    // ----- help directory -----
+
+    /// The region the person chose (UK until they choose another).
+    pub fn region(&self) -> Result<&'static Region> {
+        let code = self.vault.read(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT value FROM safety_settings WHERE key = 'region'",
+                    [],
+                    |r| r.get::<_, String>(0),
+                )
+                .optional()?)
+        })?;
+        help::directory(code.as_deref().unwrap_or(help::DEFAULT_REGION))
+    }
+
+    /// Add a local helpline; it is listed after the region's numbers.
+    pub fn add_help_entry(
+        &self,
+        name: &str,
+        number: &str,
+        what_for: Option<&str>,
+    ) -> Result<CustomHelpEntry> {
+        let entry = CustomHelpEntry::new(new_id()?, name, number, what_for)?;
+        self.vault.write(|tx| {
+            if load_help_entries(tx.conn())?
+                .iter()
+                .any(|e| e.name.eq_ignore_ascii_case(&entry.name))
+            {
+                return Err(Error::invalid(
+                    "name",
+                    "you already have a helpline with that name",
+                ));
+            }
+            tx.conn().execute(
+                "INSERT INTO safety_help_custom (id, added_at, body) VALUES (?1, ?2, ?3)",
+                params![entry.id, tx.now().to_rfc3339(), to_json(&entry)?],
+            )?;
+            Ok(entry)
+        })
+    }
+
+    pub fn help_entries(&self) -> Result<Vec<CustomHelpEntry>> {
+        self.vault.read(load_help_entries)
+    }
+
+    /// By name (any case) or id.
+    pub fn remove_help_entry(&self, name_or_id: &str) -> Result<()> {
+        self.vault.write(|tx| {
+            let key = name_or_id.trim();
+            let e = load_help_entries(tx.conn())?
+                .into_iter()
+                .find(|e| e.id == key || e.name.eq_ignore_ascii_case(key))
+                .ok_or_else(|| Error::not_found("no helpline with that name"))?;
+            tx.conn()
+                .execute("DELETE FROM safety_help_custom WHERE id = ?1", [e.id])?;
+            Ok(())
+        })
+    }
+
+    pub fn set_region(&self, code: &str) -> Result<&'static Region> {
+        let region = help::directory(code)?;
+        self.vault.write(|tx| {
+            tx.conn().execute(
+                "INSERT INTO safety_settings (key, value) VALUES ('region', ?1)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [region.code],
+            )?;
+            Ok(())
+        })?;
+        Ok(region)
+    }
+
+    // ----- checklist -----
+
+    pub fn checklist(&self) -> Result<Vec<ChecklistEntry>> {
+        let done = self.vault.read(load_checklist)?;
+        Ok(checklist::evaluate(&done, self.vault.now()))
+    }
+
+    /// Mark an item (id or number) done today; doing it again restarts its period.
+    pub fn checklist_done(&self, item: &str) -> Result<ChecklistEntry> {
+        let item = checklist::item(item)?;
+        self.vault.write(|tx| {
+            tx.conn().execute(
+                "INSERT INTO safety_checklist (item, done_at) VALUES (?1, ?2)
+                 ON CONFLICT(item) DO UPDATE SET done_at = excluded.done_at",
+                params![item.id, tx.now().to_rfc3339()],
+            )?;
+            Ok(())
+        })?;
+        self.checklist()?
+            .into_iter()
+            .find(|e| e.item.id == item.id)
+            .ok_or_else(|| Error::not_found("checklist item"))
+    }
+
+    pub fn checklist_undo(&self, item: &str) -> Result<()> {
+        let item = checklist::item(item)?;
+        self.vault.write(|tx| {
+            tx.conn()
+                .execute("DELETE FROM safety_checklist WHERE item = ?1", [item.id])?;
+            Ok(())
+        })
+    }
+
+    /// When the next done checklist item comes round again.
+    pub fn checklist_next_reminder(&self) -> Result<Option<DateTime<Utc>>> {
+        let done = self.vault.read(load_checklist)?;
+        Ok(checklist::next_reminder(&done, self.vault.now()))
+    }
+}
+
+fn load_contacts(conn: &Connection) -> Result<Vec<Contact>> {
+    let mut stmt = conn.prepare("SELECT body FROM safety_contacts ORDER BY added_at, rowid")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    rows.map(|b| from_json(&b?, "contact")).collect()
+}
+
+fn find_contact(all: &[Contact], name_or_id: &str) -> Result<Contact> {
+    let key = name_or_id.trim().to_lowercase();
+    all.iter()
+        .find(|c| c.id == key || c.name.to_lowercase() == key)
+        .cloned()
+        .ok_or_else(|| Error::not_found("no contact with that name"))
+}
+
+fn load_help_entries(conn: &Connection) -> Result<Vec<CustomHelpEntry>> {
+    let mut stmt = conn.prepare("SELECT body FROM safety_help_custom ORDER BY added_at, rowid")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    rows.map(|b| from_json(&b?, "helpline")).collect()
+}
+
+fn load_checklist(conn: &Connection) -> Result<BTreeMap<String, DateTime<Utc>>> {
+    let mut stmt = conn.prepare("SELECT item, done_at FROM safety_checklist")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    rows.map(|row| {
+        let (item, at) = row?;
+        let at = DateTime::parse_from_rfc3339(&at)
+            .map_err(|_| Error::integrity("a stored checklist date is unreadable"))?;
+        Ok((item, at.with_timezone(&Utc)))
+    })
+    .collect()
+}
+
+/// Check-ins that are running or still have something to deliver.
+fn pending(conn: &Connection) -> Result<Vec<CheckIn>> {
+    let mut stmt = conn
+        .prepare("SELECT body FROM safety_checkins WHERE pending = 1 ORDER BY created_at, rowid")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    rows.map(|b| from_json(&b?, "check-in")).collect()
+}
+
+/// The newest check-in that is not finished.
+fn current(conn: &Connection) -> Result<Option<CheckIn>> {
+    Ok(pending(conn)?.into_iter().last())
+}
+
+/// Store the check-in and log its transitions from index `logged` on, in the same transaction.
+fn save(tx: &Tx, c: &CheckIn, logged: usize) -> Result<()> {
+    tx.conn().execute(
+        "INSERT INTO safety_checkins (id, created_at, pending, body) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(id) DO UPDATE SET pending = excluded.pending, body = excluded.body",
+        params![
+            c.id(),
+            c.created_at().to_rfc3339(),
+            !c.is_finished(),
+            to_json(c)?
+        ],
+    )?;
+    for t in c.transitions().iter().skip(logged) {
+        let started = t.to == State::Active;
+        let entry = TransitionEntry {
+            checkin: c.id(),
+            transition: t,
+            destination: started.then_some(c.plan().destination.as_str()),
+            meeting: if started {
+                c.plan().meeting.as_deref()
+            } else {
+                None
+            },
+            buddies: started.then_some(c.plan().buddies.len()),
+        };
+        tx.append_entry(ENTRY_TYPE, Some(c.id()), &entry)?;
+    }
+    Ok(())
+}
+
+/// In this process, one delivery at a time: a tick (the shell woken by the OS) and a timer
+/// round must not both hand out an event that is due but not yet recorded.
+static DELIVERY: Mutex<()> = Mutex::new(());
+
+fn delivery_lock() -> MutexGuard<'static, ()> {
+    DELIVERY.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The vault as a timer driver: the timer and `tick` share the same stored delivered-sets.
+pub struct VaultCheckIns(pub Arc<Vault>);
+
+impl CheckInDriver for VaultCheckIns {
+    fn deliver_due(
+        &self,
+        now: DateTime<Utc>,
+        deliver: &mut dyn FnMut(&Event) -> bool,
+    ) -> Result<bool> {
+        Safety::new(&self.0).deliver_due(now, deliver)
+    }
+    fn next_wake(&self) -> Result<Option<DateTime<Utc>>> {
+        Safety::new(&self.0).next_wake()
+    }
+}
