@@ -12,8 +12,12 @@ mkdir -p "$WAYMARK_BENCH_DIR"
 echo "== Rust, no FFI (bindings/ffi/benches/direct.rs)"
 cargo bench --quiet -p waymark-ffi --bench direct
 echo "== Kotlin"
-MAVEN_ARGS="-Dbench.excluded=none -Dtest=FfiBench -Drust.profile=release" \
-  scripts/test-kotlin.sh --release | grep -E '^ *(FFI|kotlin|waymark|vault|log)|Tests run:.*in org' || true
+kt_log="$WAYMARK_BENCH_DIR/kotlin.log"
+if ! MAVEN_ARGS="-Dbench.excluded=none -Dtest=FfiBench -Drust.profile=release" \
+  scripts/test-kotlin.sh --release >"$kt_log" 2>&1; then
+  tail -n 40 "$kt_log"; exit 1
+fi
+grep -E '^(FFI bench|  )' "$kt_log"
 echo "== Swift"
 libdir="$REPO/target/release"
 args=(run -c release --package-path "$REPO/ios" -Xlinker -L"$libdir" -Xlinker -rpath -Xlinker "$libdir" WaymarkBench)

@@ -10,6 +10,7 @@
 uniffi::setup_scaffolding!();
 
 mod error;
+mod evidence;
 mod log;
 mod logging;
 mod platform;
@@ -17,6 +18,10 @@ mod time;
 mod vault;
 
 pub use error::WaymarkError;
+pub use evidence::{
+    CaptureMethod, Derivation, EvidenceItem, EvidenceLocation, EvidenceStore, EvidenceVerifyReport,
+    EvidenceWriter, ItemProblem, NewEvidence, SharingCopy,
+};
 pub use log::{
     feeling_label, incident_kind_label, HistoryEntry, Incident, IncidentChanges, IncidentKind,
     IncidentLog, IncidentWithHistory, ListFilter, NewIncident, Place, SignedTreeHead, VerifyReport,

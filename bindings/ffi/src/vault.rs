@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 use waymark_core::vault::{self as core_vault, CreateOptions, KdfChoice, KdfParams};
 
 use crate::error::{Result, WaymarkError};
+use crate::evidence::EvidenceStore;
 use crate::log::IncidentLog;
 use crate::platform::{HardwarePrf, ShellClock, ShellPrf, WallClock};
 use crate::time::to_system_time;
@@ -191,5 +192,10 @@ impl Vault {
     /// The incident log kept in this vault.
     pub fn incident_log(self: Arc<Self>) -> Arc<IncidentLog> {
         Arc::new(IncidentLog { vault: self })
+    }
+
+    /// The photos, recordings and documents kept in this vault.
+    pub fn evidence_store(self: Arc<Self>) -> Arc<EvidenceStore> {
+        Arc::new(EvidenceStore { vault: self })
     }
 }

@@ -39,10 +39,10 @@ class FfiBench {
     fun ffiCallCost() {
         // The same disk for all three benchmarks (scripts/bench-ffi.sh sets it): a record's cost
         // is mostly its durable commit, which a tmpfs would hide.
-        val base = System.getenv("WAYMARK_BENCH_DIR")?.let { java.nio.file.Path.of(it) }
+        val benchBase = System.getenv("WAYMARK_BENCH_DIR")?.let { java.nio.file.Path.of(it) }
             ?: java.nio.file.Files.createTempDirectory("waymark-bench")
-        java.nio.file.Files.createDirectories(base)
-        val dir = java.nio.file.Files.createTempDirectory(base, "kt").resolve("vault").toString()
+        java.nio.file.Files.createDirectories(benchBase)
+        val dir = java.nio.file.Files.createTempDirectory(benchBase, "kt").resolve("vault").toString()
         val created = org.waymark.ffi.createVault(dir, PIN, inMemoryPrf(), org.waymark.ffi.KeyDerivation.MinimalForTestsOnly)
         val vault = created.vault
         val log = vault.incidentLog()
