@@ -236,11 +236,12 @@ fn incident_log_rejects_hostile_input_and_changes_nothing() {
         .record(incident("the one real incident"))
         .expect("record");
 
-    let mut hostile: Vec<(&str, NewIncident)> = vec![];
-    hostile.push(("empty description", incident("")));
-    hostile.push(("blank description", incident(" \n\t ")));
-    hostile.push(("NUL in description", incident("a\0b")));
-    hostile.push(("huge description", incident(&"é".repeat(200_000))));
+    let mut hostile: Vec<(&str, NewIncident)> = vec![
+        ("empty description", incident("")),
+        ("blank description", incident(" \n\t ")),
+        ("NUL in description", incident("a\0b")),
+        ("huge description", incident(&"é".repeat(200_000))),
+    ];
     let mut i = incident("far future");
     i.occurred_at = far_future();
     hostile.push(("far future time", i));
