@@ -5,7 +5,10 @@
 //! point returns an error instead (see tests/hostile_input.rs), and uniffi catches any panic
 //! that slipped through so none ever unwinds into Kotlin or Swift.
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 uniffi::setup_scaffolding!();
 
