@@ -4,7 +4,9 @@
 //! - a stored change (extend, with its Merkle-log entry) vs a durable 4 KiB row write;
 //! - a whole check-in run through the pure state machine (start to 999 prompt, 3 buddies,
 //!   a tick every minute for 3 hours) vs the same number of `next_wake` calls alone;
-//! - fitting the worst-case plan text into two UCS-2 segments vs measuring it once.
+//! - fitting the worst-case plan text into two UCS-2 segments vs measuring it once;
+//! - a locked wake-up tick (armed file, no PIN, nothing due) vs the stored tick above, and
+//!   reading the armed file alone (what every stored check-in call now adds).
 //!
 //! Run: cargo bench -p waymark-core --bench safety
 
@@ -14,8 +16,8 @@ use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 use waymark_core::safety::checkin::{Buddy, CheckIn, Expect, Plan};
 use waymark_core::safety::sms::sms_length;
-use waymark_core::safety::Safety;
-use waymark_core::vault::{CreateOptions, Vault};
+use waymark_core::safety::{ArmedCheckIn, Safety};
+use waymark_core::vault::{CreateOptions, SoftwarePrfNoHardware, Vault};
 use waymark_core::SystemClock;
 
 fn median(mut v: Vec<StdDuration>) -> StdDuration {
@@ -160,5 +162,38 @@ fn main() {
         us(fit),
         us(measure),
         fit.as_secs_f64() / measure.as_secs_f64()
+    );
+
+    // 4. The locked path: a wake-up tick with nothing due, no PIN, vs the stored tick; and
+    // reading the armed file (PRF + open 64 KiB) vs an empty write transaction.
+    let dir = tmp.path().join("v");
+    let armed = ArmedCheckIn::open(
+        &dir,
+        Arc::new(SoftwarePrfNoHardware::default()),
+        Arc::new(SystemClock),
+    )
+    .unwrap();
+    armed.tick(vault.now()).unwrap();
+    let (mut locked, mut stored, mut read, mut floor) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        stored.push(time(|| safety.tick(vault.now()).unwrap()));
+        locked.push(time(|| armed.tick(vault.now()).unwrap()));
+        read.push(time(|| vault.read_armed().unwrap()));
+        floor.push(time(|| vault.write(|_| Ok(())).unwrap()));
+    }
+    let (locked, stored) = (median(locked), median(stored));
+    let (read, floor) = (median(read), median(floor));
+    println!(
+        "locked tick, nothing due:     {} (stored tick {}; ratio {:.2})",
+        us(locked),
+        us(stored),
+        locked.as_secs_f64() / stored.as_secs_f64()
+    );
+    println!(
+        "armed file read:              {} (empty write transaction {}; ratio {:.2})",
+        us(read),
+        us(floor),
+        read.as_secs_f64() / floor.as_secs_f64()
     );
 }

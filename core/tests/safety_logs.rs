@@ -127,7 +127,14 @@ fn no_plaintext_in_timer_logs_or_safety_errors() {
             clock.advance(Duration::minutes(30));
             timer.wake();
             tokio::time::sleep(std::time::Duration::from_secs(30)).await;
-            vault.lock(); // storage errors while locked are logged too
+            // Locked, the timer goes on through the armed file; a damaged one is a storage
+            // error, logged without content.
+            vault.lock();
+            std::fs::write(
+                tmp.path().join("v").join(waymark_core::vault::ARMED_FILE),
+                vec![0u8; waymark_core::vault::ARMED_FILE_LEN],
+            )
+            .unwrap();
             timer.wake();
             tokio::time::sleep(std::time::Duration::from_secs(30)).await;
             timer.stop();
@@ -140,7 +147,7 @@ fn no_plaintext_in_timer_logs_or_safety_errors() {
     );
     assert!(
         logs.contains("could not deliver"),
-        "the locked vault was logged: {logs}"
+        "the damaged armed file was logged: {logs}"
     );
     for m in MARKERS {
         assert!(!logs.contains(m), "{m} in logs: {logs}");

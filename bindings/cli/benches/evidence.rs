@@ -2,13 +2,15 @@
 //!
 //! 1. Ingest throughput of `EvidenceStore::add_file` (read the file, SHA-256, seal 64 KiB chunks,
 //!    write, fsync, commit the row and log entry) against the floor it cannot beat: ring's
-//!    SHA-256 plus ChaCha20-Poly1305 over the same bytes already in memory, measured in the same
-//!    run. Best of several rounds each.
+//!    SHA-256 plus ChaCha20-Poly1305 over the same bytes already in memory. Every round measures
+//!    the baseline right next to each variant and keeps their ratio (this machine is shared, so
+//!    absolute speeds drift); the median ratio is printed. Extra rows show where time goes: the
+//!    bare stream encryptor into a sink and into a plain file with fsync, and a plain file copy.
 //! 2. Peak resident memory of `waymark capture` and `waymark evidence extract` of a 1 GiB file,
 //!    measured by `/usr/bin/time -v` (Debian package `time`).
 //!
 //! Environment: WAYMARK_BENCH_MIB (default 256) sizes part 1; WAYMARK_BENCH_RSS_MIB (default
-//! 1024) sizes part 2, 0 skips it.
+//! 1024) sizes part 2, 0 skips it; WAYMARK_BENCH_DIR (default the temp folder) holds the files.
 
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305};
 use ring::digest::{Context, SHA256};

@@ -110,7 +110,11 @@ pub struct SearchArgs {
 }
 
 #[derive(Args)]
-pub struct VerifyArgs {}
+pub struct VerifyArgs {
+    /// Also show the log still holds everything a receipt you sent earlier covered.
+    #[arg(long, value_name = "RECEIPT")]
+    pub since: Option<std::path::PathBuf>,
+}
 
 fn now(app: &mut App) -> Result<chrono::DateTime<chrono::Utc>, CliError> {
     Ok(app.vault()?.now())
@@ -333,8 +337,11 @@ pub fn search(args: SearchArgs, app: &mut App) -> CliResult {
     print_list(app, &found)
 }
 
-pub fn verify(_args: VerifyArgs, app: &mut App) -> CliResult {
+pub fn verify(args: VerifyArgs, app: &mut App) -> CliResult {
     let report = IncidentLog::new(app.vault()?).verify()?;
+    if let Some(receipt) = &args.since {
+        return crate::cmd_report::verify_since(receipt, app);
+    }
     if app.json {
         return app.print_json(&report);
     }

@@ -6,12 +6,14 @@ use crate::when;
 use chrono::{DateTime, Duration, Local, Utc};
 use clap::{Args, Subcommand};
 use serde::Serialize;
+use std::sync::Arc;
 use waymark_core::safety::checklist::ItemStatus;
 use waymark_core::safety::help::{self, Region};
 use waymark_core::safety::{
-    Buddy, CheckInView, Event, EventKind, Expect, Location, NewContact, Plan, Recipient, Role,
-    Safety, State,
+    ArmedCheckIn, Buddy, CheckInView, Event, EventKind, Expect, Location, NewContact, Plan,
+    Recipient, Role, Safety, State,
 };
+use waymark_core::SystemClock;
 
 // ----- contacts -----
 
@@ -129,7 +131,7 @@ pub enum CheckinCommand {
         #[arg(long, value_name = "METRES")]
         accuracy: Option<f64>,
     },
-    /// Show reminders and texts that are due now (each only once).
+    /// Show reminders and texts that are due now (each only once). Needs no PIN.
     Tick {
         /// Act as if it were this time (for testing).
         #[arg(long, value_name = "TIME")]
@@ -333,6 +335,13 @@ fn print_status(v: &CheckInView) {
 
 pub fn checkin(args: CheckinArgs, app: &mut App) -> CliResult {
     let json = app.json;
+    // These two work on the locked vault: a wake-up tick needs no PIN, and checking in goes
+    // through the armed check-in so that the duress PIN works (it only opens the decoy).
+    match args.command {
+        CheckinCommand::Tick { now } => return checkin_tick(now, app),
+        CheckinCommand::Ok => return checkin_ok(app),
+        _ => {}
+    }
     let vault = app.vault()?;
     let safety = Safety::new(vault);
     let now = vault.now();
@@ -414,18 +423,6 @@ pub fn checkin(args: CheckinArgs, app: &mut App) -> CliResult {
                 None => println!("No check-in is running. Start one with: waymark checkin start --to PLACE --expect 45m"),
             }
         }
-        CheckinCommand::Ok => {
-            let state = safety.check_in()?;
-            let events = safety.tick(vault.now())?;
-            if json {
-                return app.print_json(&events_json(&events));
-            }
-            println!("You're checked in. Thank you.\n");
-            if state == State::Resolved {
-                println!("Your buddies were being alerted, so please let them know you're safe:\n");
-            }
-            print_events(&events);
-        }
         CheckinCommand::Extend { minutes } => {
             let deadline = safety.extend(minutes)?;
             let events = safety.tick(vault.now())?;
@@ -460,24 +457,56 @@ pub fn checkin(args: CheckinArgs, app: &mut App) -> CliResult {
                 println!("Not saved: this check-in was started without --share-location.");
             }
         }
-        CheckinCommand::Tick { now: at } => {
-            let at = match at {
-                Some(s) => when::parse_time(&s, now).map_err(CliError::usage)?,
-                None => now,
-            };
-            let events = safety.tick(at)?;
-            if json {
-                return app.print_json(&events_json(&events));
-            }
-            if events.is_empty() {
-                match safety.next_wake()? {
-                    Some(w) => println!("Nothing is due now. Next: {}.", local_time(w)),
-                    None => println!("Nothing is due."),
-                }
-            }
-            print_events(&events);
+        CheckinCommand::Tick { .. } | CheckinCommand::Ok => {}
+    }
+    Ok(())
+}
+
+fn armed_checkin(app: &App) -> Result<ArmedCheckIn, CliError> {
+    app.locked_vault()?; // the friendly "no vault here" message
+    Ok(ArmedCheckIn::open(
+        &app.vault_dir,
+        App::prf(),
+        Arc::new(SystemClock),
+    )?)
+}
+
+/// `waymark checkin tick`: no PIN, the vault stays locked.
+fn checkin_tick(at: Option<String>, app: &mut App) -> CliResult {
+    let armed = armed_checkin(app)?;
+    let now = Utc::now();
+    let at = match at {
+        Some(s) => when::parse_time(&s, now).map_err(CliError::usage)?,
+        None => now,
+    };
+    let events = armed.tick(at)?;
+    if app.json {
+        return app.print_json(&events_json(&events));
+    }
+    if events.is_empty() {
+        match armed.next_wake()? {
+            Some(w) => println!("Nothing is due now. Next: {}.", local_time(w)),
+            None => println!("Nothing is due."),
         }
     }
+    print_events(&events);
+    Ok(())
+}
+
+/// `waymark checkin ok`: the PIN, checked without unlocking. The duress PIN prints exactly the
+/// same; its urgent alerts are left for the next `checkin tick`.
+fn checkin_ok(app: &mut App) -> CliResult {
+    let armed = armed_checkin(app)?;
+    let secret = app.read_secret("PIN: ")?;
+    let receipt = armed.check_in_with_texts(&secret)?;
+    if app.json {
+        return app.print_json(&events_json(&receipt.events));
+    }
+    println!("You're checked in. Thank you.\n");
+    if receipt.state == State::Resolved {
+        println!("Your buddies were being alerted, so please let them know you're safe:\n");
+    }
+    print_events(&receipt.events);
     Ok(())
 }
 

@@ -14,6 +14,54 @@ use waymark_core::{Error, SystemClock};
 
 const DEMO_PIN: &str = "482913";
 
+/// Runs the real `waymark` binary on the demo vault and shows the command and what it printed.
+struct Cli {
+    exe: std::path::PathBuf,
+    vault_dir: std::path::PathBuf,
+}
+
+impl Cli {
+    fn run(&self, args: &[&str]) -> Result<(), CliError> {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        println!(
+            "\n$ waymark {}",
+            args.iter()
+                .map(|a| if a.contains(' ') {
+                    format!("\"{a}\"")
+                } else {
+                    a.to_string()
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let mut child = Command::new(&self.exe)
+            .args(args)
+            .arg("--vault")
+            .arg(&self.vault_dir)
+            .arg("--pin-stdin")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(format!("{DEMO_PIN}\n").as_bytes());
+        }
+        let out = child.wait_with_output()?;
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            println!("  {line}");
+        }
+        if !out.status.success() {
+            return Err(CliError::usage(format!(
+                "the demo step `waymark {}` failed: {}",
+                args.first().copied().unwrap_or(""),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )));
+        }
+        Ok(())
+    }
+}
+
 fn step(title: &str) {
     println!("\n== {title} ==");
 }
@@ -124,7 +172,7 @@ fn story() -> Vec<(i64, IncidentKind, &'static str, Option<&'static str>, u8)> {
     ]
 }
 
-pub fn run(app: &mut App) -> CliResult {
+pub fn run(_app: &mut App) -> CliResult {
     let dir = tempfile::tempdir().map_err(CliError::from)?;
     let vault_dir = dir.path().join("vault");
     println!("Waymark demo: everything below happens in a throw-away vault in a temporary folder,");
@@ -243,7 +291,76 @@ pub fn run(app: &mut App) -> CliResult {
         "After 5 wrong PINs in a row, each further try has to wait (30 s, doubling up to an hour)."
     );
 
-    app.set_vault(vault);
+    // The rest runs the real `waymark` commands on the same throw-away vault, as a person would.
+    vault.lock();
+    drop(vault);
+    let cli = Cli {
+        exe: std::env::current_exe()?,
+        vault_dir: vault_dir.clone(),
+    };
+    let incident = target.id[..8].to_string();
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&work)?;
+
+    step("7. Vary your routine on the offline map (bundled: central Helsinki)");
+    cli.run(&["places", "add", "home", "60.1655,24.9390"])?;
+    cli.run(&["places", "add", "work", "60.1760,24.9480"])?;
+    cli.run(&["routes", "home", "work", "--alternatives", "3"])?;
+    cli.run(&[
+        "plan",
+        "--from",
+        "home",
+        "--to",
+        "work",
+        "--days",
+        "5",
+        "--arrive-by",
+        "09:00",
+        "--extra-minutes",
+        "10",
+    ])?;
+
+    step("8. Keep evidence safe");
+    let note = work.join("voicemail-transcript.txt");
+    std::fs::write(
+        &note,
+        "Voicemail 23:12: 'if I can't have you, nobody will'.\n",
+    )?;
+    cli.run(&["attach", &incident, &note.to_string_lossy()])?;
+    cli.run(&["evidence", "list"])?;
+    cli.run(&["evidence", "verify"])?;
+
+    step("9. Tell someone where you are going (buddy check-in)");
+    cli.run(&[
+        "contacts",
+        "add",
+        "Sam",
+        "07700 900123",
+        "--relationship",
+        "sister",
+        "--role",
+        "buddy",
+    ])?;
+    cli.run(&[
+        "checkin", "start", "--to", "the gym", "--expect", "45m", "--buddy", "Sam",
+    ])?;
+    let late = (Utc::now() + Duration::minutes(75)).to_rfc3339();
+    println!("(Pretending 75 minutes pass with no check-in:)");
+    cli.run(&["checkin", "tick", "--now", &late])?;
+    cli.run(&["checkin", "ok"])?;
+
+    step("10. See the pattern, and prepare for the police");
+    cli.run(&["insights"])?;
+    let pdf = work.join("report.pdf");
+    cli.run(&["report", &pdf.to_string_lossy()])?;
+    let bundle = work.join("bundle");
+    cli.run(&["bundle", &bundle.to_string_lossy()])?;
+    cli.run(&["bundle", "verify", &bundle.to_string_lossy()])?;
+    cli.run(&["receipt"])?;
+
+    step("11. Help, any time (no PIN needed)");
+    cli.run(&["help-numbers"])?;
+
     println!("\nThat's the demo. Start your own vault with `waymark init`.");
     println!("If you are in danger now, call 999 (if you cannot speak, press 55). National Stalking Helpline: 0808 802 0300.");
     Ok(())

@@ -3,6 +3,7 @@
 mod app;
 mod cmd_evidence;
 mod cmd_log;
+mod cmd_report;
 mod cmd_routes;
 mod cmd_safety;
 mod cmd_vault;
@@ -53,6 +54,14 @@ enum Command {
     Search(cmd_log::SearchArgs),
     /// Check that nothing in the log has been changed or removed.
     Verify(cmd_log::VerifyArgs),
+    /// Patterns in your log: how often, when, where, and signs it is getting worse.
+    Insights,
+    /// Make a PDF report to give to the police or a support worker.
+    Report(cmd_report::ReportArgs),
+    /// Export incidents and their evidence so anyone can check them; or check a bundle.
+    Bundle(cmd_report::BundleArgs),
+    /// Print a short signed receipt of your log to send to your advocate or solicitor.
+    Receipt,
     /// Change your PIN or passphrase.
     Passwd,
     /// Forgot your PIN? Open the vault with your recovery code and choose a new PIN.
@@ -107,6 +116,10 @@ fn main() -> ExitCode {
         Command::Redact(a) => cmd_log::redact(a, &mut app),
         Command::Search(a) => cmd_log::search(a, &mut app),
         Command::Verify(a) => cmd_log::verify(a, &mut app),
+        Command::Insights => cmd_report::insights(&mut app),
+        Command::Report(a) => cmd_report::report(a, &mut app),
+        Command::Bundle(a) => cmd_report::bundle(a, &mut app),
+        Command::Receipt => cmd_report::receipt(&mut app),
         Command::Passwd => cmd_vault::passwd(&mut app),
         Command::Recover => cmd_vault::recover(&mut app),
         Command::Status => cmd_vault::status(&mut app),

@@ -369,3 +369,135 @@ fn checklist_lists_marks_and_undoes() {
     let (code, _) = fail(&dir, &["checklist", "done", "42"]);
     assert_eq!(code, 1);
 }
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn tick_needs_no_pin_and_the_duress_pin_checks_in_like_the_pin() {
+    const DURESS: &str = "135790";
+    let (tmp, dir) = new_vault();
+    {
+        use std::sync::Arc;
+        use waymark_core::vault::{SoftwarePrfNoHardware, Vault};
+        let v = Vault::open(
+            &dir,
+            Arc::new(SoftwarePrfNoHardware::default()),
+            Arc::new(waymark_core::SystemClock),
+        )
+        .unwrap();
+        v.unlock(PIN).unwrap();
+        v.set_duress_secret(PIN, DURESS).unwrap();
+    }
+    ok(&dir, &["contacts", "add", "Sam", "07700 900123"]);
+    ok(&dir, &["contacts", "add", "Priya", "07700 900456"]);
+    ok(
+        &dir,
+        &["checkin", "start", "--to", "Mum's house", "--expect", "30m"],
+    );
+    // No PIN on standard input at all: a wake-up tick never asks for one.
+    let out = run(&dir, &["checkin", "tick", "--json"], "");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ev: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        ev,
+        serde_json::json!([]),
+        "the plan texts went out at start"
+    );
+    let out = run(&dir, &["checkin", "tick", "--now", &in_minutes(25)], "");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Reminder"), "{text}");
+
+    // Two identical copies: one checks in with the PIN, the other with the duress PIN.
+    let coerced = tmp.path().join("coerced");
+    copy_dir(&dir, &coerced);
+    let honest_out = run(&dir, &["checkin", "ok"], &format!("{PIN}\n"));
+    let coerced_out = run(&coerced, &["checkin", "ok"], &format!("{DURESS}\n"));
+    assert_eq!(honest_out.status.code(), Some(0));
+    assert_eq!(coerced_out.status.code(), Some(0));
+    assert_eq!(
+        honest_out.stdout, coerced_out.stdout,
+        "the screen looks the same"
+    );
+    assert_eq!(honest_out.stderr, coerced_out.stderr);
+    let shown = String::from_utf8_lossy(&honest_out.stdout);
+    assert!(
+        shown.contains("checked in") && shown.contains("Send this to Sam"),
+        "{shown}"
+    );
+
+    // The next tick (a script that sends texts, not the screen) carries the urgent alerts.
+    let urgent = json(&coerced, &["checkin", "tick"]);
+    let urgent = urgent.as_array().unwrap();
+    assert_eq!(urgent.len(), 2);
+    assert!(urgent
+        .iter()
+        .all(|e| e["type"] == "alert" && e["text"].as_str().unwrap().contains("URGENT")));
+    assert_eq!(json(&dir, &["checkin", "tick"]), serde_json::json!([]));
+    // Both vaults, unlocked with the PIN, record the check-in; nothing is running any more.
+    for d in [&dir, &coerced] {
+        assert_eq!(json(d, &["checkin", "status"]), Value::Null);
+        ok(d, &["verify"]);
+    }
+    let (code, _) = fail(&dir, &["checkin", "ok"]);
+    assert_eq!(code, 1, "nothing to check in to");
+    let out = run(&dir, &["checkin", "ok"], "000000\n");
+    assert_eq!(out.status.code(), Some(3), "a wrong PIN is refused");
+}
+
+#[test]
+fn concurrent_wake_up_ticks_in_separate_processes_share_one_delivered_set() {
+    let (_t, dir) = new_vault();
+    ok(&dir, &["contacts", "add", "Sam", "07700 900123"]);
+    ok(&dir, &["contacts", "add", "Priya", "07700 900456"]);
+    ok(
+        &dir,
+        &["checkin", "start", "--to", "Work", "--expect", "30m"],
+    );
+    let later = in_minutes(70);
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            waymark()
+                .args(["checkin", "tick", "--json", "--now", &later, "--vault"])
+                .arg(&dir)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let events: Value = serde_json::from_slice(&out.stdout).unwrap();
+        for e in events.as_array().unwrap() {
+            ids.push(e["id"].as_str().unwrap().to_string());
+        }
+    }
+    let unique: std::collections::HashSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "an event went out twice: {ids:?}");
+    // Two reminders, missed, an alert to each buddy, the 999 prompt to all three.
+    assert_eq!(ids.len(), 8, "{ids:?}");
+}

@@ -453,17 +453,7 @@ impl<'v> EvidenceStore<'v> {
         self.sweep_leftovers()?;
         let id = hex::encode(crate::vault::random_id()?);
         let key = random::<KEY_LEN>()?;
-        let temp_path = dir.join(format!(
-            "{INCOMING_PREFIX}{}",
-            hex::encode(*random::<12>()?)
-        ));
-        let mut opts = OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        let file = opts.open(&temp_path)?;
-        // Tells `sweep_leftovers` (in this or another process) that the file is still being written.
-        file.lock()?;
+        let (temp_path, file) = create_locked_temp(&dir)?;
         let enc = ParallelSealer::new(&key, &id, file)?;
         Ok(EvidenceWriter {
             vault: self.vault,
@@ -827,6 +817,35 @@ impl<'v> EvidenceStore<'v> {
         self.extract_to(&item.id, &mut io::sink())?;
         Ok(())
     }
+}
+
+/// Creates a new `.incoming-*` file and locks it, which tells `sweep_leftovers` (in this or
+/// another process) that it is still being written. A sweep could remove the file in the instant
+/// between creating and locking it, so the name is checked to still be this file afterwards.
+fn create_locked_temp(dir: &Path) -> Result<(PathBuf, File)> {
+    for _ in 0..3 {
+        let path = dir.join(format!(
+            "{INCOMING_PREFIX}{}",
+            hex::encode(*random::<12>()?)
+        ));
+        let mut opts = OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let file = opts.open(&path)?;
+        file.lock()?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let same =
+                std::fs::metadata(&path).map(|m| m.ino()).ok() == Some(file.metadata()?.ino());
+            if !same {
+                continue;
+            }
+        }
+        return Ok((path, file));
+    }
+    Err(Error::storage("could not create a file for the new item"))
 }
 
 /// Feeds `input` into a capture. On a read error the capture is dropped (and so removed).

@@ -793,6 +793,84 @@ impl CheckIn {
         wake
     }
 
+    /// Apply the state changes time alone causes up to `now` (each stamped with its scheduled
+    /// instant), without delivering anything.
+    pub(crate) fn catch_up(&mut self, now: DateTime<Utc>) {
+        self.advance(now);
+    }
+
+    /// Fold in a copy of this check-in that moved on elsewhere (the armed file, driven while
+    /// the vault was locked). Everything a check-in records only moves forward, so this is a
+    /// union: deliveries, a later deadline, a newer location, and the plan being closed (check-in,
+    /// duress check-in or cancel) at the instant it really happened. A copy of another check-in
+    /// changes nothing. Returns whether anything changed.
+    pub(crate) fn absorb(&mut self, other: &CheckIn) -> bool {
+        if other.id != self.id {
+            return false;
+        }
+        let before = self.clone();
+        self.delivered.extend(other.delivered.iter().cloned());
+        if let Some(loc) = &other.last_location {
+            let newer = self.last_location.as_ref().is_none_or(|l| l.at < loc.at);
+            if self.plan.share_location && self.state.is_open() && newer {
+                self.last_location = Some(loc.clone());
+            }
+        }
+        // Only possible if a crash came between sealing the armed copy and committing.
+        if other.generation > self.generation {
+            if let (Some(d), Some(set_at)) = (other.deadline, other.deadline_set_at) {
+                self.advance(set_at);
+                if matches!(self.state, State::Active | State::Extended | State::Missed) {
+                    self.deadline = Some(d);
+                    self.deadline_set_at = Some(set_at);
+                    self.generation = other.generation;
+                    self.transition(State::Extended, set_at, Reason::Extended);
+                }
+            }
+        }
+        // States time moved the copy into (its clock may have run ahead of this one's).
+        if other.generation == self.generation && other.deadline == self.deadline {
+            let reached = match (other.state, other.deadline) {
+                (State::Missed, Some(d)) => Some(d),
+                (State::Escalated, Some(d)) => Some(d + minutes(self.plan.grace_minutes)),
+                _ => None,
+            };
+            if let Some(t) = reached {
+                self.advance(t);
+            }
+        }
+        if other.state.is_closed() && !self.state.is_closed() {
+            if let Some(at) = other.closed_at {
+                // An impossible close (the copies disagree about escalation) is left out: the
+                // stored plan keeps running and alerting, the safe side.
+                let _ = match other.state {
+                    State::Cancelled => self.cancel(at),
+                    _ => self.close_by_check_in(at, other.duress).map(|_| ()),
+                };
+            }
+        }
+        *self != before
+    }
+
+    /// The copy kept in the armed file: the schedule needs the plan, the state and the
+    /// deliveries of the current deadline; deliveries of superseded deadlines and older
+    /// transitions stay in the database only.
+    pub(crate) fn armed_copy(&self) -> CheckIn {
+        const KEEP_TRANSITIONS: usize = 4;
+        let mut c = self.clone();
+        let g = self.generation;
+        c.delivered.retain(|key| {
+            let mut parts = key.split('/');
+            match (parts.next(), parts.next().map(str::parse::<u32>)) {
+                (Some("update" | "reminder-before" | "reminder-due"), Some(Ok(kg))) => kg == g,
+                _ => true,
+            }
+        });
+        let drop = c.history.len().saturating_sub(KEEP_TRANSITIONS);
+        c.history.drain(..drop);
+        c
+    }
+
     /// Nothing is left to deliver and the plan is finished.
     pub fn is_finished(&self) -> bool {
         self.state.is_closed() && self.next_wake().is_none()

@@ -7,8 +7,10 @@
 //! - `timer`: a tokio task that delivers the same events to an `EventSink` while the process lives.
 //! - `help`: help numbers per region, chosen by the person.
 //! - `checklist`: the digital-safety checklist with recurring items.
+//! - `armed`: the same check-ins driven from a locked vault (no PIN), and the duress PIN.
 //! - `store`: all of it in the vault (`Safety`), every check-in transition in the Merkle log.
 
+pub mod armed;
 pub mod checkin;
 pub mod checklist;
 pub mod contacts;
@@ -19,10 +21,13 @@ pub mod store;
 pub mod timer;
 
 #[cfg(test)]
+mod armed_tests;
+#[cfg(test)]
 mod checkin_tests;
 #[cfg(test)]
 mod store_tests;
 
+pub use armed::{ArmedCheckIn, CheckInReceipt};
 pub use checkin::{Buddy, CheckIn, CheckInView, Event, EventKind, Expect, Plan, Recipient, State};
 pub use contacts::{Contact, NewContact, PhoneNumber, Role};
 pub use messages::Location;

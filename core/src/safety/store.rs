@@ -5,7 +5,12 @@
 //!
 //! Each operation is one vault transaction: load, change, store, log. A tick that returns
 //! events has already stored them as delivered, so a restart never hands them out again.
+//!
+//! Check-in operations of the real vault first fold in what the locked path (`armed`) did
+//! since, and end by re-arming the armed file from the database, inside the same transaction
+//! and under the armed lock (see `Safety::checkin_write`).
 
+use super::armed;
 use super::checkin::{CheckIn, CheckInView, Event, Plan, State, Transition};
 use super::checklist::{self, ChecklistEntry};
 use super::contacts::{Contact, NewContact};
@@ -128,7 +133,7 @@ impl<'v> Safety<'v> {
     /// Start a plan now. Only one check-in runs at a time.
     pub fn start_checkin(&self, plan: Plan) -> Result<CheckInView> {
         let id = new_id()?;
-        self.vault.write(|tx| {
+        self.checkin_write(|tx| {
             if let Some(c) = current(tx.conn())? {
                 if !c.state().is_closed() {
                     return Err(Error::invalid(
@@ -152,11 +157,13 @@ impl<'v> Safety<'v> {
 
     /// The running check-in, or the latest one that still has messages to deliver.
     pub fn current_checkin(&self) -> Result<Option<CheckInView>> {
+        self.reconcile_armed()?;
         self.vault.read(|conn| Ok(current(conn)?.map(|c| c.view())))
     }
 
     /// Every check-in, newest first.
     pub fn checkin_history(&self) -> Result<Vec<CheckInView>> {
+        self.reconcile_armed()?;
         self.vault.read(|conn| {
             let mut stmt = conn
                 .prepare("SELECT body FROM safety_checkins ORDER BY created_at DESC, rowid DESC")?;
@@ -193,7 +200,7 @@ impl<'v> Safety<'v> {
         &self,
         f: impl FnOnce(&mut CheckIn, DateTime<Utc>) -> Result<T>,
     ) -> Result<T> {
-        self.vault.write(|tx| {
+        self.checkin_write(|tx| {
             let mut c =
                 current(tx.conn())?.ok_or_else(|| Error::not_found("no check-in is running"))?;
             let logged = c.transitions().len();
@@ -207,7 +214,13 @@ impl<'v> Safety<'v> {
     /// transaction that returns them.
     pub fn tick(&self, now: DateTime<Utc>) -> Result<Vec<Event>> {
         let _one_at_a_time = delivery_lock();
-        self.each_pending(|c| c.tick(now))
+        let mut events = self.each_pending(false, |c| c.tick(now))?;
+        if self.vault.opened_with_duress()? {
+            // The decoy is open: the real plan still runs, through the locked path.
+            events.extend(armed::tick(self.vault, now)?);
+            events.sort_by_key(|e| e.due_at);
+        }
+        Ok(events)
     }
 
     /// For a sink that confirms delivery (the timer): offer each due event to `deliver` in
@@ -219,21 +232,39 @@ impl<'v> Safety<'v> {
         deliver: &mut dyn FnMut(&Event) -> bool,
     ) -> Result<bool> {
         let _one_at_a_time = delivery_lock();
-        for event in self.each_pending(|c| c.due_events(now))? {
+        let decoy = self.vault.opened_with_duress()?;
+        // The whole round under the armed lock: a locked tick in another process must not hand
+        // out an event between this round offering it and recording it.
+        let armed_lock = if decoy {
+            None
+        } else {
+            Some(self.vault.lock_armed()?)
+        };
+        for event in self.each_pending(true, |c| c.due_events(now))? {
             if !deliver(&event) {
                 return Ok(false);
             }
             let id = event.id.as_str();
-            self.each_pending(|c| {
+            self.each_pending(true, |c| {
                 c.mark_delivered([id]);
                 Vec::new()
             })?;
         }
+        drop(armed_lock);
+        if decoy {
+            return armed::deliver_due(self.vault, now, deliver);
+        }
         Ok(true)
     }
 
-    fn each_pending(&self, mut f: impl FnMut(&mut CheckIn) -> Vec<Event>) -> Result<Vec<Event>> {
-        self.vault.write(|tx| {
+    /// `f` on every pending check-in, in one transaction; `armed_held`: the caller holds the
+    /// armed lock already.
+    fn each_pending(
+        &self,
+        armed_held: bool,
+        mut f: impl FnMut(&mut CheckIn) -> Vec<Event>,
+    ) -> Result<Vec<Event>> {
+        let round = |tx: &Tx| {
             let mut out = Vec::new();
             for mut c in pending(tx.conn())? {
                 let before = c.clone();
@@ -245,13 +276,81 @@ impl<'v> Safety<'v> {
             }
             out.sort_by_key(|e| e.due_at);
             Ok(out)
-        })
+        };
+        if armed_held {
+            self.checkin_write_held(round)
+        } else {
+            self.checkin_write(round)
+        }
     }
 
     /// The next instant the shell must wake the app (possibly in the past: wake now).
     pub fn next_wake(&self) -> Result<Option<DateTime<Utc>>> {
-        self.vault
-            .read(|conn| Ok(pending(conn)?.iter().filter_map(CheckIn::next_wake).min()))
+        self.reconcile_armed()?;
+        let own = self
+            .vault
+            .read(|conn| Ok(pending(conn)?.iter().filter_map(CheckIn::next_wake).min()))?;
+        if self.vault.opened_with_duress()? {
+            let real = armed::next_wake(self.vault)?;
+            return Ok(own.into_iter().chain(real).min());
+        }
+        Ok(own)
+    }
+
+    /// A check-in transaction. In the real vault: under the armed lock, fold in what the
+    /// locked path did, run `f`, then re-arm the armed file from the database before the
+    /// commit (a failed re-arm rolls everything back: a plan the locked path cannot see must
+    /// never look started). The decoy never touches the armed file.
+    fn checkin_write<T>(&self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        if self.vault.opened_with_duress()? {
+            return self.vault.write(f);
+        }
+        let _armed = self.vault.lock_armed()?;
+        self.checkin_write_held(f)
+    }
+
+    /// `checkin_write` for a caller that holds the armed lock.
+    fn checkin_write_held<T>(&self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        if self.vault.opened_with_duress()? {
+            return self.vault.write(f);
+        }
+        let (copies, payload) = self.read_armed_or_reset()?;
+        self.vault.write(|tx| {
+            reconcile(tx, &copies)?;
+            let out = f(tx)?;
+            let rearmed = armed::payload(&pending(tx.conn())?)?;
+            if rearmed != payload {
+                self.vault.write_armed(&rearmed)?;
+            }
+            Ok(out)
+        })
+    }
+
+    /// Fold in what the locked path did (deliveries, a check-in made with the PIN or the
+    /// duress PIN) and log its transitions; nothing is written when there is nothing new.
+    /// Every check-in call does this first; a shell may also call it right after unlocking.
+    pub fn reconcile_armed(&self) -> Result<()> {
+        if self.vault.opened_with_duress()? {
+            return Ok(());
+        }
+        self.checkin_write(|_| Ok(()))
+    }
+
+    /// The armed check-ins. An unreadable armed file must not stop the person from checking in
+    /// or starting a plan: the database is the authority, and the file is rewritten from it.
+    fn read_armed_or_reset(&self) -> Result<(Vec<CheckIn>, Vec<u8>)> {
+        let read = self
+            .vault
+            .read_armed()
+            .and_then(|p| Ok((armed::parse(&p)?, p.to_vec())));
+        match read {
+            Ok(r) => Ok(r),
+            Err(e @ Error::Integrity { .. }) => {
+                tracing::warn!(error = %e, "armed check-in unreadable; re-arming from the vault");
+                Ok((Vec::new(), b"unreadable".to_vec()))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     // ----- help directory -----
@@ -407,6 +506,39 @@ fn pending(conn: &Connection) -> Result<Vec<CheckIn>> {
     rows.map(|b| from_json(&b?, "check-in")).collect()
 }
 
+/// Any check-in by id, finished or not.
+fn load_checkin(conn: &Connection, id: &str) -> Result<Option<CheckIn>> {
+    conn.query_row(
+        "SELECT body FROM safety_checkins WHERE id = ?1",
+        [id],
+        |r| r.get::<_, String>(0),
+    )
+    .optional()?
+    .map(|b| from_json(&b, "check-in"))
+    .transpose()
+}
+
+/// Fold the armed copies into the database: deliveries and check-ins made while locked join
+/// the stored check-ins, and their transitions go into the Merkle log now, stamped with when
+/// they happened.
+fn reconcile(tx: &Tx, copies: &[CheckIn]) -> Result<()> {
+    for copy in copies {
+        match load_checkin(tx.conn(), copy.id())? {
+            Some(mut stored) => {
+                let logged = stored.transitions().len();
+                if stored.absorb(copy) {
+                    stored.catch_up(tx.now());
+                    save(tx, &stored, logged)?;
+                }
+            }
+            // Sealed but never committed (a crash between the two): it may already have
+            // reached buddies, so it is kept.
+            None => save(tx, copy, 0)?,
+        }
+    }
+    Ok(())
+}
+
 /// The newest check-in that is not finished.
 fn current(conn: &Connection) -> Result<Option<CheckIn>> {
     Ok(pending(conn)?.into_iter().last())
@@ -451,6 +583,7 @@ fn delivery_lock() -> MutexGuard<'static, ()> {
 }
 
 /// The vault as a timer driver: the timer and `tick` share the same stored delivered-sets.
+/// While the vault is locked the timer keeps going through the armed check-in.
 pub struct VaultCheckIns(pub Arc<Vault>);
 
 impl CheckInDriver for VaultCheckIns {
@@ -459,9 +592,15 @@ impl CheckInDriver for VaultCheckIns {
         now: DateTime<Utc>,
         deliver: &mut dyn FnMut(&Event) -> bool,
     ) -> Result<bool> {
-        Safety::new(&self.0).deliver_due(now, deliver)
+        match Safety::new(&self.0).deliver_due(now, deliver) {
+            Err(Error::Locked) => armed::deliver_due(&self.0, now, deliver),
+            other => other,
+        }
     }
     fn next_wake(&self) -> Result<Option<DateTime<Utc>>> {
-        Safety::new(&self.0).next_wake()
+        match Safety::new(&self.0).next_wake() {
+            Err(Error::Locked) => armed::next_wake(&self.0),
+            other => other,
+        }
     }
 }

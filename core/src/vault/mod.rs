@@ -4,11 +4,13 @@
 //! Unlocking runs Argon2id once, passes the result through the device's hardware PRF, then tries
 //! every key slot with a cheap HKDF + AEAD, so an attempt costs the same whichever slot matches.
 
+mod armed_file;
 mod kdf;
 mod keyfile;
 mod recovery;
 pub(crate) mod schema;
 
+pub use armed_file::{ArmedGuard, ARMED_CAPACITY, ARMED_FILE, ARMED_FILE_LEN};
 pub use kdf::{HardwarePrf, KdfChoice, KdfParams, SoftwarePrfNoHardware};
 pub use keyfile::SlotRole;
 pub use recovery::RecoveryCode;
@@ -76,11 +78,20 @@ pub struct Vault {
     prf: Arc<dyn HardwarePrf>,
     clock: Arc<dyn Clock>,
     session: Mutex<Option<Session>>,
+    /// The vault id and the armed-file key: no PIN is involved, so it may outlive a session;
+    /// cached because on phones each PRF call is a Keystore/Keychain round trip.
+    armed_key: Mutex<Option<ArmedKey>>,
 }
+
+/// The vault id and the key sealing the armed file.
+type ArmedKey = ([u8; 16], Zeroizing<[u8; 32]>);
 
 struct Session {
     conn: Connection,
     keys: SessionKeys,
+    /// Opened with the duress PIN: the decoy database is open. Only the armed check-in needs to
+    /// know (the decoy must never overwrite the real plan's armed file).
+    duress: bool,
 }
 
 /// Keys of the open database. Dropped (and zeroized) on lock.
@@ -254,6 +265,10 @@ impl Vault {
             &slot_kek(&kf, &rc, SlotRole::Recovery),
             &content(),
         )?;
+        // The armed check-in file exists from the start, sealed and empty, with its fixed size.
+        let armed_key = armed_file::key(&kf.vault_id, options.prf.as_ref())?;
+        armed_file::write(dir, &armed_key, &kf.vault_id, b"")?;
+        drop(armed_file::lock(dir)?);
         // Written last: until it exists there is no vault, so a crash above leaves nothing usable.
         kf.write(&dir.join(KEY_FILE))?;
         let vault = Vault {
@@ -261,11 +276,15 @@ impl Vault {
             prf: options.prf,
             clock: options.clock,
             session: Mutex::new(None),
+            armed_key: Mutex::new(None),
         };
-        vault.start_session(&SlotContent {
-            data_key: real_key,
-            db_index: real_index,
-        })?;
+        vault.start_session(
+            &SlotContent {
+                data_key: real_key,
+                db_index: real_index,
+            },
+            false,
+        )?;
         tracing::info!("vault created");
         Ok((vault, code))
     }
@@ -280,6 +299,7 @@ impl Vault {
             prf,
             clock,
             session: Mutex::new(None),
+            armed_key: Mutex::new(None),
         })
     }
 
@@ -296,8 +316,7 @@ impl Vault {
     /// Opens the vault with the PIN (the real data) or the duress PIN (the decoy), indistinguishably.
     pub fn unlock(&self, secret: &str) -> Result<()> {
         let (role, content) = self.attempt(secret, &[SlotRole::Pin, SlotRole::Duress])?;
-        let _ = role;
-        self.start_session(&content)
+        self.start_session(&content, role == SlotRole::Duress)
     }
 
     /// Which slot a secret opens, counting a miss as a failed attempt like `unlock` does.
@@ -353,7 +372,7 @@ impl Vault {
         kf.seal_slot(SlotRole::Pin, &slot_kek(&kf, &s, SlotRole::Pin), &content)?;
         kf.write(&self.key_path())?;
         tracing::info!("vault recovered with the recovery code");
-        self.start_session(&content)
+        self.start_session(&content, false)
     }
 
     /// Sets the duress PIN: it opens the decoy database. Needs the vault unlocked with the real PIN.
@@ -444,6 +463,44 @@ impl Vault {
         f(&guard.as_ref().ok_or(Error::Locked)?.keys)
     }
 
+    /// What the safety module armed for delivery while the vault is locked (empty: nothing).
+    /// Needs no PIN: sealed with a key bound to this device (see `armed_file`).
+    pub fn read_armed(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let (vault_id, key) = self.armed_key()?;
+        armed_file::read(&self.dir, &key, &vault_id)
+    }
+
+    /// Replaces the armed payload atomically; the file keeps its size whatever the payload.
+    /// Hold `lock_armed()` around a read-change-write.
+    pub fn write_armed(&self, payload: &[u8]) -> Result<()> {
+        let (vault_id, key) = self.armed_key()?;
+        armed_file::write(&self.dir, &key, &vault_id, payload)
+    }
+
+    fn armed_key(&self) -> Result<ArmedKey> {
+        let mut cached = self.armed_key.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((id, key)) = cached.as_ref() {
+            return Ok((*id, key.clone()));
+        }
+        let vault_id = KeyFile::read(&self.key_path())?.vault_id;
+        let key = armed_file::key(&vault_id, self.prf.as_ref())?;
+        *cached = Some((vault_id, key.clone()));
+        Ok((vault_id, key))
+    }
+
+    /// Exclusive use of the armed file, across threads and processes, until the guard drops.
+    pub fn lock_armed(&self) -> Result<ArmedGuard> {
+        armed_file::lock(&self.dir)
+    }
+
+    /// Whether the open database is the decoy (unlocked with the duress PIN). Crate-only: no
+    /// screen may ever show it; the safety module uses it so the decoy never touches the armed
+    /// file of the real plan.
+    pub(crate) fn opened_with_duress(&self) -> Result<bool> {
+        let guard = self.session_guard();
+        Ok(guard.as_ref().ok_or(Error::Locked)?.duress)
+    }
+
     /// Moves committed WAL pages into the database and empties the WAL, so that removed content
     /// (redactions) does not linger in the -wal file.
     pub fn checkpoint(&self) -> Result<()> {
@@ -458,7 +515,7 @@ impl Vault {
         self.session.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn start_session(&self, content: &SlotContent) -> Result<()> {
+    fn start_session(&self, content: &SlotContent, duress: bool) -> Result<()> {
         if content.db_index >= DB_COUNT {
             return Err(Error::integrity("the vault's key file is damaged"));
         }
@@ -487,7 +544,7 @@ impl Vault {
             blob_dir: Self::blob_path(&self.dir, content.db_index),
         };
         let _ = keys.db_index;
-        *self.session_guard() = Some(Session { conn, keys });
+        *self.session_guard() = Some(Session { conn, keys, duress });
         tracing::info!("vault unlocked");
         Ok(())
     }

@@ -1,1 +1,0 @@
-//! insight: see ARCHITECTURE.md. Filled in by its own issue.

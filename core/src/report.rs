@@ -1,1 +1,0 @@
-//! report: see ARCHITECTURE.md. Filled in by its own issue.
