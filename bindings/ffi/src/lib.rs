@@ -1,2 +1,41 @@
-//! The UniFFI surface (see issue: UniFFI surface). Thin facade over waymark-core.
-pub use waymark_core;
+//! The UniFFI surface the Android and iOS shells call: a thin facade over waymark-core.
+//!
+//! Records and enums mirror core types with conversions, objects wrap core handles, and every
+//! failure is a [`WaymarkError`]. Nothing here may panic on input from a shell: every entry
+//! point returns an error instead (see tests/hostile_input.rs), and uniffi catches any panic
+//! that slipped through so none ever unwinds into Kotlin or Swift.
+
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+uniffi::setup_scaffolding!();
+
+mod error;
+mod evidence;
+mod log;
+mod logging;
+mod platform;
+mod time;
+mod vault;
+
+pub use error::WaymarkError;
+pub use evidence::{
+    CaptureMethod, Derivation, EvidenceItem, EvidenceLocation, EvidenceStore, EvidenceVerifyReport,
+    EvidenceWriter, ItemProblem, NewEvidence, SharingCopy,
+};
+pub use log::{
+    feeling_label, incident_kind_label, HistoryEntry, Incident, IncidentChanges, IncidentKind,
+    IncidentLog, IncidentWithHistory, ListFilter, NewIncident, Place, SignedTreeHead, VerifyReport,
+};
+pub use logging::{clear_log_sink, set_log_sink, LogEvent, LogLevel, LogSink};
+pub use platform::{HardwarePrf, WallClock};
+pub use vault::{create_vault, vault_exists, CreatedVault, KeyDerivation, Vault, VaultStatus};
+
+/// The library version, e.g. to show on an About screen. Also the cheapest call there is,
+/// which the FFI benchmarks use as their trivial call.
+#[uniffi::export]
+pub fn waymark_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

@@ -1,0 +1,115 @@
+package org.waymark
+
+import java.time.Duration
+import javax.crypto.spec.SecretKeySpec
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+import org.waymark.app.MacHardwarePrf
+import org.waymark.ffi.HardwarePrf
+import org.waymark.ffi.KeyDerivation
+import org.waymark.ffi.Vault
+import org.waymark.ffi.WaymarkException
+import org.waymark.ffi.createVault
+import org.waymark.ffi.vaultExists
+
+class VaultTest {
+    @Test
+    fun createLockUnlockWithAKotlinPrf() {
+        val prf = inMemoryPrf()
+        val created = newVault(prf = prf)
+        val vault = created.vault
+        assertTrue(vault.isUnlocked())
+        assertTrue(created.recoveryCode.length >= 20, "a 128-bit recovery code")
+        vault.lock()
+        assertFalse(vault.isUnlocked())
+        vault.unlock(PIN)
+        assertTrue(vault.isUnlocked())
+        assertEquals(0u, vault.status().failedAttempts)
+    }
+
+    @Test
+    fun wrongPinIsATypedErrorThatSaysWhenToRetry() {
+        val clock = TestClock()
+        val vault = newVault(clock).vault
+        vault.lock()
+        val first = assertThrows<WaymarkException.WrongSecret> { vault.unlock("000000") }
+        assertEquals(null, first.retryAfter, "the first wrong attempts are free")
+        var retryAfter: java.time.Instant? = null
+        repeat(8) {
+            try {
+                vault.unlock("000000")
+            } catch (e: WaymarkException.WrongSecret) {
+                retryAfter = e.retryAfter ?: retryAfter
+            } catch (e: WaymarkException.LockedOut) {
+                retryAfter = e.until
+            }
+        }
+        assertNotNull(retryAfter, "after repeated failures the error says when to try again")
+        assertTrue(retryAfter!!.isAfter(clock.now))
+        assertTrue(vault.status().lockedUntil != null)
+        // Even the right PIN waits for the back-off...
+        assertThrows<WaymarkException> { vault.unlock(PIN) }
+        // ...and works after it.
+        clock.advance(Duration.ofHours(2))
+        vault.unlock(PIN)
+        assertTrue(vault.isUnlocked())
+    }
+
+    @Test
+    fun reopenChangeSecretAndRecover() {
+        val prf = inMemoryPrf()
+        val dir = tempVaultDir().toString()
+        val created = createVault(dir, PIN, prf, KeyDerivation.MinimalForTestsOnly)
+        created.vault.close()
+        assertTrue(vaultExists(dir))
+
+        Vault.open(dir, prf).use { vault ->
+            assertFalse(vault.isUnlocked())
+            vault.changeSecret(PIN, "771205")
+            vault.unlock("771205")
+            vault.lock()
+            assertThrows<WaymarkException.WrongSecret> { vault.unlock(PIN) }
+            vault.recover(created.recoveryCode, "Correct horse 🐎")
+            assertTrue(vault.isUnlocked())
+            vault.lock()
+            vault.unlock("Correct horse 🐎")
+        }
+    }
+
+    @Test
+    fun theVaultIsBoundToThePhonesPrf() {
+        val dir = tempVaultDir().toString()
+        createVault(dir, PIN, inMemoryPrf(), KeyDerivation.MinimalForTestsOnly).vault.close()
+        // Same PIN, files copied to another "phone" (another Keystore key): does not open.
+        Vault.open(dir, inMemoryPrf()).use { copy ->
+            assertThrows<WaymarkException.WrongSecret> { copy.unlock(PIN) }
+        }
+    }
+
+    @Test
+    fun aBrokenPrfIsAnErrorNotACrash() {
+        val throwing = object : HardwarePrf {
+            override fun evaluate(input: ByteArray): ByteArray = throw IllegalStateException("keystore gone")
+        }
+        val short = MacHardwarePrf({ SecretKeySpec(ByteArray(32), "HmacSHA256") }, "HmacSHA1") // 20 bytes
+        for (prf in listOf(throwing, short)) {
+            val e = assertThrows<WaymarkException> {
+                createVault(tempVaultDir().toString(), PIN, prf, KeyDerivation.MinimalForTestsOnly)
+            }
+            assertTrue(e is WaymarkException.Storage || e is WaymarkException.InvalidInput, "got $e")
+        }
+    }
+
+    @Test
+    fun badInputSaysWhichField() {
+        val e = assertThrows<WaymarkException.InvalidInput> {
+            createVault(tempVaultDir().toString(), "", inMemoryPrf(), KeyDerivation.MinimalForTestsOnly)
+        }
+        assertTrue(e.field.isNotEmpty() && e.reason.isNotEmpty())
+        assertThrows<WaymarkException.NotFound> { Vault.open(tempVaultDir().toString(), inMemoryPrf()) }
+    }
+}

@@ -1,0 +1,201 @@
+//! The vault as the shells see it: create, open, unlock, lock, change the PIN, recover.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use waymark_core::vault::{self as core_vault, CreateOptions, KdfChoice, KdfParams};
+
+use crate::error::{Result, WaymarkError};
+use crate::evidence::EvidenceStore;
+use crate::log::IncidentLog;
+use crate::platform::{HardwarePrf, ShellClock, ShellPrf, WallClock};
+use crate::time::to_system_time;
+
+/// How hard the PIN is stretched (Argon2id) when a vault is created.
+#[derive(Debug, Clone, Copy, uniffi::Enum)]
+pub enum KeyDerivation {
+    /// Measure this phone and choose parameters that take about `target_ms` (500 is the app's
+    /// choice). Later unlocks reuse what was chosen.
+    Calibrated { target_ms: u32 },
+    /// Deliberately cheap: for tests and throw-away demo vaults ONLY.
+    MinimalForTestsOnly,
+}
+
+impl KeyDerivation {
+    fn to_core(self) -> Result<KdfChoice> {
+        match self {
+            KeyDerivation::Calibrated { target_ms } => {
+                if !(50..=10_000).contains(&target_ms) {
+                    return Err(WaymarkError::invalid(
+                        "key derivation",
+                        "target must be between 50 and 10000 ms",
+                    ));
+                }
+                Ok(KdfChoice::Calibrate {
+                    target: Duration::from_millis(u64::from(target_ms)),
+                })
+            }
+            KeyDerivation::MinimalForTestsOnly => Ok(KdfChoice::Fixed(KdfParams::MIN_FOR_TESTS)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct VaultStatus {
+    pub unlocked: bool,
+    /// Wrong attempts since the last success.
+    pub failed_attempts: u32,
+    /// Set while wrong attempts have locked the vault.
+    pub locked_until: Option<SystemTime>,
+    pub kdf_memory_kib: u32,
+    pub kdf_iterations: u32,
+    pub kdf_lanes: u32,
+}
+
+impl From<core_vault::VaultStatus> for VaultStatus {
+    fn from(s: core_vault::VaultStatus) -> Self {
+        VaultStatus {
+            unlocked: s.unlocked,
+            failed_attempts: s.failed_attempts,
+            locked_until: s.locked_until.map(to_system_time),
+            kdf_memory_kib: s.kdf_memory_kib,
+            kdf_iterations: s.kdf_iterations,
+            kdf_lanes: s.kdf_lanes,
+        }
+    }
+}
+
+/// A new vault (already unlocked) and its recovery code, which is shown to the person ONCE and
+/// stored nowhere in plain form.
+#[derive(uniffi::Record)]
+pub struct CreatedVault {
+    pub vault: Arc<Vault>,
+    pub recovery_code: String,
+}
+
+// Debug never shows the recovery code: it could end up in a log or a crash report.
+impl std::fmt::Debug for CreatedVault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedVault")
+            .field("recovery_code", &"<hidden>")
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("unlocked", &self.inner.is_unlocked())
+            .finish_non_exhaustive()
+    }
+}
+
+/// An encrypted vault in one folder. Thread-safe: every method may be called from any thread.
+#[derive(uniffi::Object)]
+pub struct Vault {
+    pub(crate) inner: core_vault::Vault,
+}
+
+fn vault_dir(dir: &str) -> Result<PathBuf> {
+    if dir.is_empty() || dir.contains('\0') {
+        return Err(WaymarkError::invalid(
+            "vault folder",
+            "is not a usable path",
+        ));
+    }
+    Ok(PathBuf::from(dir))
+}
+
+fn clock_for(clock: Option<Arc<dyn WallClock>>) -> Arc<dyn waymark_core::Clock> {
+    match clock {
+        Some(c) => Arc::new(ShellClock(c)),
+        None => Arc::new(waymark_core::SystemClock),
+    }
+}
+
+/// Creates a vault in `dir` (new or empty) protected by `secret` and the phone's `prf`.
+/// `clock` is for tests; the app passes null/nil to use the system clock.
+#[uniffi::export(default(clock = None))]
+pub fn create_vault(
+    dir: String,
+    secret: String,
+    prf: Arc<dyn HardwarePrf>,
+    key_derivation: KeyDerivation,
+    clock: Option<Arc<dyn WallClock>>,
+) -> Result<CreatedVault> {
+    let options = CreateOptions {
+        prf: Arc::new(ShellPrf(prf)),
+        clock: clock_for(clock),
+        kdf: key_derivation.to_core()?,
+    };
+    let (inner, code) = core_vault::Vault::create(&vault_dir(&dir)?, &secret, options)?;
+    Ok(CreatedVault {
+        vault: Arc::new(Vault { inner }),
+        recovery_code: code.as_str().to_string(),
+    })
+}
+
+/// Whether `dir` holds a vault (to choose between the set-up and the unlock screen).
+#[uniffi::export]
+pub fn vault_exists(dir: String) -> bool {
+    vault_dir(&dir).is_ok_and(|d| core_vault::Vault::exists(&d))
+}
+
+#[uniffi::export]
+impl Vault {
+    /// A locked handle on the vault in `dir`.
+    #[uniffi::constructor(default(clock = None))]
+    pub fn open(
+        dir: String,
+        prf: Arc<dyn HardwarePrf>,
+        clock: Option<Arc<dyn WallClock>>,
+    ) -> Result<Arc<Self>> {
+        let inner =
+            core_vault::Vault::open(&vault_dir(&dir)?, Arc::new(ShellPrf(prf)), clock_for(clock))?;
+        Ok(Arc::new(Vault { inner }))
+    }
+
+    /// Opens with the PIN (or the duress PIN, which opens the decoy: the caller cannot tell).
+    /// Wrong: `WrongSecret` with when to retry; too many: `LockedOut`.
+    pub fn unlock(&self, secret: String) -> Result<()> {
+        Ok(self.inner.unlock(&secret)?)
+    }
+
+    /// Forgets every key; reads and writes fail with `Locked` until the next unlock.
+    pub fn lock(&self) {
+        self.inner.lock()
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        self.inner.is_unlocked()
+    }
+
+    pub fn change_secret(&self, old_secret: String, new_secret: String) -> Result<()> {
+        Ok(self.inner.change_secret(&old_secret, &new_secret)?)
+    }
+
+    /// Sets a new PIN with the recovery code, and unlocks.
+    pub fn recover(&self, recovery_code: String, new_secret: String) -> Result<()> {
+        Ok(self.inner.recover(&recovery_code, &new_secret)?)
+    }
+
+    /// Sets the duress PIN, which opens a plausible decoy vault. Needs the real PIN.
+    pub fn set_duress_secret(&self, secret: String, duress_secret: String) -> Result<()> {
+        Ok(self.inner.set_duress_secret(&secret, &duress_secret)?)
+    }
+
+    pub fn status(&self) -> Result<VaultStatus> {
+        Ok(self.inner.status()?.into())
+    }
+
+    /// The incident log kept in this vault.
+    pub fn incident_log(self: Arc<Self>) -> Arc<IncidentLog> {
+        Arc::new(IncidentLog { vault: self })
+    }
+
+    /// The photos, recordings and documents kept in this vault.
+    pub fn evidence_store(self: Arc<Self>) -> Arc<EvidenceStore> {
+        Arc::new(EvidenceStore { vault: self })
+    }
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds the Rust library and generates the Kotlin and Swift bindings from it.
+#
+#   scripts/gen-bindings.sh [--release]
+#
+# Generated code is NOT committed: it must match the compiled library exactly (uniffi checks
+# checksums when the library loads), so every build generates it afresh, in well under a second.
+#   Kotlin -> android/src/generated/kotlin/org/waymark/ffi/waymark_ffi.kt
+#   Swift  -> ios/Sources/WaymarkFFI/WaymarkFFI.swift
+#             ios/Sources/WaymarkFFIC/{WaymarkFFIC.h,module.modulemap}
+# Prints the directory holding libwaymark_ffi.so on stdout (for the test scripts).
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+
+profile=debug
+cargo_flags=()
+if [ "${1:-}" = "--release" ]; then profile=release; cargo_flags=(--release); fi
+
+# Build the library and the generator together so they share one feature set (no rebuilds
+# between this and `cargo test --workspace`).
+cargo build --quiet "${cargo_flags[@]}" -p waymark-ffi -p uniffi-bindgen >&2
+lib="$REPO/target/$profile/libwaymark_ffi.so"
+[ -f "$lib" ] || { echo "gen-bindings: $lib was not built" >&2; exit 1; }
+bindgen="$REPO/target/$profile/uniffi-bindgen"
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+"$bindgen" generate --no-format --library "$lib" --language kotlin --language swift \
+  --out-dir "$out" >&2
+
+kt_dir="$REPO/android/src/generated/kotlin/org/waymark/ffi"
+swift_dir="$REPO/ios/Sources/WaymarkFFI"
+c_dir="$REPO/ios/Sources/WaymarkFFIC"
+mkdir -p "$kt_dir" "$swift_dir" "$c_dir"
+
+# Only touch files whose content changed, so Maven and SwiftPM do not recompile needlessly.
+install_if_changed() {
+  if ! cmp -s "$1" "$2"; then cp "$1" "$2"; fi
+}
+install_if_changed "$out/org/waymark/ffi/waymark_ffi.kt" "$kt_dir/waymark_ffi.kt"
+install_if_changed "$out/WaymarkFFI.swift" "$swift_dir/WaymarkFFI.swift"
+install_if_changed "$out/WaymarkFFIC.h" "$c_dir/WaymarkFFIC.h"
+cat >"$out/module.modulemap" <<'MAP'
+module WaymarkFFIC {
+    header "WaymarkFFIC.h"
+    link "waymark_ffi"
+    export *
+}
+MAP
+install_if_changed "$out/module.modulemap" "$c_dir/module.modulemap"
+
+echo "$REPO/target/$profile"
