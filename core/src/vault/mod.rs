@@ -97,7 +97,6 @@ struct Session {
 /// Keys of the open database. Dropped (and zeroized) on lock.
 pub(crate) struct SessionKeys {
     data_key: Zeroizing<[u8; 32]>,
-    db_index: u8,
     signing_seed: Zeroizing<[u8; 32]>,
     blob_dir: PathBuf,
 }
@@ -381,8 +380,7 @@ impl Vault {
         if pin == duress {
             return Err(Error::invalid("duress PIN", "must differ from your PIN"));
         }
-        let (role, _) = self.attempt(pin, &[SlotRole::Pin])?;
-        debug_assert_eq!(role, SlotRole::Pin);
+        self.attempt(pin, &[SlotRole::Pin])?;
         let other: Vec<u8> = self.read(|c| {
             Ok(
                 c.query_row("SELECT value FROM meta WHERE key = 'other_key'", [], |r| {
@@ -539,11 +537,9 @@ impl Vault {
         signing_seed.copy_from_slice(&seed);
         let keys = SessionKeys {
             data_key: content.data_key.clone(),
-            db_index: content.db_index,
             signing_seed,
             blob_dir: Self::blob_path(&self.dir, content.db_index),
         };
-        let _ = keys.db_index;
         *self.session_guard() = Some(Session { conn, keys, duress });
         tracing::info!("vault unlocked");
         Ok(())
