@@ -8,7 +8,8 @@
 #   Kotlin -> android/src/generated/kotlin/org/waymark/ffi/waymark_ffi.kt
 #   Swift  -> ios/Sources/WaymarkFFI/WaymarkFFI.swift
 #             ios/Sources/WaymarkFFIC/{WaymarkFFIC.h,module.modulemap}
-# Prints the directory holding libwaymark_ffi.so on stdout (for the test scripts).
+# Prints the directory holding libwaymark_ffi.so on stdout (for the test scripts); honours
+# CARGO_TARGET_DIR, so worktrees can share one build folder.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
@@ -20,9 +21,10 @@ if [ "${1:-}" = "--release" ]; then profile=release; cargo_flags=(--release); fi
 # Build the library and the generator together so they share one feature set (no rebuilds
 # between this and `cargo test --workspace`).
 cargo build --quiet "${cargo_flags[@]}" -p waymark-ffi -p uniffi-bindgen >&2
-lib="$REPO/target/$profile/libwaymark_ffi.so"
+target="${CARGO_TARGET_DIR:-$REPO/target}"
+lib="$target/$profile/libwaymark_ffi.so"
 [ -f "$lib" ] || { echo "gen-bindings: $lib was not built" >&2; exit 1; }
-bindgen="$REPO/target/$profile/uniffi-bindgen"
+bindgen="$target/$profile/uniffi-bindgen"
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -50,4 +52,4 @@ module WaymarkFFIC {
 MAP
 install_if_changed "$out/module.modulemap" "$c_dir/module.modulemap"
 
-echo "$REPO/target/$profile"
+echo "$target/$profile"

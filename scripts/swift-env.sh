@@ -86,15 +86,20 @@ run() {
   local dir=$1; shift
   setup
   unshare --mount --propagation private bash -euo pipefail -c '
-    root=$1 repo=$2 dir=$3; shift 3
+    root=$1 repo=$2 dir=$3 target=$4; shift 4
     mount -t proc proc "$root/proc"
     mount --rbind /dev "$root/dev"
     mount -t tmpfs tmpfs "$root/tmp"
     mkdir -p "$root$repo"
     mount --bind "$repo" "$root$repo"
+    # A shared CARGO_TARGET_DIR outside the repo holds the library the tests link against.
+    if [ -n "$target" ] && [ -d "$target" ] && [ "${target#"$repo"/}" = "$target" ]; then
+      mkdir -p "$root$target"
+      mount --bind "$target" "$root$target"
+    fi
     exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
       ${WAYMARK_SWIFT_ENV:-} sh -c "cd \"\$0\" && exec \"\$@\"" "$dir" "$@"
-  ' _ "$ROOT" "$REPO" "$dir" "$@"
+  ' _ "$ROOT" "$REPO" "$dir" "${CARGO_TARGET_DIR:-}" "$@"
 }
 
 case "${1:-}" in
