@@ -23,6 +23,17 @@ else
   "$REPO/scripts/swift-env.sh" run "$REPO/ios" swift "${args[@]}" || status=$?
 fi
 
+# The Apple-only files cannot be type-checked here (no UIKit or SwiftUI), but they are parsed, so
+# a syntax error is caught on Linux too.
+# shellcheck disable=SC2086  # paths under ios/App have no spaces
+app_sources=$(cd "$REPO" && find ios/App -name '*.swift' | sort)
+if command -v swift >/dev/null 2>&1; then
+  (cd "$REPO" && swiftc -parse $app_sources) || status=$?
+else
+  "$REPO/scripts/swift-env.sh" run "$REPO" swiftc -parse $app_sources || status=$?
+fi
+[ $status = 0 ] && echo "test-swift: the $(echo "$app_sources" | wc -l) Apple-only files in ios/App parse" >&2
+
 # The iOS app itself (XCFramework + Xcode project) builds only on macOS with Xcode.
 if [ "$(uname -s)" = Darwin ] && command -v xcodebuild >/dev/null 2>&1 && command -v xcodegen >/dev/null 2>&1; then
   "$REPO/scripts/build-xcframework.sh" --debug || status=$?

@@ -12,11 +12,15 @@ import WaymarkKit
 ///   own keys; the rest of the app's files keep the stricter default ("Complete", from the
 ///   entitlements).
 enum VaultFolder {
+    /// Where the vault lives, without touching the disk.
+    static func path() -> URL {
+        let support = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
+        return AppBundle.vaultDirectory(applicationSupport: support)
+    }
+
     static func prepare() throws -> URL {
         let fm = FileManager.default
-        let support = try fm.url(for: .applicationSupportDirectory, in: .userDomainMask,
-                                 appropriateFor: nil, create: true)
-        var dir = AppBundle.vaultDirectory(applicationSupport: support)
+        var dir = path()
         try fm.createDirectory(at: dir, withIntermediateDirectories: true,
                                attributes: [.protectionKey: FileProtectionType.completeUntilFirstUserAuthentication])
         try fm.setAttributes([.protectionKey: FileProtectionType.completeUntilFirstUserAuthentication],
