@@ -19,16 +19,22 @@ pub enum AppEvent {
     /// check-in and the screens never disagree about what time it is.
     Tick,
     /// A wake-up scheduled with `ScheduleWake` fired (the app may have been asleep or killed).
-    WakeFired { id: String },
+    WakeFired {
+        id: String,
+    },
     /// Lock at once and show the lock screen (the panic action).
     Panic,
 
     // ----- navigation -----
-    Open { to: Destination },
+    Open {
+        to: Destination,
+    },
     Back,
 
     // ----- PIN pad (lock screen, first run, settings) -----
-    PinDigit { digit: u8 },
+    PinDigit {
+        digit: u8,
+    },
     PinDelete,
     /// Unlock (lock screen), or accept the PIN typed so far (first run, settings).
     PinSubmit,
@@ -37,32 +43,63 @@ pub enum AppEvent {
 
     // ----- emergency and help, on any screen, locked or not -----
     CallEmergency,
-    CallHelp { id: String },
+    CallHelp {
+        id: String,
+    },
 
     // ----- first run -----
     SetupStart,
     RecoveryCodeWritten,
-    RecoveryCodeTyped { text: String },
-    SetupBuddy { name: String, phone: String },
-    SetupLocation { on: bool },
+    RecoveryCodeTyped {
+        text: String,
+    },
+    SetupBuddy {
+        name: String,
+        phone: String,
+    },
+    SetupLocation {
+        on: bool,
+    },
     SetupSkip,
 
     // ----- home -----
-    QuickLog { kind: QuickKind },
+    QuickLog {
+        kind: QuickKind,
+    },
     Undo,
-    AddNote { text: String },
-    AddWitness { name: String },
-    AddFeeling { level: u8 },
+    AddNote {
+        text: String,
+    },
+    AddWitness {
+        name: String,
+    },
+    AddFeeling {
+        level: u8,
+    },
     /// Starts the camera for the incident just logged (or open in detail).
     AddPhoto,
 
     // ----- outcomes of effects -----
-    SmsSent { id: String, ok: bool },
-    CameraChunk { bytes: Vec<u8> },
+    SmsSent {
+        id: String,
+        ok: bool,
+    },
+    CameraChunk {
+        bytes: Vec<u8>,
+    },
     CameraDone,
     CameraCancelled,
-    FilePicked { path: String },
+    FilePicked {
+        path: String,
+    },
     FilePickCancelled,
-    PermissionResult { what: Permission, granted: bool },
-    LocationFix { lat: f64, lon: f64, accuracy_m: Option<f64> },
+    PermissionResult {
+        what: Permission,
+        granted: bool,
+    },
+    LocationFix {
+        lat: f64,
+        lon: f64,
+        accuracy_m: Option<f64>,
+    },
 }

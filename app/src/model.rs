@@ -149,10 +149,9 @@ impl Model {
     pub fn error_text(&self, e: &Error) -> String {
         let s = self.s;
         match e {
-            Error::InvalidInput { field, reason } => fill(
-                s.error_invalid,
-                &[("reason", &format!("{field} {reason}"))],
-            ),
+            Error::InvalidInput { field, reason } => {
+                fill(s.error_invalid, &[("reason", &format!("{field} {reason}"))])
+            }
             Error::Storage { .. } => s.error_storage.to_string(),
             Error::Integrity { .. } => s.error_integrity.to_string(),
             Error::NotFound { .. } => s.error_not_found.to_string(),

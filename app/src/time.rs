@@ -51,7 +51,10 @@ mod tests {
     #[test]
     fn countdowns_round_up_and_stop_at_zero() {
         let now = DateTime::from_timestamp(1_000, 0).unwrap_or_default();
-        assert_eq!(seconds_until(now, now + chrono::Duration::milliseconds(1)), 1);
+        assert_eq!(
+            seconds_until(now, now + chrono::Duration::milliseconds(1)),
+            1
+        );
         assert_eq!(seconds_until(now, now - chrono::Duration::seconds(5)), 0);
         assert_eq!(short_duration(30), "30 s");
         assert_eq!(short_duration(61), "2 min");

@@ -37,7 +37,10 @@ fn first_run_creates_the_vault_shows_the_code_once_and_ends_at_home() {
 
     let u = p.send(AppEvent::RecoveryCodeWritten);
     let ask = first_run(&u.view);
-    assert!(ask.recovery_groups.is_empty(), "the code is not shown while checking it");
+    assert!(
+        ask.recovery_groups.is_empty(),
+        "the code is not shown while checking it"
+    );
     let n = group_asked(&ask);
     let u = p.send(AppEvent::RecoveryCodeTyped {
         text: "ZZZZ".into(),
@@ -55,7 +58,11 @@ fn first_run_creates_the_vault_shows_the_code_once_and_ends_at_home() {
         phone: "12".into(),
     });
     assert_eq!(first_run(&u.view).step, SetupStep::Buddy);
-    assert!(u.view.banner.as_ref().is_some_and(|b| b.text.contains("phone")));
+    assert!(u
+        .view
+        .banner
+        .as_ref()
+        .is_some_and(|b| b.text.contains("phone")));
     let u = p.send(AppEvent::SetupBuddy {
         name: "Sam".into(),
         phone: "07700 900123".into(),

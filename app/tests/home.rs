@@ -34,7 +34,11 @@ fn a_quick_log_from_home_takes_one_event_and_is_in_the_vault() {
     assert_eq!(card.undo_seconds, 10);
     assert_eq!(h.recent.len(), 1);
     assert_eq!(h.recent[0].kind, QuickKind::Followed);
-    assert!(h.recent[0].when.starts_with("Today 17:00"), "{}", h.recent[0].when);
+    assert!(
+        h.recent[0].when.starts_with("Today 17:00"),
+        "{}",
+        h.recent[0].when
+    );
 
     // In the vault, after the app is gone.
     let p = p.relaunch();
@@ -53,7 +57,10 @@ fn undo_is_a_redaction_marked_as_a_mistake_and_only_for_a_few_seconds() {
         kind: QuickKind::Threats,
     });
     let u = p.advance(4);
-    assert_eq!(home(&u.view).logged.unwrap().undo_label.as_deref(), Some("Undo (6)"));
+    assert_eq!(
+        home(&u.view).logged.unwrap().undo_label.as_deref(),
+        Some("Undo (6)")
+    );
     let u = p.send(AppEvent::Undo);
     let h = home(&u.view);
     assert!(h.logged.is_none());
@@ -116,7 +123,11 @@ fn most_used_kinds_come_first_but_buttons_do_not_move_while_showing() {
     let mut p = Phone::new(SmsAbility::SendSilently);
     p.set_up();
     let first = home(&p.view()).kinds[0].kind;
-    assert_eq!(first, QuickKind::Followed, "the Helpline's order to begin with");
+    assert_eq!(
+        first,
+        QuickKind::Followed,
+        "the Helpline's order to begin with"
+    );
     for _ in 0..3 {
         p.send(AppEvent::QuickLog {
             kind: QuickKind::GiftsLeft,
@@ -173,5 +184,7 @@ fn the_place_is_added_when_location_is_on() {
     let p = p.relaunch();
     let v = open_vault(&p);
     let all = IncidentLog::new(&v).list(&ListFilter::default()).unwrap();
-    assert!(all.iter().all(|i| i.details.place.as_ref().and_then(|pl| pl.lat) == Some(51.5)));
+    assert!(all
+        .iter()
+        .all(|i| i.details.place.as_ref().and_then(|pl| pl.lat) == Some(51.5)));
 }

@@ -18,10 +18,7 @@ fn six_wrong_pins_back_off_with_a_countdown_and_the_right_pin_still_opens() {
         let l = lock(&u.view);
         assert!(l.message.is_some(), "attempt {attempt}: a message");
         assert_eq!(l.pad.dots, 0, "the pad is cleared");
-        assert!(u
-            .effects
-            .iter()
-            .any(|e| matches!(e, Effect::Haptic { .. })));
+        assert!(u.effects.iter().any(|e| matches!(e, Effect::Haptic { .. })));
         if l.retry_in_seconds.is_some() {
             // The back-off may start on the fifth: then it must be the last free one.
             assert_eq!(attempt, 5);
@@ -69,7 +66,10 @@ fn the_wait_survives_a_restart() {
     assert!(lock(&p.view()).retry_in_seconds.is_some());
     let p = p.lock_and_relaunch();
     let l = lock(&p.view());
-    assert!(l.retry_in_seconds.is_some(), "still waiting after a restart");
+    assert!(
+        l.retry_in_seconds.is_some(),
+        "still waiting after a restart"
+    );
     assert!(!l.pad.enabled);
 }
 
@@ -161,7 +161,10 @@ fn emergency_and_help_numbers_work_without_unlocking() {
     let Screen::Help { help } = &u.view.screen else {
         panic!("help")
     };
-    assert!(help.numbers.iter().any(|n| n.number.contains("0808 802 0300")));
+    assert!(help
+        .numbers
+        .iter()
+        .any(|n| n.number.contains("0808 802 0300")));
     let helpline = help
         .numbers
         .iter()

@@ -57,9 +57,7 @@ impl Phone {
 
     /// The same vault folder, as after the app was killed and launched again.
     pub fn relaunch(self) -> Phone {
-        let Phone {
-            dir, clock, ..
-        } = self;
+        let Phone { dir, clock, .. } = self;
         let app = AppCore::new(
             dir.path().join("vault"),
             Arc::new(SoftwarePrfNoHardware::default()),

@@ -22,7 +22,6 @@ mod time;
 mod vault;
 
 pub use app::open_app;
-pub use waymark_app;
 pub use error::WaymarkError;
 pub use evidence::{
     CaptureMethod, Derivation, EvidenceItem, EvidenceLocation, EvidenceStore, EvidenceVerifyReport,
@@ -35,6 +34,7 @@ pub use log::{
 pub use logging::{clear_log_sink, set_log_sink, LogEvent, LogLevel, LogSink};
 pub use platform::{HardwarePrf, WallClock};
 pub use vault::{create_vault, vault_exists, CreatedVault, KeyDerivation, Vault, VaultStatus};
+pub use waymark_app;
 
 /// The library version, e.g. to show on an About screen. Also the cheapest call there is,
 /// which the FFI benchmarks use as their trivial call.

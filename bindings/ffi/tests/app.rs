@@ -56,7 +56,10 @@ fn an_unknown_region_or_language_falls_back_and_a_broken_prf_is_a_message() {
     )
     .expect("open_app");
     let u = app.dispatch(AppEvent::Started);
-    assert_eq!(u.view.emergency.number, "999", "GB when the region is unknown");
+    assert_eq!(
+        u.view.emergency.number, "999",
+        "GB when the region is unknown"
+    );
     app.dispatch(AppEvent::SetupStart);
     for _ in 0..2 {
         for d in [1, 3, 5, 7, 9, 2] {

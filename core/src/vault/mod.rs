@@ -513,12 +513,12 @@ impl Vault {
     /// A choice the person made in the app (stored encrypted, like everything else).
     pub fn preference(&self, key: &str) -> Result<Option<String>> {
         self.read(|c| {
-            Ok(c.query_row(
-                "SELECT value FROM preferences WHERE key = ?1",
-                [key],
-                |r| r.get(0),
+            Ok(
+                c.query_row("SELECT value FROM preferences WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
+                .optional()?,
             )
-            .optional()?)
         })
     }
 
