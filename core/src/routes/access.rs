@@ -55,7 +55,8 @@ const fn rules(
 
 /// The wiki's "Worldwide" row: trunk roads open to all, cycleways to bicycles only,
 /// bridleways to horses only, footways and pedestrian streets to pedestrians only.
-pub const WORLDWIDE: CountryRules = rules("--", "worldwide", true, false, (false, false), false, false);
+pub const WORLDWIDE: CountryRules =
+    rules("--", "worldwide", true, false, (false, false), false, false);
 
 const NO: (bool, bool) = (false, false);
 const FOOT: (bool, bool) = (true, false);
@@ -193,7 +194,11 @@ mod tests {
         assert_eq!(rules_for("XX"), WORLDWIDE);
         // One row per country, and every boxed country has a row.
         for (i, r) in COUNTRIES.iter().enumerate() {
-            assert!(COUNTRIES[..i].iter().all(|o| o.code != r.code), "{}", r.code);
+            assert!(
+                COUNTRIES[..i].iter().all(|o| o.code != r.code),
+                "{}",
+                r.code
+            );
         }
         for (code, _) in BOXES {
             assert!(COUNTRIES.iter().any(|r| r.code == *code), "{code}");

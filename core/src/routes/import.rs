@@ -299,8 +299,13 @@ fn classify(tags: &HashMap<&str, &str>, rules: &CountryRules) -> Option<WayAcces
     let motorroad = tags.get("motorroad").copied() == Some("yes");
     let motorway = highway.starts_with("motorway");
     let sidewalk = !motorway
-        && ["sidewalk", "sidewalk:both", "sidewalk:left", "sidewalk:right"]
-            .iter()
+        && [
+            "sidewalk",
+            "sidewalk:both",
+            "sidewalk:left",
+            "sidewalk:right",
+        ]
+        .iter()
         .any(|k| {
             matches!(
                 tags.get(k).copied(),
@@ -496,7 +501,9 @@ fn build_graph(parsed: Parsed) -> Result<(Graph, ImportReport)> {
     let mut comps = Vec::new();
     for (i, p) in Profile::ALL.iter().enumerate() {
         let (comp, sizes) = scc_ids(n, &first_arc, &arcs, *p);
-        let largest = (0..sizes.len()).filter(|&c| sizes[c] > 1).max_by_key(|&c| sizes[c]);
+        let largest = (0..sizes.len())
+            .filter(|&c| sizes[c] > 1)
+            .max_by_key(|&c| sizes[c]);
         for v in 0..n {
             if Some(comp[v] as usize) == largest {
                 flags[v] |= 1 << i;
@@ -676,8 +683,15 @@ mod tests {
         assert!(!foot_in("FR", &trunk), "and not in France");
         let with_pavement = [("highway", "trunk"), ("sidewalk", "both")];
         assert!(foot_in("FR", &with_pavement) && foot_in("GB", &with_pavement));
-        assert!(foot_in("FR", &[("highway", "trunk"), ("sidewalk:left", "yes")]));
-        let motorroad = [("highway", "trunk"), ("motorroad", "yes"), ("sidewalk", "both")];
+        assert!(foot_in(
+            "FR",
+            &[("highway", "trunk"), ("sidewalk:left", "yes")]
+        ));
+        let motorroad = [
+            ("highway", "trunk"),
+            ("motorroad", "yes"),
+            ("sidewalk", "both"),
+        ];
         assert!(!foot_in("GB", &motorroad) && !foot_in("FI", &motorroad));
         assert!(!foot_in("GB", &[("highway", "trunk"), ("foot", "no")]));
         assert!(foot_in("FR", &[("highway", "trunk"), ("foot", "yes")]));
@@ -687,13 +701,19 @@ mod tests {
         let cycleway = [("highway", "cycleway")];
         assert!(foot_in("GB", &cycleway) && foot_in("FI", &cycleway));
         assert!(!foot_in("DE", &cycleway) && !foot_in("--", &cycleway));
-        assert!(foot_in("DE", &[("highway", "cycleway"), ("foot", "designated")]));
+        assert!(foot_in(
+            "DE",
+            &[("highway", "cycleway"), ("foot", "designated")]
+        ));
         assert!(!foot_in("GB", &[("highway", "cycleway"), ("foot", "no")]));
         let bridleway = [("highway", "bridleway")];
         assert!(foot_in("GB", &bridleway));
         assert!(classify(&tags(&bridleway), &access::WORLDWIDE).is_none());
         // A motorway is never walked, pavement or not.
-        assert!(!foot_in("GB", &[("highway", "motorway"), ("sidewalk", "both")]));
+        assert!(!foot_in(
+            "GB",
+            &[("highway", "motorway"), ("sidewalk", "both")]
+        ));
     }
 
     #[test]

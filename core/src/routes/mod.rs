@@ -332,4 +332,6 @@ impl NodeGrid {
 }
 
 #[cfg(test)]
+mod test_pbf;
+#[cfg(test)]
 mod tests;

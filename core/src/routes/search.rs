@@ -373,7 +373,14 @@ impl<'m> Router<'m> {
         if self.map.piece(self.profile, s) != self.map.piece(self.profile, t) {
             return Err(no_connection(self.profile));
         }
-        Ok(Query::new(self, Overlay::empty(self.map), s, t, (0.0, 0.0), avoid))
+        Ok(Query::new(
+            self,
+            Overlay::empty(self.map),
+            s,
+            t,
+            (0.0, 0.0),
+            avoid,
+        ))
     }
 
     fn query_points(
@@ -693,11 +700,7 @@ impl<'r> Query<'r> {
     }
 
     /// Fill in extra time against the true fastest way and the avoid-area notes.
-    fn finish(
-        &self,
-        routes: &mut [Route],
-        opts: &AlternativeOptions,
-    ) -> Result<()> {
+    fn finish(&self, routes: &mut [Route], opts: &AlternativeOptions) -> Result<()> {
         let fastest = if opts.avoid.is_empty() {
             routes.first().map(|r| r.duration_s).unwrap_or(0.0)
         } else {
@@ -811,10 +814,7 @@ impl<'r> Query<'r> {
     fn line_samples(&self, s: u32, arcs: &[u32]) -> Vec<((f64, f64), f64)> {
         let mut pts = Vec::with_capacity(arcs.len() + 1);
         pts.push(self.xy(s));
-        pts.extend(
-            arcs.iter()
-                .map(|&a| self.xy(self.arc(a as usize).to)),
-        );
+        pts.extend(arcs.iter().map(|&a| self.xy(self.arc(a as usize).to)));
         samples(&pts, SAMPLE_STEP_M)
     }
 

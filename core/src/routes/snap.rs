@@ -100,7 +100,8 @@ impl Overlay {
         let rev = map.reverse_arc(sa, profile);
         let t_along = if ta == sa {
             t.1.t
-        } else if map.arc_from(ta) == map.graph.arc(sa).to && map.graph.arc(ta).to == map.arc_from(sa)
+        } else if map.arc_from(ta) == map.graph.arc(sa).to
+            && map.graph.arc(ta).to == map.arc_from(sa)
         {
             1.0 - t.1.t
         } else {
@@ -241,8 +242,8 @@ impl RoutingMap {
         }
         let (w, h) = self.extent_km();
         let (cx, cy) = self.centre_xy();
-        let outside = (p.0 - cx).abs() > w * 500.0 + MAX_SNAP_M
-            || (p.1 - cy).abs() > h * 500.0 + MAX_SNAP_M;
+        let outside =
+            (p.0 - cx).abs() > w * 500.0 + MAX_SNAP_M || (p.1 - cy).abs() > h * 500.0 + MAX_SNAP_M;
         let how_far = if nearest >= 10_000.0 {
             format!("{:.0} km", nearest / 1000.0)
         } else if nearest >= 1000.0 {
@@ -274,13 +275,13 @@ pub(crate) fn way_word(profile: Profile) -> &'static str {
 
 /// The two places are in parts of the network that no usable way joins.
 pub(crate) fn no_connection(profile: Profile) -> Error {
+    let (way, verb) = match profile {
+        Profile::Foot => ("walkable", "walked"),
+        Profile::Bike => ("cyclable", "cycled"),
+        Profile::Car => ("drivable", "driven"),
+    };
     Error::not_found(format!(
-        "a {} connection between those two places: the map has none ({})",
-        way_word(profile),
-        match profile {
-            Profile::Foot => "the ways around one of them cannot be walked out of",
-            Profile::Bike => "the ways around one of them cannot be cycled out of",
-            Profile::Car => "the roads around one of them cannot be driven out of",
-        }
+        "a {way} way between these two places: the map has no {way} connection between them \
+         (one of them is in a part of the network that cannot be {verb} out of)"
     ))
 }
