@@ -586,16 +586,8 @@ impl<'r> Query<'r> {
             ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
             let mut accepted = None;
             for &(_, i) in &ranked {
-                let found = self.admissible(
-                    s,
-                    &vias[i].cand,
-                    &weights,
-                    opt,
-                    bound,
-                    &chosen,
-                    &tried,
-                    opts,
-                );
+                let found =
+                    self.admissible(s, &vias[i].cand, weights, opt, bound, &chosen, &tried, opts);
                 if let Some((fixed, shared)) = found {
                     accepted = Some((i, fixed, shared));
                     break;

@@ -2,11 +2,14 @@
 //! written as a real .osm.pbf (uncompressed blobs, plain nodes) that the importer reads like
 //! any other file.
 
+/// A way: id, node ids, tags.
+type SketchWay = (i64, Vec<i64>, Vec<(String, String)>);
+
 /// A map being drawn: nodes at (x east, y north) metres from `origin`.
 pub struct Sketch {
     origin: (f64, f64),
     nodes: Vec<(i64, f64, f64)>,
-    ways: Vec<(i64, Vec<i64>, Vec<(String, String)>)>,
+    ways: Vec<SketchWay>,
 }
 
 impl Sketch {
