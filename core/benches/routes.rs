@@ -224,7 +224,7 @@ fn bench_map(name: &str, bytes: &[u8]) {
         }
         let mut rng = Rng(0x5EED ^ profile as u64);
         // A position up to 60 m from a node of the main network, in a random direction.
-        let mut point = |rng: &mut Rng| {
+        let point = |rng: &mut Rng| {
             let (lat, lon) = g.coord(nodes[(rng.next() % nodes.len() as u64) as usize]);
             let (d, a) = (60.0 * rng.unit(), std::f64::consts::TAU * rng.unit());
             let k = 111_195.0;
