@@ -439,6 +439,20 @@ pub struct EvidenceStore<'v> {
     vault: &'v Vault,
 }
 
+/// The largest file `add_file` keeps unless told otherwise (4 GiB: an hour of phone video).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 4 << 30;
+
+/// "4.0 GB", "512 MB", "900 bytes": sizes as a person reads them (powers of 1024).
+pub fn human_size(n: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB")];
+    for (unit, name) in UNITS {
+        if n >= unit {
+            return format!("{:.1} {name}", n as f64 / unit as f64);
+        }
+    }
+    format!("{n} bytes")
+}
+
 impl<'v> EvidenceStore<'v> {
     pub fn new(vault: &'v Vault) -> Self {
         EvidenceStore { vault }
@@ -475,9 +489,41 @@ impl<'v> EvidenceStore<'v> {
         w.finish()
     }
 
-    /// Adds a file from disk; its name is kept (encrypted) unless `new` already names it.
-    pub fn add_file(&self, path: &Path, mut new: NewEvidence) -> Result<EvidenceItem> {
-        let mut file = File::open(path).map_err(|e| match e.kind() {
+    /// Adds a file from disk; its name is kept (encrypted) unless `new` already names it. Files
+    /// larger than `DEFAULT_MAX_FILE_BYTES` are refused; see `add_file_limited`.
+    pub fn add_file(&self, path: &Path, new: NewEvidence) -> Result<EvidenceItem> {
+        self.add_file_limited(path, new, DEFAULT_MAX_FILE_BYTES)
+    }
+
+    /// As `add_file`, refusing a file larger than `max_bytes` before anything is written. Only
+    /// plain files: a device (/dev/zero), a pipe or a socket has no end anyone can see, so it
+    /// could fill the disk.
+    pub fn add_file_limited(
+        &self,
+        path: &Path,
+        mut new: NewEvidence,
+        max_bytes: u64,
+    ) -> Result<EvidenceItem> {
+        // Looked at before it is opened: opening a pipe waits for a writer, possibly for ever.
+        let before = std::fs::metadata(path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => {
+                Error::not_found("that file (it may have been moved or deleted)")
+            }
+            io::ErrorKind::PermissionDenied => {
+                Error::invalid("file", "Waymark is not allowed to read it")
+            }
+            _ => Error::from(e),
+        })?;
+        if before.is_dir() {
+            return Err(Error::invalid("file", "is a folder, not a file"));
+        }
+        if !before.is_file() {
+            return Err(Error::invalid(
+                "file",
+                "is not a plain file (a device, a pipe or a socket), so it cannot be kept",
+            ));
+        }
+        let file = File::open(path).map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => {
                 Error::not_found("that file (it may have been moved or deleted)")
             }
@@ -490,19 +536,40 @@ impl<'v> EvidenceStore<'v> {
         if meta.is_dir() {
             return Err(Error::invalid("file", "is a folder, not a file"));
         }
-        if meta.is_file() && meta.len() == 0 {
+        if !meta.is_file() {
+            return Err(Error::invalid(
+                "file",
+                "is not a plain file (a device, a pipe or a socket), so it cannot be kept",
+            ));
+        }
+        if meta.len() == 0 {
             return Err(Error::invalid(
                 "file",
                 "is empty, so there is nothing to keep",
+            ));
+        }
+        if meta.len() > max_bytes {
+            return Err(Error::invalid(
+                "file",
+                format!(
+                    "is {} but the limit for one item is {}; nothing was kept (the limit can be raised)",
+                    human_size(meta.len()),
+                    human_size(max_bytes)
+                ),
             ));
         }
         if new.original_name.is_none() {
             new.original_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         }
         let mut w = self.begin(new)?;
-        pump(&mut w, &mut file)?;
+        // One byte more than its size: a file that keeps growing is not read to the end.
+        let mut limited = file.take(meta.len() + 1);
+        if let Err(e) = pump(&mut w, &mut limited) {
+            let _ = w.abort();
+            return Err(e);
+        }
         // A regular file that shrank or grew while being read was being changed or removed.
-        if meta.is_file() && w.size() != meta.len() {
+        if w.size() != meta.len() {
             w.abort()?;
             return Err(Error::storage(
                 "the file changed or disappeared while it was being read; nothing was kept",
