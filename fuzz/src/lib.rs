@@ -48,6 +48,22 @@ pub fn parse_time(data: &[u8]) {
     }
 }
 
+/// For targets whose code catches a dependency's panic and turns it into a clear error (map
+/// import does, around osmpbf): libFuzzer's panic hook would abort on it even though the app
+/// never sees it. Panics inside a dependency (a crates.io source path) are left to be caught;
+/// any other panic, and any panic nothing catches, still aborts and is reported.
+pub fn tolerate_caught_dependency_panics() {
+    let abort_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_dependency = info
+            .location()
+            .is_some_and(|l| l.file().contains("/registry/src/"));
+        if !in_dependency {
+            abort_hook(info);
+        }
+    }));
+}
+
 /// A private scratch folder per process (targets that read from a path write the input there).
 fn scratch() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
