@@ -11,6 +11,7 @@ pub mod evidence;
 pub mod fuzzing;
 pub mod insight;
 pub mod log;
+pub mod progress;
 pub mod report;
 pub mod routes;
 pub mod safety;
@@ -18,3 +19,4 @@ pub mod vault;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
+pub use progress::{CancelToken, Progress, ProgressSink, Stage};
