@@ -308,3 +308,24 @@ fn map_import_cancelled_keeps_the_old_map() {
         Err(Error::NotFound { .. })
     ));
 }
+
+#[test]
+fn a_report_cover_name_must_be_one_sensible_line() {
+    let f = fixture();
+    let out = f.out.path().join("r.pdf");
+    for name in ["a\0b".to_string(), "line\nbreak".into(), "n".repeat(201)] {
+        let r = export_report_with_progress(
+            &f.vault,
+            &ReportRequest {
+                name: Some(name),
+                ..Default::default()
+            },
+            &EvidenceStore::new(&f.vault),
+            &Utc,
+            &out,
+            crate::Progress::NONE,
+        );
+        assert!(matches!(r, Err(Error::InvalidInput { ref field, .. }) if field == "name"));
+        assert!(!out.exists());
+    }
+}

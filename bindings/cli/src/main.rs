@@ -1,6 +1,8 @@
 //! `waymark`: the terminal front end over the same core the phone apps use.
 
 mod app;
+#[cfg(test)]
+mod bindings_table;
 mod cmd_evidence;
 mod cmd_log;
 mod cmd_report;

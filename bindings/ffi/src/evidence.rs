@@ -1,6 +1,7 @@
 //! The evidence store as the shells see it: add a file, or stream a capture chunk by chunk
 //! through a writer object; attach, verify, make a sharing copy, extract.
 
+use crate::progress::{with_progress, CancelHandle, ProgressListener};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -159,7 +160,7 @@ pub struct SharingCopy {
     pub kept_orientation: bool,
 }
 
-fn path_arg(field: &str, path: &str) -> Result<PathBuf> {
+pub(crate) fn path_arg(field: &str, path: &str) -> Result<PathBuf> {
     if path.is_empty() || path.contains('\0') {
         return Err(WaymarkError::invalid(field, "is not a usable path"));
     }
@@ -180,12 +181,21 @@ impl EvidenceStore {
 
 #[uniffi::export]
 impl EvidenceStore {
-    /// Adds the file at `path` (read, never modified); its name is kept encrypted.
-    pub fn add_file(&self, path: String, new: NewEvidence) -> Result<EvidenceItem> {
-        Ok(self
-            .core()
-            .add_file(&path_arg("path", &path)?, new.into())?
-            .into())
+    /// Adds the file at `path` (read, never modified); its name is kept encrypted. Long for a
+    /// video: off the main thread. Cancelled, nothing of it is kept.
+    #[uniffi::method(default(listener = None, cancel = None))]
+    pub fn add_file(
+        &self,
+        path: String,
+        new: NewEvidence,
+        listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<EvidenceItem> {
+        let path = path_arg("path", &path)?;
+        let item = with_progress(listener, cancel, |p| {
+            self.core().add_file_with_progress(&path, new.into(), p)
+        })?;
+        Ok(item.into())
     }
 
     /// Starts an item whose bytes arrive piece by piece (camera, microphone).
@@ -263,12 +273,27 @@ impl EvidenceStore {
         })
     }
 
-    /// Writes the checked original to a new file at `out_path` (never overwrites).
-    pub fn extract_to_path(&self, id: String, out_path: String) -> Result<EvidenceItem> {
-        Ok(self
-            .core()
-            .extract_to_path(&id, &path_arg("output path", &out_path)?)?
-            .into())
+    /// Writes the checked original to a new file at `out_path` (never overwrites). Cancelled,
+    /// no partial file is left.
+    #[uniffi::method(default(listener = None, cancel = None))]
+    pub fn extract_to_path(
+        &self,
+        id: String,
+        out_path: String,
+        listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<EvidenceItem> {
+        let out = path_arg("output path", &out_path)?;
+        let item = with_progress(listener, cancel, |p| {
+            self.core().extract_to_path_with_progress(&id, &out, p)
+        })?;
+        Ok(item.into())
+    }
+
+    /// Removes what interrupted captures left behind (a crash, a killed app); returns how many.
+    /// Captures in progress are kept.
+    pub fn sweep_leftovers(&self) -> Result<u64> {
+        Ok(u64::try_from(self.core().sweep_leftovers()?).unwrap_or(u64::MAX))
     }
 
     /// Crypto-shreds an item; the log keeps only hashes and a record that it was deleted.

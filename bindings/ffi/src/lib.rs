@@ -18,6 +18,10 @@ mod evidence;
 mod log;
 mod logging;
 mod platform;
+mod progress;
+mod reports;
+mod routes;
+mod safety;
 mod time;
 mod vault;
 
@@ -33,6 +37,22 @@ pub use log::{
 };
 pub use logging::{clear_log_sink, set_log_sink, LogEvent, LogLevel, LogSink};
 pub use platform::{HardwarePrf, WallClock};
+pub use progress::{CancelHandle, ProgressListener, ProgressStage};
+pub use reports::{
+    verify_bundle, BundleCheck, BundleSummary, BundleVerifyReport, CourseOfConduct,
+    EscalationSignal, Insights, PeriodCount, PlaceCluster, ReportOptions, Reports, SignalKind,
+    SinceReport, TrendDirection, TrendTest,
+};
+pub use routes::{
+    map_attribution, AvoidOptions, AvoidSpot, MapImportReport, MapInfo, PlanRequest, PlannedTrip,
+    Predictability, PredictorScore, RouteOption, Routes, SavedPlace, TravelProfile, TripPlan,
+};
+pub use safety::{
+    help_directory, help_regions, ArmedCheckIn, CheckInEvent, CheckInEventKind, CheckInExpect,
+    CheckInLocation, CheckInPlan, CheckInReceipt, CheckInState, CheckInStateChange, CheckInView,
+    ChecklistEntry, ChecklistStatus, Contact, ContactRole, CustomHelpNumber, EventRecipient,
+    HelpKind, HelpNumber, HelpRegion, NewContact, Safety, SmsEncoding, SmsLength,
+};
 pub use vault::{create_vault, vault_exists, CreatedVault, KeyDerivation, Vault, VaultStatus};
 pub use waymark_app;
 

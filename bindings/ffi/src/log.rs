@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use waymark_core::log as core_log;
 
 use crate::error::{Result, WaymarkError};
+use crate::progress::{with_progress, CancelHandle, ProgressListener};
 use crate::time::{to_chrono, to_system_time};
 use crate::vault::Vault;
 
@@ -406,9 +407,15 @@ impl IncidentLog {
         })
     }
 
-    /// Checks the whole log; `Integrity` names the first entry that fails.
-    pub fn verify(&self) -> Result<VerifyReport> {
-        let r = self.core().verify()?;
+    /// Checks the whole log; `Integrity` names the first entry that fails. A large log takes
+    /// seconds: off the main thread, with progress and a cancel handle if wanted.
+    #[uniffi::method(default(listener = None, cancel = None))]
+    pub fn verify(
+        &self,
+        listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<VerifyReport> {
+        let r = with_progress(listener, cancel, |p| self.core().verify_with_progress(p))?;
         Ok(VerifyReport {
             entries: r.entries,
             redacted_entries: r.redacted_entries,

@@ -10,6 +10,9 @@ use crate::error::{Result, WaymarkError};
 use crate::evidence::EvidenceStore;
 use crate::log::IncidentLog;
 use crate::platform::{HardwarePrf, ShellClock, ShellPrf, WallClock};
+use crate::reports::Reports;
+use crate::routes::Routes;
+use crate::safety::Safety;
 use crate::time::to_system_time;
 
 /// How hard the PIN is stretched (Argon2id) when a vault is created.
@@ -185,6 +188,11 @@ impl Vault {
         Ok(self.inner.set_duress_secret(&secret, &duress_secret)?)
     }
 
+    /// Removes the duress PIN (it then opens nothing). Needs the real PIN.
+    pub fn remove_duress_secret(&self, secret: String) -> Result<()> {
+        Ok(self.inner.remove_duress_secret(&secret)?)
+    }
+
     pub fn status(&self) -> Result<VaultStatus> {
         Ok(self.inner.status()?.into())
     }
@@ -192,6 +200,21 @@ impl Vault {
     /// The incident log kept in this vault.
     pub fn incident_log(self: Arc<Self>) -> Arc<IncidentLog> {
         Arc::new(IncidentLog { vault: self })
+    }
+
+    /// Contacts, check-ins, help numbers and the checklist.
+    pub fn safety(self: Arc<Self>) -> Arc<Safety> {
+        Arc::new(Safety { vault: self })
+    }
+
+    /// The map, saved places, routes and plans.
+    pub fn routes(self: Arc<Self>) -> Arc<Routes> {
+        Arc::new(Routes { vault: self })
+    }
+
+    /// The PDF report, evidence bundles, receipts and insights.
+    pub fn reports(self: Arc<Self>) -> Arc<Reports> {
+        Arc::new(Reports { vault: self })
     }
 
     /// The photos, recordings and documents kept in this vault.

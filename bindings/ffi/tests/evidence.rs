@@ -89,12 +89,12 @@ fn chunked_capture_attach_verify_and_extract() {
 
     let out = tmp.path().join("out.bin");
     store
-        .extract_to_path(id.clone(), out.to_string_lossy().into_owned())
+        .extract_to_path(id.clone(), out.to_string_lossy().into_owned(), None, None)
         .expect("extract");
     assert_eq!(std::fs::read(&out).expect("read back"), data);
     // Never overwrites.
     assert!(store
-        .extract_to_path(id.clone(), out.to_string_lossy().into_owned())
+        .extract_to_path(id.clone(), out.to_string_lossy().into_owned(), None, None)
         .is_err());
 
     // Ingest from a path; an aborted capture leaves nothing.
@@ -112,6 +112,8 @@ fn chunked_capture_attach_verify_and_extract() {
                     accuracy_m: Some(10.0),
                 }),
             },
+            None,
+            None,
         )
         .expect("add file");
     assert_eq!(from_file.original_name.as_deref(), Some("letter.txt"));
@@ -125,7 +127,7 @@ fn chunked_capture_attach_verify_and_extract() {
         store.get(from_file.id),
         Err(WaymarkError::NotFound { .. })
     ));
-    assert!(log.verify().is_ok());
+    assert!(log.verify(None, None).is_ok());
 }
 
 #[test]
@@ -143,7 +145,13 @@ fn evidence_entry_points_reject_hostile_input() {
         tmp.path().to_string_lossy().into_owned(),
     ] {
         assert!(
-            no_panic("add_file", || store.add_file(bad_path.clone(), camera())).is_err(),
+            no_panic("add_file", || store.add_file(
+                bad_path.clone(),
+                camera(),
+                None,
+                None
+            ))
+            .is_err(),
             "{bad_path:?}"
         );
     }
@@ -181,14 +189,18 @@ fn evidence_entry_points_reject_hostile_input() {
             ..camera()
         },
     ] {
-        let r = no_panic("add_file", || store.add_file(path("real.bin"), bad.clone()));
+        let r = no_panic("add_file", || {
+            store.add_file(path("real.bin"), bad.clone(), None, None)
+        });
         assert!(
             matches!(r, Err(WaymarkError::InvalidInput { .. })),
             "{bad:?}: {r:?}"
         );
         assert!(no_panic("begin", || store.begin(bad.clone())).is_err());
     }
-    let item = store.add_file(path("real.bin"), camera()).expect("add");
+    let item = store
+        .add_file(path("real.bin"), camera(), None, None)
+        .expect("add");
     for id in ["", "%", "zz", "\0", "' OR 1=1 --", &"f".repeat(100_000)] {
         assert!(
             no_panic("get", || store.get(id.into())).is_err(),
@@ -199,7 +211,13 @@ fn evidence_entry_points_reject_hostile_input() {
         assert!(no_panic("attach", || store.attach(item.id.clone(), id.into())).is_err());
         assert!(no_panic("for_incident", || store.for_incident(id.into()))
             .map_or(true, |v| v.is_empty()));
-        assert!(no_panic("extract", || store.extract_to_path(id.into(), path("x1"))).is_err());
+        assert!(no_panic("extract", || store.extract_to_path(
+            id.into(),
+            path("x1"),
+            None,
+            None
+        ))
+        .is_err());
         assert!(no_panic("share", || store.share_copy(id.into(), path("x2"))).is_err());
         assert!(no_panic("delete", || store.delete(id.into())).is_err());
     }
@@ -210,8 +228,12 @@ fn evidence_entry_points_reject_hostile_input() {
         path("no/such/dir/x"),
     ] {
         assert!(
-            no_panic("extract", || store
-                .extract_to_path(item.id.clone(), bad_out.clone()))
+            no_panic("extract", || store.extract_to_path(
+                item.id.clone(),
+                bad_out.clone(),
+                None,
+                None
+            ))
             .is_err(),
             "{bad_out:?}"
         );

@@ -400,7 +400,7 @@ fn incident_log_rejects_hostile_input_and_changes_nothing() {
     // Nothing above changed the log: still one incident, and it verifies.
     assert_eq!(log.count().expect("count"), 1);
     assert_eq!(log.get(kept.id.clone()).expect("get").incident, kept);
-    let report = log.verify().expect("verify");
+    let report = log.verify(None, None).expect("verify");
     assert_eq!(report.incidents, 1);
 }
 
@@ -431,7 +431,777 @@ fn every_log_call_on_a_locked_vault_says_locked() {
     locked("list", log.list(ListFilter::default()).map(|_| ()));
     locked("search", log.search("before".into()).map(|_| ()));
     locked("get", log.get(id.clone()).map(|_| ()));
-    locked("verify", log.verify().map(|_| ()));
+    locked("verify", log.verify(None, None).map(|_| ()));
     locked("tree_head", log.tree_head().map(|_| ()));
     locked("count", log.count().map(|_| ()));
+}
+
+// ----- safety, routes, reports, progress (issue 10) -----
+
+fn contact(name: &str, phone: &str) -> NewContact {
+    NewContact {
+        name: name.into(),
+        phone: phone.into(),
+        relationship: None,
+        roles: vec![ContactRole::Buddy],
+        region: String::new(),
+    }
+}
+
+fn plan(destination: &str, expect: CheckInExpect) -> CheckInPlan {
+    CheckInPlan {
+        destination: destination.into(),
+        expect,
+        buddies: vec![],
+        meeting: None,
+        route: None,
+        route_ref: None,
+        grace_minutes: None,
+        escalation_step_minutes: None,
+        if_missed: None,
+        share_location: true,
+        region: None,
+        utc_offset_minutes: 0,
+    }
+}
+
+const WILD: &str = "%_'\"; DROP TABLE x; --";
+
+#[test]
+fn safety_calls_reject_hostile_input_and_change_nothing() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let created = new_vault(tmp.path(), TestClock::new());
+    let safety = created.vault.clone().safety();
+    let huge = "x".repeat(1 << 20);
+    let long_id = "a".repeat(100_000);
+
+    // Before any buddy: a plan has nobody to alert.
+    assert_invalid(
+        "start_checkin(no buddy)",
+        no_panic("start_checkin", || {
+            safety.start_checkin(plan("home", CheckInExpect::WithinMinutes { minutes: 30 }))
+        }),
+    );
+    let kept = safety
+        .add_contact(contact("Alex", "07700 900123"))
+        .expect("add");
+    for (what, bad) in [
+        ("empty name", contact("", "07700 900124")),
+        ("NUL name", contact("A\0B", "07700 900124")),
+        ("1 MiB name", contact(&huge, "07700 900124")),
+        ("letters for a phone", contact("Sam", "call me")),
+        ("empty phone", contact("Sam", "")),
+        ("1 MiB phone", contact("Sam", &"7".repeat(1 << 20))),
+        ("duplicate", contact("alex", "07700 900999")),
+        (
+            "bad region",
+            NewContact {
+                region: "Z\0".into(),
+                ..contact("Sam", "07700 900124")
+            },
+        ),
+    ] {
+        assert_err(
+            what,
+            no_panic("add_contact", || safety.add_contact(bad.clone())),
+        );
+        if what != "duplicate" {
+            assert_err(
+                what,
+                no_panic("edit_contact", || {
+                    safety.edit_contact(kept.id.clone(), bad.clone())
+                }),
+            );
+        }
+    }
+    for id in [String::new(), "\0".into(), long_id.clone(), WILD.into()] {
+        assert_err(
+            "edit_contact(bad id)",
+            no_panic("edit_contact", || {
+                safety.edit_contact(id.clone(), contact("Sam", "07700 900124"))
+            }),
+        );
+        assert_err(
+            "remove_contact(bad id)",
+            no_panic("remove_contact", || safety.remove_contact(id.clone())),
+        );
+    }
+    assert_eq!(safety.contacts().expect("contacts"), vec![kept.clone()]);
+
+    // Check-ins: nonsense plans, and every call with nothing running.
+    for (what, bad) in [
+        (
+            "NUL destination",
+            plan("a\0b", CheckInExpect::WithinMinutes { minutes: 30 }),
+        ),
+        (
+            "empty destination",
+            plan("", CheckInExpect::WithinMinutes { minutes: 30 }),
+        ),
+        (
+            "1 MiB destination",
+            plan(&huge, CheckInExpect::WithinMinutes { minutes: 30 }),
+        ),
+        (
+            "0 minutes",
+            plan("home", CheckInExpect::WithinMinutes { minutes: 0 }),
+        ),
+        (
+            "u32::MAX minutes",
+            plan("home", CheckInExpect::WithinMinutes { minutes: u32::MAX }),
+        ),
+        (
+            "far future",
+            plan("home", CheckInExpect::At { time: far_future() }),
+        ),
+        (
+            "far past",
+            plan("home", CheckInExpect::At { time: far_past() }),
+        ),
+        (
+            "epoch",
+            plan("home", CheckInExpect::At { time: UNIX_EPOCH }),
+        ),
+        (
+            "unknown buddy",
+            CheckInPlan {
+                buddies: vec![WILD.into(), long_id.clone()],
+                ..plan("home", CheckInExpect::WithinMinutes { minutes: 30 })
+            },
+        ),
+        (
+            "absurd grace",
+            CheckInPlan {
+                grace_minutes: Some(u32::MAX),
+                escalation_step_minutes: Some(0),
+                ..plan("home", CheckInExpect::WithinMinutes { minutes: 30 })
+            },
+        ),
+        (
+            "bad region",
+            CheckInPlan {
+                region: Some("\0".into()),
+                ..plan("home", CheckInExpect::WithinMinutes { minutes: 30 })
+            },
+        ),
+        (
+            "absurd offset",
+            CheckInPlan {
+                utc_offset_minutes: i32::MAX,
+                ..plan("home", CheckInExpect::WithinMinutes { minutes: 30 })
+            },
+        ),
+    ] {
+        assert_err(
+            what,
+            no_panic("preview_checkin", || safety.preview_checkin(bad.clone())),
+        );
+        assert_err(
+            what,
+            no_panic("start_checkin", || safety.start_checkin(bad.clone())),
+        );
+    }
+    assert_eq!(safety.current_checkin().expect("current"), None);
+    assert_err("check_in(none)", no_panic("check_in", || safety.check_in()));
+    assert_err(
+        "check_in_duress(none)",
+        no_panic("check_in_duress", || safety.check_in_duress()),
+    );
+    assert_err(
+        "extend(none)",
+        no_panic("extend", || safety.extend_checkin(u32::MAX)),
+    );
+    assert_err(
+        "cancel(none)",
+        no_panic("cancel", || safety.cancel_checkin()),
+    );
+    for t in [far_future(), far_past()] {
+        assert_invalid(
+            "tick(absurd time)",
+            no_panic("tick", || safety.tick(Some(t))),
+        );
+    }
+    assert!(safety.tick(None).expect("tick").is_empty());
+    assert_eq!(safety.next_wake().expect("next wake"), None);
+
+    // A running check-in refuses bad positions and extensions, and stays as it was.
+    let running = safety
+        .start_checkin(plan("home", CheckInExpect::WithinMinutes { minutes: 30 }))
+        .expect("start");
+    for (lat, lon, acc) in [
+        (f64::NAN, 0.0, None),
+        (0.0, f64::INFINITY, None),
+        (91.0, 0.0, None),
+        (0.0, -181.0, None),
+        (51.5, -0.1, Some(f64::NAN)),
+        (51.5, -0.1, Some(-1.0)),
+    ] {
+        assert_invalid(
+            "record_location",
+            no_panic("record_location", || {
+                safety.record_location(CheckInLocation {
+                    lat,
+                    lon,
+                    accuracy_m: acc,
+                    at: SystemTime::now(),
+                })
+            }),
+        );
+    }
+    assert_err(
+        "record_location(far future)",
+        no_panic("record_location", || {
+            safety.record_location(CheckInLocation {
+                lat: 51.5,
+                lon: -0.1,
+                accuracy_m: None,
+                at: far_future(),
+            })
+        }),
+    );
+    for minutes in [0, u32::MAX] {
+        assert_err(
+            "extend(absurd)",
+            no_panic("extend", || safety.extend_checkin(minutes)),
+        );
+    }
+    assert_err(
+        "second start",
+        no_panic("start_checkin", || {
+            safety.start_checkin(plan("work", CheckInExpect::WithinMinutes { minutes: 30 }))
+        }),
+    );
+    let now = safety.current_checkin().expect("current").expect("running");
+    assert_eq!((now.id, now.deadline), (running.id, running.deadline));
+
+    // Help numbers and the checklist.
+    for code in ["", "\0", "ZZ", WILD, huge.as_str()] {
+        assert_invalid(
+            "help_directory",
+            no_panic("help_directory", || help_directory(code.into())),
+        );
+        assert_invalid(
+            "set_help_region",
+            no_panic("set_help_region", || safety.set_help_region(code.into())),
+        );
+    }
+    assert_eq!(safety.help_region().expect("region").code, "GB");
+    for (name, number) in [
+        ("", "0800 123"),
+        ("Line", "call me"),
+        ("Line", "1"),
+        ("L\0", "0800 123"),
+    ] {
+        assert_invalid(
+            "add_help_number",
+            no_panic("add_help_number", || {
+                safety.add_help_number(name.into(), number.into(), Some(huge.clone()))
+            }),
+        );
+    }
+    assert_err(
+        "remove_help_number",
+        no_panic("remove_help_number", || {
+            safety.remove_help_number(WILD.into())
+        }),
+    );
+    assert!(safety.custom_help_numbers().expect("mine").is_empty());
+    for item in ["", "0", "999999999999999999999", "-1", WILD, "\0"] {
+        assert_invalid(
+            "checklist_done",
+            no_panic("checklist_done", || safety.checklist_done(item.into())),
+        );
+        assert_invalid(
+            "checklist_undo",
+            no_panic("checklist_undo", || safety.checklist_undo(item.into())),
+        );
+    }
+    assert_eq!(safety.checklist_next_reminder().expect("reminder"), None);
+
+    // The duress PIN cannot be removed with a wrong PIN.
+    assert!(matches!(
+        no_panic("remove_duress_secret", || {
+            created.vault.remove_duress_secret("000000".into())
+        }),
+        Err(WaymarkError::WrongSecret { .. })
+    ));
+}
+
+#[test]
+fn armed_check_in_rejects_hostile_input() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let created = new_vault(tmp.path(), TestClock::new());
+    let dir = tmp.path().join("vault").to_string_lossy().into_owned();
+    for bad in [String::new(), "a\0b".into()] {
+        assert_invalid(
+            "ArmedCheckIn::open(bad dir)",
+            no_panic("armed open", || {
+                ArmedCheckIn::open(bad.clone(), TestPrf::new(), None)
+            })
+            .map(|_| ()),
+        );
+    }
+    let armed = ArmedCheckIn::open(dir.clone(), TestPrf::new(), None).expect("open");
+    for t in [far_future(), far_past()] {
+        assert_invalid("armed tick", no_panic("armed tick", || armed.tick(Some(t))));
+    }
+    assert_eq!(armed.next_wake().expect("next wake"), None);
+    let huge = "9".repeat(1 << 20);
+    for secret in ["", "\0", "000000", huge.as_str()] {
+        assert_err(
+            "armed check_in(bad secret)",
+            no_panic("armed check_in", || armed.check_in(secret.into())),
+        );
+    }
+    // A broken PRF is an error, not a crash.
+    let broken = ArmedCheckIn::open(dir, Arc::new(BadPrf(Err(()))), None).expect("open");
+    assert_err(
+        "armed check_in(broken prf)",
+        no_panic("armed check_in", || broken.check_in(PIN.into())),
+    );
+    drop(created);
+}
+
+#[test]
+fn routes_calls_reject_hostile_input() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let created = new_vault(tmp.path(), TestClock::new());
+    let routes = created.vault.clone().routes();
+    let junk = tmp.path().join("junk.pbf");
+    std::fs::write(&junk, b"not a map at all").expect("write");
+    let empty = tmp.path().join("empty.pbf");
+    std::fs::write(&empty, b"").expect("write");
+    let p = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    for path in [
+        String::new(),
+        "a\0b".into(),
+        p(tmp.path()),
+        p(&junk),
+        p(&empty),
+        p(&tmp.path().join("missing.pbf")),
+    ] {
+        assert_err(
+            "import_map",
+            no_panic("import_map", || routes.import_map(path.clone(), None, None)),
+        );
+    }
+    assert!(!routes.map_info().expect("info").imported);
+
+    let huge = "x".repeat(1 << 20);
+    for (name, lat, lon) in [
+        ("", 60.17, 24.94),
+        ("a\0b", 60.17, 24.94),
+        (huge.as_str(), 60.17, 24.94),
+        ("60.1,24.9", 60.17, 24.94),
+        ("Home", f64::NAN, 24.94),
+        ("Home", 60.17, f64::NEG_INFINITY),
+        ("Home", 90.5, 24.94),
+    ] {
+        assert_invalid(
+            "add_place",
+            no_panic("add_place", || routes.add_place(name.into(), lat, lon)),
+        );
+    }
+    routes
+        .add_place("Home".into(), 60.1690, 24.9400)
+        .expect("home");
+    routes
+        .add_place("Work".into(), 60.1760, 24.9480)
+        .expect("work");
+    assert_invalid(
+        "add_place(duplicate)",
+        routes.add_place("home".into(), 60.17, 24.94),
+    );
+    assert_err("remove_place", routes.remove_place(WILD.into()));
+
+    let avoid = |radius_m: f64, spots: Vec<AvoidSpot>| AvoidOptions {
+        incidents: true,
+        spots,
+        radius_m,
+    };
+    for (from, to, n, a) in [
+        ("Home", "Work", 0, avoid(100.0, vec![])),
+        ("Home", "Work", 11, avoid(100.0, vec![])),
+        ("Home", "Work", u32::MAX, avoid(100.0, vec![])),
+        (WILD, "Work", 3, avoid(100.0, vec![])),
+        ("Home", "", 3, avoid(100.0, vec![])),
+        ("Home", "91,0", 3, avoid(100.0, vec![])),
+        ("Home", "0,0", 3, avoid(100.0, vec![])), // off the map
+        ("Home", "Work", 3, avoid(f64::NAN, vec![])),
+        ("Home", "Work", 3, avoid(0.0, vec![])),
+        ("Home", "Work", 3, avoid(1e12, vec![])),
+        (
+            "Home",
+            "Work",
+            3,
+            avoid(
+                100.0,
+                vec![AvoidSpot {
+                    lat: f64::NAN,
+                    lon: 0.0,
+                }],
+            ),
+        ),
+    ] {
+        assert_err(
+            "routes",
+            no_panic("routes", || {
+                routes.routes(from.into(), to.into(), TravelProfile::Foot, n, a.clone())
+            }),
+        );
+    }
+    let request = || PlanRequest {
+        from: "Home".into(),
+        to: "Work".into(),
+        profile: TravelProfile::Foot,
+        first_day: UNIX_EPOCH + Duration::from_secs(1_780_000_000),
+        utc_offset_minutes: 0,
+        days: 7,
+        arrive_by_minute: None,
+        leave_after_minute: None,
+        extra_minutes: 15,
+        watcher_wait_minutes: 10,
+        avoid: avoid(100.0, vec![]),
+    };
+    for bad in [
+        PlanRequest {
+            days: 0,
+            ..request()
+        },
+        PlanRequest {
+            days: u32::MAX,
+            ..request()
+        },
+        PlanRequest {
+            arrive_by_minute: Some(1440),
+            ..request()
+        },
+        PlanRequest {
+            leave_after_minute: Some(u32::MAX),
+            ..request()
+        },
+        PlanRequest {
+            utc_offset_minutes: i32::MAX,
+            ..request()
+        },
+        PlanRequest {
+            utc_offset_minutes: i32::MIN,
+            ..request()
+        },
+        PlanRequest {
+            first_day: far_future(),
+            ..request()
+        },
+        PlanRequest {
+            first_day: far_past(),
+            ..request()
+        },
+        PlanRequest {
+            extra_minutes: u32::MAX,
+            ..request()
+        },
+        PlanRequest {
+            watcher_wait_minutes: 0,
+            ..request()
+        },
+        PlanRequest {
+            from: "\0".into(),
+            ..request()
+        },
+    ] {
+        assert_err("plan", no_panic("plan", || routes.plan(bad.clone())));
+    }
+    assert_eq!(routes.latest_plan().expect("latest"), None);
+    assert_eq!(routes.places().expect("places").len(), 2);
+}
+
+#[test]
+fn report_calls_reject_hostile_input_and_leave_nothing() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let created = new_vault(tmp.path(), TestClock::new());
+    let reports = created.vault.clone().reports();
+    let log = created.vault.clone().incident_log();
+    // An empty log has nothing to export or receipt.
+    assert_err("receipt(empty)", reports.receipt());
+    log.record(incident("followed again")).expect("record");
+    let out_dir = tmp.path().join("out");
+    std::fs::create_dir(&out_dir).expect("mkdir");
+    let p = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    let options = || ReportOptions {
+        from: None,
+        to: None,
+        kinds: vec![],
+        name: None,
+        utc_offset_minutes: 0,
+    };
+    for (i, path, opts) in [
+        (String::new(), options()),
+        ("a\0b".into(), options()),
+        ("/".into(), options()),
+        (p(&out_dir.join("no/such/dir/r.pdf")), options()),
+        (
+            p(&out_dir.join("r.pdf")),
+            ReportOptions {
+                from: Some(UNIX_EPOCH + Duration::from_secs(2_000_000_000)),
+                to: Some(UNIX_EPOCH),
+                ..options()
+            },
+        ),
+        (
+            p(&out_dir.join("r.pdf")),
+            ReportOptions {
+                from: Some(far_past()),
+                ..options()
+            },
+        ),
+        (
+            p(&out_dir.join("r.pdf")),
+            ReportOptions {
+                utc_offset_minutes: i32::MIN,
+                ..options()
+            },
+        ),
+        (
+            p(&out_dir.join("r.pdf")),
+            ReportOptions {
+                name: Some("n\0".repeat(1 << 19)),
+                ..options()
+            },
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, (path, opts))| (i, path, opts))
+    {
+        let case = i;
+        assert_err(
+            &format!("export_report(case {case})"),
+            no_panic("export_report", || {
+                reports.export_report(path.clone(), opts.clone(), None, None)
+            }),
+        );
+    }
+    // Cancelled before it starts: Cancelled, and no file.
+    let cancel = CancelHandle::new();
+    cancel.cancel();
+    assert!(matches!(
+        reports.export_report(
+            p(&out_dir.join("r.pdf")),
+            options(),
+            None,
+            Some(cancel.clone())
+        ),
+        Err(WaymarkError::Cancelled)
+    ));
+    assert!(matches!(
+        reports.export_bundle(
+            p(&out_dir.join("b.zip")),
+            vec![],
+            None,
+            None,
+            Some(cancel.clone())
+        ),
+        Err(WaymarkError::Cancelled)
+    ));
+    for (path, ids, to) in [
+        (String::new(), vec![], None),
+        ("\0".into(), vec![], None),
+        (p(&out_dir), vec![], None), // exists
+        (p(&out_dir.join("b")), vec![WILD.to_string()], None),
+        (p(&out_dir.join("b")), vec!["a".repeat(100_000)], None),
+        (p(&out_dir.join("b")), vec![], Some("w".repeat(1 << 20))),
+    ] {
+        assert_err(
+            "export_bundle",
+            no_panic("export_bundle", || {
+                reports.export_bundle(path.clone(), ids.clone(), to.clone(), None, None)
+            }),
+        );
+    }
+    let junk = tmp.path().join("junk.zip");
+    std::fs::write(&junk, b"PK not really").expect("write");
+    for path in [
+        String::new(),
+        "\0".into(),
+        p(&junk),
+        p(&tmp.path().join("missing")),
+    ] {
+        assert_err(
+            "verify_bundle",
+            no_panic("verify_bundle", || {
+                verify_bundle(path.clone(), None, Some(cancel.clone()))
+            }),
+        );
+        assert_err(
+            "verify_bundle",
+            no_panic("verify_bundle", || verify_bundle(path.clone(), None, None)),
+        );
+    }
+    let receipt = reports.receipt().expect("receipt");
+    for bad in [
+        String::new(),
+        "\0".into(),
+        "x".repeat(1 << 20),
+        receipt.replace('a', "b"),
+        receipt.chars().take(receipt.len() / 2).collect(),
+    ] {
+        assert_err(
+            "verify_since",
+            no_panic("verify_since", || reports.verify_since(bad.clone())),
+        );
+    }
+    for offset in [i32::MIN, i32::MAX, 24 * 60 + 1] {
+        assert_invalid(
+            "insights(offset)",
+            no_panic("insights", || reports.insights(offset)),
+        );
+    }
+    // Nothing was written anywhere, and nothing was logged as exported.
+    assert_eq!(
+        std::fs::read_dir(&out_dir).expect("read dir").count(),
+        0,
+        "a refused or cancelled export left a file"
+    );
+    assert_eq!(log.verify(None, None).expect("verify").entries, 1);
+    assert_eq!(reports.verify_since(receipt).expect("since").added_since, 0);
+}
+
+#[test]
+fn every_new_call_on_a_locked_vault_says_locked() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let created = new_vault(tmp.path(), TestClock::new());
+    let safety = created.vault.clone().safety();
+    let routes = created.vault.clone().routes();
+    let reports = created.vault.clone().reports();
+    let evidence = created.vault.clone().evidence_store();
+    created
+        .vault
+        .clone()
+        .incident_log()
+        .record(incident("before locking"))
+        .expect("record");
+    let receipt = reports.receipt().expect("receipt");
+    created.vault.lock();
+    let out = tmp.path().join("x").to_string_lossy().into_owned();
+    let locked = |what: &str, r: Result<(), WaymarkError>| {
+        assert!(matches!(r, Err(WaymarkError::Locked)), "{what}: {r:?}");
+    };
+    locked(
+        "add_contact",
+        safety.add_contact(contact("A", "07700 900123")).map(|_| ()),
+    );
+    locked("contacts", safety.contacts().map(|_| ()));
+    locked(
+        "edit_contact",
+        safety
+            .edit_contact("A".into(), contact("A", "07700 900123"))
+            .map(|_| ()),
+    );
+    locked("remove_contact", safety.remove_contact("A".into()));
+    let p = plan("home", CheckInExpect::WithinMinutes { minutes: 30 });
+    locked("start_checkin", safety.start_checkin(p.clone()).map(|_| ()));
+    locked("preview_checkin", safety.preview_checkin(p).map(|_| ()));
+    locked("current_checkin", safety.current_checkin().map(|_| ()));
+    locked("checkin_history", safety.checkin_history().map(|_| ()));
+    locked("check_in", safety.check_in().map(|_| ()));
+    locked("check_in_duress", safety.check_in_duress().map(|_| ()));
+    locked("extend", safety.extend_checkin(10).map(|_| ()));
+    locked("cancel", safety.cancel_checkin());
+    locked(
+        "record_location",
+        safety
+            .record_location(CheckInLocation {
+                lat: 51.5,
+                lon: -0.1,
+                accuracy_m: None,
+                at: SystemTime::now(),
+            })
+            .map(|_| ()),
+    );
+    locked("tick", safety.tick(None).map(|_| ()));
+    locked("next_wake", safety.next_wake().map(|_| ()));
+    locked("reconcile_armed", safety.reconcile_armed());
+    locked("help_region", safety.help_region().map(|_| ()));
+    locked(
+        "set_help_region",
+        safety.set_help_region("IE".into()).map(|_| ()),
+    );
+    locked(
+        "add_help_number",
+        safety
+            .add_help_number("L".into(), "0800 123 456".into(), None)
+            .map(|_| ()),
+    );
+    locked(
+        "custom_help_numbers",
+        safety.custom_help_numbers().map(|_| ()),
+    );
+    locked("remove_help_number", safety.remove_help_number("L".into()));
+    locked("checklist", safety.checklist().map(|_| ()));
+    locked(
+        "checklist_done",
+        safety.checklist_done("1".into()).map(|_| ()),
+    );
+    locked("checklist_undo", safety.checklist_undo("1".into()));
+    locked(
+        "checklist_next_reminder",
+        safety.checklist_next_reminder().map(|_| ()),
+    );
+    locked(
+        "import_map",
+        routes.import_map(out.clone(), None, None).map(|_| ()),
+    );
+    locked("map_info", routes.map_info().map(|_| ()));
+    locked("forget_map", routes.forget_map());
+    locked(
+        "add_place",
+        routes.add_place("H".into(), 60.17, 24.94).map(|_| ()),
+    );
+    locked("places", routes.places().map(|_| ()));
+    locked("remove_place", routes.remove_place("H".into()));
+    locked(
+        "routes",
+        routes
+            .routes(
+                "60.169,24.94".into(),
+                "60.176,24.948".into(),
+                TravelProfile::Foot,
+                3,
+                AvoidOptions {
+                    incidents: false,
+                    spots: vec![],
+                    radius_m: 100.0,
+                },
+            )
+            .map(|_| ()),
+    );
+    locked("latest_plan", routes.latest_plan().map(|_| ()));
+    locked(
+        "export_report",
+        reports
+            .export_report(
+                out.clone(),
+                ReportOptions {
+                    from: None,
+                    to: None,
+                    kinds: vec![],
+                    name: None,
+                    utc_offset_minutes: 0,
+                },
+                None,
+                None,
+            )
+            .map(|_| ()),
+    );
+    locked(
+        "export_bundle",
+        reports
+            .export_bundle(out.clone(), vec![], None, None, None)
+            .map(|_| ()),
+    );
+    locked("receipt", reports.receipt().map(|_| ()));
+    locked("verify_since", reports.verify_since(receipt).map(|_| ()));
+    locked("insights", reports.insights(0).map(|_| ()));
+    locked("sweep_leftovers", evidence.sweep_leftovers().map(|_| ()));
+    assert!(!std::path::Path::new(&out).exists());
 }

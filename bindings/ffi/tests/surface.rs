@@ -138,7 +138,7 @@ fn many_threads_record_and_read_at_once() {
         t.join().expect("thread finished").expect("no errors");
     }
     assert_eq!(log.count().expect("count"), 80);
-    let report = log.verify().expect("verify");
+    let report = log.verify(None, None).expect("verify");
     assert_eq!(report.entries, 80);
     assert_eq!(report.tree_head.size, 80);
 }

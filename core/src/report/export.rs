@@ -454,6 +454,15 @@ pub fn build_report_with_progress<Tz: TimeZone>(
             ));
         }
     }
+    // The cover line: one line of sensible length, never a megabyte of control characters.
+    if let Some(name) = &req.name {
+        if name.chars().any(char::is_control) || name.chars().count() > 200 {
+            return Err(Error::invalid(
+                "name",
+                "must be one line of at most 200 characters",
+            ));
+        }
+    }
     let log = IncidentLog::new(vault);
     let filter = ListFilter {
         kinds: req.kinds.clone(),

@@ -161,6 +161,10 @@ impl<'v> RouteStore<'v> {
     /// Imports the map file at `path` (see `import_map_with_progress`). Files larger than
     /// `MAX_MAP_FILE` are refused before reading: a phone cannot route over a country anyway.
     pub fn import_map_file(&self, path: &Path, progress: Progress) -> Result<ImportReport> {
+        // Say so before reading a large file that could not be stored anyway.
+        if !self.vault.is_unlocked() {
+            return Err(Error::Locked);
+        }
         let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::not_found("that map file"),
             _ => Error::from(e),
