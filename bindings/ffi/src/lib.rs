@@ -12,6 +12,7 @@
 
 uniffi::setup_scaffolding!();
 
+mod app;
 mod error;
 mod evidence;
 mod log;
@@ -20,6 +21,8 @@ mod platform;
 mod time;
 mod vault;
 
+pub use app::open_app;
+pub use waymark_app;
 pub use error::WaymarkError;
 pub use evidence::{
     CaptureMethod, Derivation, EvidenceItem, EvidenceLocation, EvidenceStore, EvidenceVerifyReport,
