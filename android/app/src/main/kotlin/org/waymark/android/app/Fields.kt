@@ -19,12 +19,14 @@ class Fields(private val ui: Ui) {
                 setTextSize(TypedValue.COMPLEX_UNIT_SP, Ui.BODY_SP)
                 setTextColor(ui.color(R.color.on_background))
                 setHintTextColor(ui.color(R.color.muted))
-                minHeight = ui.dp(Ui.MIN_TOUCH_DP)
                 when (kind) {
                     Kind.Text -> Discretion.privateField(this)
                     Kind.Note -> Discretion.privateField(this, multiLine = true)
                     Kind.Phone -> Discretion.privatePhoneField(this)
                 }
+                // After the input type: a single-line type resets the minimum to one line.
+                minHeight = ui.dp(Ui.MIN_TOUCH_DP)
+                minimumHeight = ui.dp(Ui.MIN_TOUCH_DP)
             }
         }
         field.hint = hint

@@ -42,6 +42,6 @@ abstract class ScreensTest {
 class LightScreensTest : ScreensTest()
 
 @RunWith(RobolectricTestRunner::class)
-@Config(sdk = [34], application = TestApp::class, qualifiers = "w360dp-h780dp-xhdpi-night")
+@Config(sdk = [34], application = TestApp::class, qualifiers = "w360dp-h780dp-night-xhdpi")
 @GraphicsMode(GraphicsMode.Mode.NATIVE)
 class DarkScreensTest : ScreensTest()
