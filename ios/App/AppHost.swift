@@ -1,0 +1,99 @@
+// Apple-only (SwiftUI, UIKit). Compiled by Xcode, never on Linux.
+import SwiftUI
+import UIKit
+import WaymarkKit
+
+/// Owns the store and the Apple implementations of the effect ports, and publishes the view
+/// model to SwiftUI. Holds no logic of its own.
+final class AppHost: ObservableObject {
+    @Published private(set) var view: ViewModel
+    @Published private(set) var covered = false
+
+    let store: AppStore
+    private let cover: CoverPort
+    private var ticker: Timer?
+
+    init() {
+        let core = AppHost.makeCore()
+        let cover = CoverPort()
+        self.cover = cover
+        store = AppStore(
+            core: core,
+            ports: EffectPorts(
+                dialer: PhoneDialer(),
+                composer: SMSComposer(),
+                notifications: LocalNotifications(),
+                wakes: BackgroundRefresh(),
+                camera: CameraCapture(),
+                picker: DocumentAndPhotoPicker(),
+                sharer: ShareSheet(),
+                cover: cover,
+                permissions: PermissionPrompts(),
+                locator: OneShotLocator(),
+                haptics: HapticsPort()),
+            work: QueueExecutor(DispatchQueue(label: "org.waymark.app-model", qos: .userInitiated)),
+            deliver: QueueExecutor(.main))
+        view = store.view
+        store.onView = { [weak self] in self?.view = $0 }
+        cover.onChange = { [weak self] in self?.covered = $0 }
+    }
+
+    func start() {
+        _ = setLogSink(sink: OSLogSink(), maxLevel: .info)
+        store.send(.started)
+        // The countdowns (retry wait, Undo, check-in) move once a second while the app is open.
+        ticker = Timer.scheduledTimer(withTimeInterval: 1, repeats: true) { [weak self] _ in
+            self?.store.tick()
+        }
+    }
+
+    func send(_ event: AppEvent) { store.send(event) }
+
+    private static func makeCore() -> AppCoreProtocol {
+        let config = AppConfig(
+            language: Locale.preferredLanguages.first ?? "en-GB",
+            region: Locale.current.region?.identifier ?? "GB",
+            sms: .composeOnly,  // iOS never sends a text by itself
+            utcOffsetMinutes: Int32(TimeZone.current.secondsFromGMT() / 60))
+        // If the folder cannot be prepared (the phone is out of space), the app model still gets
+        // its path: it shows the emergency bar and help numbers, and says what went wrong when it
+        // tries to write there.
+        let dir = (try? VaultFolder.prepare()) ?? VaultFolder.path()
+        do {
+            return try openApp(dir: dir.path, prf: KeychainHardwarePrf(),
+                               keyDerivation: .calibrated(targetMs: 500), config: config)
+        } catch {
+            // openApp only refuses a malformed path, which Application Support never is.
+            fatalError("the vault path was refused: \(error)")
+        }
+    }
+}
+
+/// The blank view over everything (PrivacyCoverView draws it): while the app model says so, and
+/// while the screen is recorded or mirrored if the app model asked for a secure screen.
+final class CoverPort: PrivacyCover {
+    var onChange: ((Bool) -> Void)?
+    private var covered = false
+    private var whileCaptured = false
+    private var observer: NSObjectProtocol?
+
+    init() {
+        observer = NotificationCenter.default.addObserver(
+            forName: UIScreen.capturedDidChangeNotification, object: nil, queue: .main
+        ) { [weak self] _ in self?.publish() }
+    }
+
+    func setCovered(_ covered: Bool) {
+        self.covered = covered
+        publish()
+    }
+
+    func setCoverWhileCaptured(_ on: Bool) {
+        whileCaptured = on
+        publish()
+    }
+
+    private func publish() {
+        onChange?(covered || (whileCaptured && UIScreen.main.isCaptured))
+    }
+}

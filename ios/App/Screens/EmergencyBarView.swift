@@ -1,0 +1,24 @@
+// Apple-only (SwiftUI). View code only.
+import SwiftUI
+import WaymarkKit
+
+/// On every screen, locked or not: "Emergency: 999", the press-55 line, and the help numbers.
+struct EmergencyBarView: View {
+    let bar: EmergencyBar
+    let send: (AppEvent) -> Void
+
+    var body: some View {
+        VStack(spacing: 6) {
+            Button { send(.callEmergency) } label: {
+                Text(bar.label).font(.headline).frame(maxWidth: .infinity)
+            }
+            .buttonStyle(.borderedProminent)
+            .tint(.red)
+            if !bar.hint.isEmpty {
+                Text(bar.hint).font(.footnote).foregroundStyle(.secondary).multilineTextAlignment(.center)
+            }
+            Button(bar.helpLabel) { send(.open(to: .help)) }.font(.footnote)
+        }
+        .padding()
+    }
+}

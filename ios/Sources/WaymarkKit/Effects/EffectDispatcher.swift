@@ -1,0 +1,169 @@
+import Foundation
+
+/// Carries out the app model's effects through the ports the Apple layer implements, and turns
+/// each outcome into the event the app model expects. It decides nothing about what the person
+/// sees; it only keeps the promises the effects come with:
+///
+/// - a text to a buddy (`ComposeSms`/`SendSms`) is handed to the composer once per id, however
+///   many times it is asked, and one composer shows at a time; texts that arrive while no
+///   composer can be shown (the app is in the background) wait for `appIsActive()`;
+/// - wake-ups are kept by id (`WakeLedger`) and iOS is asked for the earliest;
+/// - camera chunks of any size reach the app model in pieces of at most `maxChunk` bytes.
+///
+/// Not thread-safe by itself: the store calls it on one queue, and ports call back through
+/// `report`, which the store makes safe.
+public final class EffectDispatcher {
+    /// Largest piece of a capture sent to the app model in one event (a video frame buffer can be
+    /// many megabytes; each event copies its bytes once across the FFI).
+    public static let maxChunk = 256 * 1024
+
+    private let ports: EffectPorts
+    /// Sends an outcome back to the app model. `handled` runs once the app model has handled it
+    /// (a picked file must stay readable until then).
+    public var report: (AppEvent, (() -> Void)?) -> Void = { _, _ in }
+
+    private var messagesSeen = Set<String>()
+    private var messageQueue: [(id: String, to: String, body: String)] = []
+    private var composing = false
+    public let wakes = WakeLedger()
+
+    public init(ports: EffectPorts) {
+        self.ports = ports
+    }
+
+    public func perform(_ effects: [Effect]) {
+        for effect in effects { perform(effect) }
+    }
+
+    public func perform(_ effect: Effect) {
+        switch effect {
+        case let .dial(number):
+            // Only digits, +, * and # reach the URL; anything else is dropped, never dialled.
+            if let url = try? EmergencyCall.dialURL(number) { _ = ports.dialer.open(url) }
+        case let .sendSms(id, to, body), let .composeSms(id, to, body):
+            // iOS cannot send silently: both become a composer the person sends from.
+            enqueueMessage(id: id, to: to, body: body)
+        case let .scheduleWake(id, at):
+            wakes.schedule(id: id, at: at)
+            requestEarliestWake()
+        case let .cancelWake(id):
+            wakes.cancel(id: id)
+            requestEarliestWake()
+        case let .showNotification(id, title, body):
+            ports.notifications.show(id: id, title: title, body: body)
+        case let .clearNotification(id):
+            ports.notifications.clear(id: id)
+        case .openCamera:
+            ports.camera.start(into: CameraRelay(report: { [weak self] in self?.report($0, nil) }))
+        case .pickFile:
+            ports.picker.pick { [weak self] file in
+                guard let self else { return }
+                guard let file else { return self.report(.filePickCancelled, nil) }
+                self.report(.filePicked(path: file.url.path), file.release)
+            }
+        case let .shareFile(path, mime):
+            ports.sharer.share(path: path, mime: mime)
+        case let .secureScreen(on):
+            // iOS has no FLAG_SECURE: the cover keeps the app switcher snapshot blank (it shows
+            // whenever the app leaves the foreground) and hides a recorded or mirrored screen.
+            ports.cover.setCoverWhileCaptured(on)
+        case let .hideContent(hidden):
+            ports.cover.setCovered(hidden)
+        case let .requestPermission(what, reason):
+            ports.permissions.ask(PermissionKind(what), reason: reason) { [weak self] granted in
+                self?.report(.permissionResult(what: what, granted: granted), nil)
+            }
+        case .requestLocation:
+            ports.locator.oneFix { [weak self] lat, lon, accuracy in
+                self?.report(.locationFix(lat: lat, lon: lon, accuracyM: accuracy), nil)
+            }
+        case let .haptic(kind):
+            ports.haptics.play(kind == .confirm ? .confirm : .warning)
+        }
+    }
+
+    /// Covers the content now (see `AppStore.leavingForeground`).
+    public func cover() {
+        ports.cover.setCovered(true)
+    }
+
+    /// The app is in front again: show any text that waited.
+    public func appIsActive() {
+        presentNextMessage()
+    }
+
+    /// Wake-ups whose time has come (a background refresh ran, or the foreground tick).
+    public func dueWakes(now: Date) -> [AppEvent] {
+        let due = wakes.takeDue(now: now)
+        if !due.isEmpty { requestEarliestWake() }
+        return due.map { .wakeFired(id: $0) }
+    }
+
+    /// Texts waiting for the app to come to the front.
+    public var waitingMessages: Int { messageQueue.count }
+
+    private func requestEarliestWake() {
+        if let at = wakes.earliest { ports.wakes.requestWake(at: at) } else { ports.wakes.cancelAllWakes() }
+    }
+
+    private func enqueueMessage(id: String, to: String, body: String) {
+        guard messagesSeen.insert(id).inserted else { return }
+        messageQueue.append((id, to, body))
+        presentNextMessage()
+    }
+
+    private func presentNextMessage() {
+        guard !composing, !messageQueue.isEmpty, ports.composer.canPresent else { return }
+        let message = messageQueue.removeFirst()
+        composing = true
+        ports.composer.compose(to: message.to, body: message.body) { [weak self] result in
+            guard let self else { return }
+            self.composing = false
+            self.report(.smsSent(id: message.id, ok: result == .sent), nil)
+            self.presentNextMessage()
+        }
+    }
+}
+
+extension PermissionKind {
+    init(_ p: Permission) {
+        switch p {
+        case .location: self = .location
+        case .notifications: self = .notifications
+        case .camera: self = .camera
+        case .sms: self = .sms
+        }
+    }
+}
+
+/// Turns what a camera delivers into the app model's capture events, in bounded pieces.
+final class CameraRelay: CaptureSink {
+    private let report: (AppEvent) -> Void
+    private var ended = false
+
+    init(report: @escaping (AppEvent) -> Void) {
+        self.report = report
+    }
+
+    func chunk(_ bytes: Data) {
+        guard !ended else { return }
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes.index(start, offsetBy: EffectDispatcher.maxChunk, limitedBy: bytes.endIndex) ?? bytes.endIndex
+            report(.cameraChunk(bytes: bytes.subdata(in: start..<end)))
+            start = end
+        }
+    }
+
+    func finished() {
+        guard !ended else { return }
+        ended = true
+        report(.cameraDone)
+    }
+
+    func cancelled() {
+        guard !ended else { return }
+        ended = true
+        report(.cameraCancelled)
+    }
+}

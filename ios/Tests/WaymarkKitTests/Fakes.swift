@@ -1,0 +1,134 @@
+import Foundation
+import WaymarkKit
+
+// Fakes for every port the Apple layer implements: they record what they were asked and let
+// the test decide what the "phone" answers.
+
+final class FakeDialer: Dialer {
+    var opened: [URL] = []
+    func open(_ url: URL) -> Bool { opened.append(url); return true }
+}
+
+final class FakeComposer: MessageComposer {
+    var canPresent = true
+    var shown: [(to: String, body: String)] = []
+    private var pending: ((ComposeResult) -> Void)?
+    var isShowing: Bool { pending != nil }
+
+    func compose(to: String, body: String, done: @escaping (ComposeResult) -> Void) {
+        precondition(pending == nil, "two composers at once")
+        shown.append((to, body))
+        pending = done
+    }
+
+    /// The person presses Send (or Cancel).
+    func close(_ result: ComposeResult) {
+        let done = pending
+        pending = nil
+        done?(result)
+    }
+}
+
+final class FakeNotifications: NotificationPoster {
+    var shown: [(id: String, title: String, body: String)] = []
+    var cleared: [String] = []
+    func show(id: String, title: String, body: String) { shown.append((id, title, body)) }
+    func clear(id: String) { cleared.append(id) }
+}
+
+final class FakeWakes: WakeScheduler {
+    var requested: [Date] = []
+    var cancelledAll = 0
+    func requestWake(at: Date) { requested.append(at) }
+    func cancelAllWakes() { cancelledAll += 1 }
+}
+
+/// Delivers the given pieces, as a camera would, then finishes (or cancels).
+final class FakeCamera: Camera {
+    var pieces: [Data] = []
+    var cancel = false
+    var started = 0
+    /// Set to keep the sink and deliver later (from another thread, say).
+    var deliverLater = false
+    var sink: CaptureSink?
+
+    func start(into sink: CaptureSink) {
+        started += 1
+        self.sink = sink
+        if !deliverLater { deliver() }
+    }
+
+    func deliver() {
+        guard let sink else { return }
+        for piece in pieces { sink.chunk(piece) }
+        if cancel { sink.cancelled() } else { sink.finished() }
+        // A camera that keeps talking after the end must change nothing.
+        sink.chunk(Data([0xFF]))
+        sink.finished()
+    }
+}
+
+final class FakePicker: FilePicker {
+    var answer: URL?
+    var released = 0
+    func pick(done: @escaping (PickedFile?) -> Void) {
+        done(answer.map { PickedFile(url: $0) { [weak self] in self?.released += 1 } })
+    }
+}
+
+final class FakeSharer: Sharer {
+    var shared: [(path: String, mime: String)] = []
+    func share(path: String, mime: String) { shared.append((path, mime)) }
+}
+
+final class FakeCover: PrivacyCover {
+    var states: [Bool] = []
+    var whileCaptured: Bool?
+    var covered: Bool { states.last ?? false }
+    func setCovered(_ covered: Bool) { states.append(covered) }
+    func setCoverWhileCaptured(_ on: Bool) { whileCaptured = on }
+}
+
+final class FakePermissions: PermissionAsker {
+    var grant = true
+    var asked: [(PermissionKind, String)] = []
+    func ask(_ what: PermissionKind, reason: String, done: @escaping (Bool) -> Void) {
+        asked.append((what, reason))
+        done(grant)
+    }
+}
+
+final class FakeLocator: Locator {
+    var fix: (Double, Double, Double?)? = (51.5072, -0.1276, 12)
+    var asked = 0
+    func oneFix(done: @escaping (Double, Double, Double?) -> Void) {
+        asked += 1
+        if let fix { done(fix.0, fix.1, fix.2) }
+    }
+}
+
+final class FakeHaptics: Haptics {
+    var played: [HapticFeel] = []
+    func play(_ feel: HapticFeel) { played.append(feel) }
+}
+
+/// All the fakes, wired as the app wires the real ports.
+final class FakePhone {
+    let dialer = FakeDialer()
+    let composer = FakeComposer()
+    let notifications = FakeNotifications()
+    let wakes = FakeWakes()
+    let camera = FakeCamera()
+    let picker = FakePicker()
+    let sharer = FakeSharer()
+    let cover = FakeCover()
+    let permissions = FakePermissions()
+    let locator = FakeLocator()
+    let haptics = FakeHaptics()
+
+    var ports: EffectPorts {
+        EffectPorts(dialer: dialer, composer: composer, notifications: notifications, wakes: wakes,
+                    camera: camera, picker: picker, sharer: sharer, cover: cover,
+                    permissions: permissions, locator: locator, haptics: haptics)
+    }
+}

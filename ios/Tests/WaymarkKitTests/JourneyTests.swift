@@ -1,0 +1,207 @@
+import Foundation
+import XCTest
+import WaymarkKit
+
+/// The app-model journeys driven from Swift: the real Rust app model (`openApp`) over a
+/// temporary vault, the store and effect dispatcher the iOS app uses, and fake phone ports.
+/// Events run inline, so each `send` has finished (effects included) when it returns.
+final class JourneyTests: XCTestCase {
+    let pinDigits = "246810"
+
+    final class App {
+        let dir: String
+        let prf: InMemoryHmacPrf
+        let clock: TestClock
+        let phone = FakePhone()
+        let store: AppStore
+
+        init(dir: String = tempVaultDir(), prf: InMemoryHmacPrf = InMemoryHmacPrf(), clock: TestClock = TestClock()) throws {
+            self.dir = dir
+            self.prf = prf
+            self.clock = clock
+            let core = try openApp(dir: dir, prf: prf, keyDerivation: .minimalForTestsOnly,
+                                   config: AppConfig(language: "en-GB", region: "GB", sms: .composeOnly, utcOffsetMinutes: 0),
+                                   clock: clock)
+            store = AppStore(core: core, ports: phone.ports, work: InlineExecutor(), deliver: InlineExecutor(),
+                             now: { clock.value })
+        }
+
+        /// The app killed and launched again on the same phone (same folder, PRF key and clock).
+        func relaunch() throws -> App {
+            let app = try App(dir: dir, prf: prf, clock: clock)
+            app.store.send(.started)
+            return app
+        }
+
+        var view: ViewModel { store.view }
+
+        func type(_ pin: String) {
+            for c in pin { store.send(.pinDigit(digit: UInt8(String(c))!)) }
+        }
+
+        func enter(_ pin: String) {
+            type(pin)
+            store.send(.pinSubmit)
+        }
+
+        func advance(_ seconds: TimeInterval) {
+            clock.advance(seconds)
+            store.tick()
+        }
+    }
+
+    func setup(_ s: ViewModel) throws -> FirstRunScreen {
+        guard case let .firstRun(setup) = s.screen else { XCTFail("expected the first run, got \(s.screen)"); throw CancellationError() }
+        return setup
+    }
+
+    func lock(_ s: ViewModel) throws -> LockScreen {
+        guard case let .lock(lock) = s.screen else { XCTFail("expected the lock screen, got \(s.screen)"); throw CancellationError() }
+        return lock
+    }
+
+    func home(_ s: ViewModel) throws -> HomeScreen {
+        guard case let .home(home) = s.screen else { XCTFail("expected home, got \(s.screen)"); throw CancellationError() }
+        return home
+    }
+
+    /// The whole first run, skipping the optional steps; returns the recovery code shown.
+    @discardableResult
+    func firstRun(_ app: App) throws -> [String] {
+        app.store.send(.started)
+        app.store.send(.setupStart)
+        app.enter(pinDigits)
+        app.enter(pinDigits)
+        let shown = try setup(app.view)
+        XCTAssertEqual(shown.step, .showRecoveryCode)
+        app.store.send(.recoveryCodeWritten)
+        let ask = try setup(app.view)
+        XCTAssertEqual(ask.step, .confirmRecoveryCode)
+        XCTAssertTrue(ask.recoveryGroups.isEmpty, "the code is not on screen while it is checked")
+        // Which group is asked for, from the app model's words ("Type group 3").
+        let n = try XCTUnwrap(ask.body.first(where: \.isNumber).flatMap { Int(String($0)) })
+        app.store.send(.recoveryCodeTyped(text: shown.recoveryGroups[n - 1]))
+        app.store.send(.setupSkip)  // buddy
+        app.store.send(.setupSkip)  // duress PIN
+        app.store.send(.setupLocation(on: false))
+        app.store.send(.open(to: .home))
+        _ = try home(app.view)
+        return shown.recoveryGroups
+    }
+
+    func testFirstRunCreatesTheVaultShowsTheCodeOnceAndEndsAtHome() throws {
+        let app = try App()
+        app.store.send(.started)
+        XCTAssertEqual(try setup(app.view).step, .welcome)
+        XCTAssertEqual(app.view.emergency.number, "999", "999 is there before anything else")
+        XCTAssertTrue(app.view.emergency.hint.contains("55"))
+        XCTAssertFalse(vaultExists(dir: app.dir))
+
+        let code = try firstRun(app)
+        XCTAssertEqual(code.count, 7)
+        XCTAssertTrue(vaultExists(dir: app.dir))
+        XCTAssertTrue(app.phone.permissions.asked.isEmpty, "location off: no permission asked")
+
+        // The code opens the vault (it is the real one) and never shows again.
+        let reopened = try Vault.open(dir: app.dir, prf: InMemoryHmacPrf(), clock: nil)
+        try reopened.recover(recoveryCode: code.joined(separator: "-"), newSecret: "97531086")
+        let again = try app.relaunch()
+        XCTAssertNotNil(try lock(again.view))
+        XCTAssertFalse(String(describing: again.view).contains(code[0] + code[1]))
+    }
+
+    func testAQuickLogFromHomeIsOneTapAndLandsInTheVault() throws {
+        let app = try App()
+        try firstRun(app)
+        app.store.send(.quickLog(kind: .followed))
+        let h = try home(app.view)
+        let card = try XCTUnwrap(h.logged)
+        XCTAssertNotNil(card.undoLabel)
+        XCTAssertEqual(h.recent.map(\.kind), [.followed])
+        XCTAssertEqual(app.phone.haptics.played.last, .confirm)
+
+        let vault = try Vault.open(dir: app.dir, prf: app.prf, clock: nil)
+        try vault.unlock(secret: pinDigits)
+        let logged = try vault.incidentLog().list(filter: ListFilter())
+        XCTAssertEqual(logged.map(\.details.kind), [.followed])
+    }
+
+    func testWrongPinsBackOffWithACountdownAndTheRightPinStillOpens() throws {
+        let first = try App()
+        try firstRun(first)
+        let app = try first.relaunch()
+        _ = try lock(app.view)
+        for attempt in 1...5 {
+            app.enter("000000")
+            let l = try lock(app.view)
+            XCTAssertNotNil(l.message, "attempt \(attempt)")
+            XCTAssertEqual(l.pad.dots, 0)
+        }
+        XCTAssertEqual(app.phone.haptics.played.filter { $0 == .warning }.count, 5)
+        app.advance(3600)
+        app.enter("000000")
+        var l = try lock(app.view)
+        let wait = try XCTUnwrap(l.retryInSeconds, "the sixth wrong PIN sets a wait")
+        XCTAssertGreaterThanOrEqual(wait, 30)
+        XCTAssertFalse(l.pad.enabled)
+        XCTAssertEqual(Format.countdown(seconds: wait).filter { $0 == ":" }.count, 1)
+
+        // While waiting the right PIN is not even tried.
+        app.enter(pinDigits)
+        l = try lock(app.view)
+        XCTAssertEqual(l.pad.dots, 0)
+
+        // The store's tick moves the countdown with the clock.
+        app.advance(10)
+        XCTAssertEqual(try lock(app.view).retryInSeconds, wait - 10)
+        app.advance(TimeInterval(wait - 10))
+        l = try lock(app.view)
+        XCTAssertTrue(l.pad.enabled)
+        XCTAssertNil(l.retryInSeconds)
+        app.enter(pinDigits)
+        _ = try home(app.view)
+    }
+
+    func testEmergencyDialsFromTheLockScreenWithoutThePin() throws {
+        let first = try App()
+        try firstRun(first)
+        let app = try first.relaunch()
+        app.store.send(.callEmergency)
+        XCTAssertEqual(app.phone.dialer.opened.map(\.absoluteString), ["tel:999"])
+        _ = try lock(app.view)
+    }
+
+    func testLeavingTheForegroundCoversAtOnceAndTheAppModelUncoversOnReturn() throws {
+        let app = try App()
+        try firstRun(app)
+        app.store.leavingForeground()
+        XCTAssertTrue(app.phone.cover.covered, "covered before the app model was even asked")
+        app.store.backgrounded()
+        XCTAssertTrue(app.view.hideContent)
+        app.store.foregrounded()
+        XCTAssertFalse(app.phone.cover.covered)
+        XCTAssertFalse(app.view.hideContent)
+    }
+
+    func testAutoLockRunsFromABackgroundRefreshAfterTheDelay() throws {
+        let app = try App()
+        try firstRun(app)
+        let t0 = app.clock.value
+        // Back within the delay: still open.
+        app.store.backgrounded()
+        app.advance(20)
+        app.store.foregrounded()
+        _ = try home(app.view)
+
+        app.store.backgrounded()
+        let asked = try XCTUnwrap(app.phone.wakes.requested.last, "iOS is asked to wake the app")
+        XCTAssertGreaterThan(asked, t0.addingTimeInterval(20))
+        app.clock.advance(asked.timeIntervalSince(app.clock.value) + 1)
+        var done = 0
+        app.store.backgroundRefresh { done += 1 }
+        XCTAssertEqual(done, 1, "the background task is told it finished")
+        _ = try lock(app.view)  // locked by the refresh, before the person comes back
+        app.store.foregrounded()
+        _ = try lock(app.view)
+    }
+}
