@@ -304,6 +304,9 @@ impl<'v> IncidentLog<'v> {
     /// Recomputes everything: each entry's hash, position and form; the tree and its signature;
     /// and every incident from its entries. Names the first thing that is wrong.
     pub fn verify(&self) -> Result<VerifyReport> {
+        // Every page of the databases, the key file and the armed file first: the log's own
+        // checks below only see the rows they read.
+        self.vault.verify_storage()?;
         let public_key = self.signing_public_key()?;
         self.vault.read(|c| {
             let all = entries::all_entries(c)?;
