@@ -499,6 +499,10 @@ pub fn export_report<Tz: TimeZone>(
     tz: &Tz,
     out: &Path,
 ) -> Result<usize> {
+    // Never replace a file that is there (a bundle refuses too); checked again when placing it.
+    if std::fs::symlink_metadata(out).is_ok() {
+        return Err(already_exists());
+    }
     let (pdf, ids) = build_report(vault, req, catalog, tz)?;
     let head_size = IncidentLog::new(vault).tree_head()?.size;
     let name = out
@@ -543,6 +547,21 @@ pub fn export_report<Tz: TimeZone>(
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
-    std::fs::rename(&tmp, out)?;
+    // A hard link appears only if nothing has that name (rename would replace it).
+    let placed = match std::fs::hard_link(&tmp, out) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(already_exists()),
+        // A file system without hard links: the check above is the best available.
+        Err(_) => std::fs::rename(&tmp, out).map_err(Error::from),
+        Ok(()) => Ok(()),
+    };
+    let _ = std::fs::remove_file(&tmp);
+    placed?;
     Ok(ids.len())
+}
+
+fn already_exists() -> Error {
+    Error::invalid(
+        "report",
+        "a file with that name already exists; choose another name (nothing was replaced)",
+    )
 }
