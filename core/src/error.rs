@@ -65,7 +65,10 @@ impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         // io::Error messages name the failure kind, not file contents.
         let reason = match e.kind() {
-            std::io::ErrorKind::StorageFull => "the disk is full".to_string(),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                NO_SPACE.to_string()
+            }
+            std::io::ErrorKind::ReadOnlyFilesystem => CANNOT_WRITE.to_string(),
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
             std::io::ErrorKind::NotFound => "a file is missing".to_string(),
             _ => e.to_string(),
@@ -74,12 +77,31 @@ impl From<std::io::Error> for Error {
     }
 }
 
+/// Full disk and read-only folder, in words a person can act on (never "integrity": nothing
+/// was tampered with, and nothing half-written is kept).
+pub const NO_SPACE: &str =
+    "no space left on the device; free some space and try again (nothing was saved)";
+pub const CANNOT_WRITE: &str =
+    "cannot write to the vault folder (it is read-only); reading still works";
+
+/// SQLite's SQLITE_IOERR: look at errno, which says whether the disk was full.
+fn io_failure(f: &rusqlite::ffi::Error) -> Error {
+    match std::io::Error::last_os_error().raw_os_error() {
+        Some(28) | Some(122) => Error::storage(NO_SPACE),
+        Some(30) => Error::storage(CANNOT_WRITE),
+        _ => Error::storage(format!("database error ({:?})", f.code)),
+    }
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode;
         match &e {
             rusqlite::Error::SqliteFailure(f, _) => match f.code {
-                ErrorCode::DiskFull => Error::storage("the disk is full"),
+                ErrorCode::DiskFull => Error::storage(NO_SPACE),
+                ErrorCode::ReadOnly => Error::storage(CANNOT_WRITE),
+                // An I/O error while writing: on a full disk SQLite may report this instead.
+                ErrorCode::SystemIoFailure => io_failure(f),
                 ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
                     Error::integrity("the database is damaged or was changed outside Waymark")
                 }

@@ -3,10 +3,8 @@
 
 use chrono::{TimeZone, Utc};
 use std::path::Path;
-use std::sync::Arc;
 use waymark_core::log::{IncidentChanges, IncidentKind, IncidentLog, NewIncident, Occurred, Place};
-use waymark_core::vault::{CreateOptions, Vault};
-use waymark_core::ManualClock;
+use waymark_test_support::vault::{manual_vault, TestVault};
 
 const MARKERS: &[&str] = &[
     "ZQXMARKERDESC",
@@ -26,44 +24,22 @@ const MARKERS: &[&str] = &[
 ];
 
 fn scan(dir: &Path) -> Vec<String> {
-    let mut hits = Vec::new();
-    let mut files = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            files += 1;
-            let bytes = std::fs::read(&p).unwrap();
-            for m in MARKERS {
-                let utf16: Vec<u8> = m.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-                for needle in [m.as_bytes(), &utf16[..]] {
-                    if bytes.windows(needle.len()).any(|w| w == needle) {
-                        hits.push(format!("{m} in {}", p.display()));
-                    }
-                }
-            }
-        }
-    }
+    let files = waymark_test_support::scan::files_under(dir).len();
     assert!(
         files >= 3,
         "expected the key file and databases, found {files} files"
     );
-    hits
+    waymark_test_support::scan::find_markers(dir, MARKERS)
 }
 
 #[test]
 fn no_plaintext_in_any_file_open_or_closed() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("vault");
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 11, 24, 20, 0, 0).unwrap(),
-    ));
-    let (vault, _) =
-        Vault::create(&dir, "246810", CreateOptions::for_tests(clock.clone())).unwrap();
+    let TestVault {
+        vault,
+        dir,
+        tmp: _tmp,
+        ..
+    } = manual_vault(Utc.with_ymd_and_hms(2026, 11, 24, 20, 0, 0).unwrap());
     let log = IncidentLog::new(&vault);
     for i in 0..40 {
         let mut n = NewIncident::new(

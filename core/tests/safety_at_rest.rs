@@ -4,11 +4,10 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use std::path::Path;
-use std::sync::Arc;
 use waymark_core::safety::checkin::{Buddy, Expect, Plan};
 use waymark_core::safety::{Location, NewContact, Role, Safety};
-use waymark_core::vault::{CreateOptions, Vault};
-use waymark_core::{Clock, ManualClock};
+use waymark_core::Clock;
+use waymark_test_support::vault::{manual_vault, TestVault};
 
 const MARKERS: &[&str] = &[
     "ZQXBUDDYNAME",
@@ -31,37 +30,18 @@ const MARKERS: &[&str] = &[
 ];
 
 fn scan(dir: &Path) -> Vec<String> {
-    let mut hits = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let bytes = std::fs::read(&p).unwrap();
-            for m in MARKERS {
-                let utf16: Vec<u8> = m.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-                for needle in [m.as_bytes(), &utf16[..]] {
-                    if bytes.windows(needle.len()).any(|w| w == needle) {
-                        hits.push(format!("{m} in {}", p.display()));
-                    }
-                }
-            }
-        }
-    }
-    hits
+    waymark_test_support::scan::find_markers(dir, MARKERS)
 }
 
 #[test]
 fn no_safety_plaintext_in_any_file_open_or_closed() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("vault");
-    let t0 = Utc.with_ymd_and_hms(2026, 11, 25, 18, 0, 0).unwrap();
-    let clock = Arc::new(ManualClock::new(t0));
-    let (vault, _) =
-        Vault::create(&dir, "246810", CreateOptions::for_tests(clock.clone())).unwrap();
+    let TestVault {
+        vault,
+        clock,
+        dir,
+        tmp: _tmp,
+        ..
+    } = manual_vault(Utc.with_ymd_and_hms(2026, 11, 25, 18, 0, 0).unwrap());
     let s = Safety::new(&vault);
     let c = s
         .add_contact(NewContact {

@@ -28,7 +28,11 @@ impl CliError {
         }
     }
     pub fn report(&self) -> ExitCode {
-        let _ = writeln!(std::io::stderr(), "waymark: {}", self.message);
+        let _ = writeln!(
+            std::io::stderr(),
+            "waymark: {}",
+            terminal_safe(&self.message)
+        );
         ExitCode::from(self.code)
     }
 }
@@ -121,13 +125,20 @@ impl App {
         let first = self.read_secret(&format!(
             "Choose {what} (6+ digits, or a passphrase of 8+ characters): "
         ))?;
-        if !self.pin_stdin {
-            let again = self.read_secret("Type it again: ")?;
-            if *again != *first {
-                return Err(CliError::usage(
-                    "the two entries were different; nothing was changed",
-                ));
-            }
+        // On a terminal it is asked twice; with --pin-stdin a second line, if given, confirms it.
+        let again = if self.pin_stdin {
+            self.stdin_lines
+                .get_or_insert_with(|| std::io::stdin().lock().lines())
+                .next()
+                .and_then(|l| l.ok())
+                .map(|l| zeroize::Zeroizing::new(l.trim_end_matches('\r').to_string()))
+        } else {
+            Some(self.read_secret("Type it again: ")?)
+        };
+        if again.is_some_and(|again| *again != *first) {
+            return Err(CliError::usage(
+                "the two entries were different; nothing was changed",
+            ));
         }
         Ok(first)
     }
@@ -147,6 +158,7 @@ impl App {
 
     /// A handle on the vault without unlocking it.
     pub fn locked_vault(&self) -> Result<Vault, CliError> {
+        warn_if_open_to_others(&self.vault_dir);
         if !Vault::exists(&self.vault_dir) {
             return Err(CliError::usage(format!(
                 "there is no vault in {}; create one with `waymark init` (or try `waymark demo`)",
@@ -167,9 +179,45 @@ impl App {
     pub fn print_json(&self, value: &impl serde::Serialize) -> CliResult {
         let text = serde_json::to_string_pretty(value)
             .map_err(|_| CliError::usage("could not format JSON"))?;
-        println!("{text}");
+        out!("{text}");
         Ok(())
     }
+}
+
+/// Waymark's files are private (0600) whatever the folder's mode, but names, sizes and times
+/// are visible to whoever may list the folder.
+pub fn warn_if_open_to_others(dir: &std::path::Path) {
+    if Vault::folder_open_to_others(dir) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "waymark: warning: other users of this computer can see into {} (file names, \
+             sizes, times; not the contents). `chmod 700` on it keeps them out.",
+            dir.display()
+        );
+    }
+}
+
+/// Text for a terminal: control characters other than line breaks and tabs (ESC, BEL, the C1
+/// CSI...) and bidirectional overrides are shown as `\u001b`, so text stored in the vault or
+/// read from a file cannot move the cursor, retitle the window or reorder what a line says. The
+/// escape is also valid inside a JSON string.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            shown.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            shown.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(shown)
 }
 
 /// A bug must never print a backtrace (it could hold data) or leave a person with jargon.

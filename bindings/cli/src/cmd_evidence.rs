@@ -104,7 +104,7 @@ pub fn attach(args: AttachArgs, app: &mut App) -> CliResult {
         app.print_json(&kept)?;
     } else {
         for item in &kept {
-            println!(
+            out!(
                 "Kept {} as item {} with incident {}.",
                 describe(item),
                 item.short_id(),
@@ -126,13 +126,11 @@ pub fn capture(args: CaptureArgs, app: &mut App) -> CliResult {
     if app.json {
         return app.print_json(&item);
     }
-    println!("Kept {} as item {}.", describe(&item), item.short_id());
+    out!("Kept {} as item {}.", describe(&item), item.short_id());
     print_note(&item);
-    println!(
-        "It is encrypted in your vault. The file you gave is untouched; delete it yourself if it"
-    );
-    println!("should not stay on this computer. Add it to an incident with:");
-    println!("  waymark evidence link {} INCIDENT", item.short_id());
+    out!("It is encrypted in your vault. The file you gave is untouched; delete it yourself if it");
+    out!("should not stay on this computer. Add it to an incident with:");
+    out!("  waymark evidence link {} INCIDENT", item.short_id());
     Ok(())
 }
 
@@ -153,7 +151,7 @@ fn list(app: &mut App) -> CliResult {
         return app.print_json(&items);
     }
     if items.is_empty() {
-        println!("No evidence kept yet. Add some with `waymark capture FILE`.");
+        out!("No evidence kept yet. Add some with `waymark capture FILE`.");
         return Ok(());
     }
     for i in &items {
@@ -164,7 +162,7 @@ fn list(app: &mut App) -> CliResult {
             1 => format!("with incident {}", short(&i.incidents[0])),
             n => format!("with {n} incidents"),
         };
-        println!(
+        out!(
             "{}  {}  {:<20} {:>9}  {:<10}  {with}  {name}",
             i.short_id(),
             when::show(i.captured_at),
@@ -173,7 +171,7 @@ fn list(app: &mut App) -> CliResult {
             i.how.as_str(),
         );
     }
-    println!(
+    out!(
         "\n{} item(s). `waymark evidence extract ID FILE` saves a copy.",
         items.len()
     );
@@ -185,12 +183,12 @@ fn extract(app: &mut App, id: &str, out: PathBuf) -> CliResult {
     if app.json {
         return app.print_json(&item);
     }
-    println!("Saved {} to {}.", describe(&item), out.display());
-    println!(
+    out!("Saved {} to {}.", describe(&item), out.display());
+    out!(
         "It matches what was kept, byte for byte (fingerprint {}).",
         item.sha256
     );
-    println!("This copy is NOT encrypted: anyone using this computer can open it.");
+    out!("This copy is NOT encrypted: anyone using this computer can open it.");
     Ok(())
 }
 
@@ -201,7 +199,7 @@ fn verify(app: &mut App, id: Option<String>) -> CliResult {
         if app.json {
             return app.print_json(&item);
         }
-        println!(
+        out!(
             "Item {} checks out: unchanged since it was kept on {}.",
             item.short_id(),
             when::show(item.captured_at)
@@ -214,7 +212,7 @@ fn verify(app: &mut App, id: Option<String>) -> CliResult {
     }
     if report.problems.is_empty() {
         if !app.json {
-            println!(
+            out!(
                 "All {} item(s) check out: none changed, cut short, swapped or missing.",
                 report.checked
             );
@@ -233,29 +231,29 @@ fn share_copy(app: &mut App, id: &str, out: PathBuf) -> CliResult {
     if app.json {
         return app.print_json(&copy.item);
     }
-    println!("Saved a copy that is safer to share to {}.", out.display());
+    out!("Saved a copy that is safer to share to {}.", out.display());
     if copy.report.removed.is_empty() {
-        println!("The picture carried no hidden details to remove.");
+        out!("The picture carried no hidden details to remove.");
     } else {
-        println!("Removed from the copy:");
+        out!("Removed from the copy:");
         for r in &copy.report.removed {
-            println!("  - {}", r.describe());
+            out!("  - {}", r.describe());
         }
     }
-    println!("The picture itself is unchanged, and your original is kept as it was.");
-    println!(
+    out!("The picture itself is unchanged, and your original is kept as it was.");
+    out!(
         "The copy is also kept as item {}, recorded as made from the original.",
         copy.item.short_id()
     );
-    println!("Look at it before sending: anything visible in the picture (a street sign, a face) is still there.");
+    out!("Look at it before sending: anything visible in the picture (a street sign, a face) is still there.");
     Ok(())
 }
 
 fn delete(app: &mut App, id: &str) -> CliResult {
     EvidenceStore::new(app.vault()?).delete(id)?;
-    println!("Deleted. Its key has been destroyed, so the encrypted file cannot be opened again,");
-    println!("not even with your PIN. The log keeps a note that an item was deleted.");
-    println!("Copies you saved or shared earlier are not affected.");
+    out!("Deleted. Its key has been destroyed, so the encrypted file cannot be opened again,");
+    out!("not even with your PIN. The log keeps a note that an item was deleted.");
+    out!("Copies you saved or shared earlier are not affected.");
     Ok(())
 }
 
@@ -264,7 +262,7 @@ fn link(app: &mut App, id: &str, incident: &str) -> CliResult {
     if app.json {
         return app.print_json(&item);
     }
-    println!(
+    out!(
         "Item {} is now kept with incident {}.",
         item.short_id(),
         short(item.incidents.last().map_or("", |s| s))
@@ -299,7 +297,7 @@ fn describe(item: &EvidenceItem) -> String {
 
 fn print_note(item: &EvidenceItem) {
     if let Some(note) = item.media().note() {
-        println!("{note}");
+        out!("{note}");
     }
 }
 

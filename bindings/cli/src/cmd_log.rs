@@ -173,13 +173,13 @@ pub fn log(args: LogArgs, app: &mut App) -> CliResult {
     if app.json {
         return app.print_json(&incident);
     }
-    println!(
+    out!(
         "Saved as incident {} ({}, {}).",
         short(&incident.id),
         kind.label(),
         when::show(incident.details.occurred.start)
     );
-    println!("It is encrypted and sealed into your log; changes later are kept as history.");
+    out!("It is encrypted and sealed into your log; changes later are kept as history.");
     Ok(())
 }
 
@@ -211,7 +211,7 @@ fn print_list(app: &App, incidents: &[Incident]) -> CliResult {
         return app.print_json(&incidents);
     }
     if incidents.is_empty() {
-        println!("Nothing logged yet that matches.");
+        out!("Nothing logged yet that matches.");
         return Ok(());
     }
     for i in incidents {
@@ -222,14 +222,14 @@ fn print_list(app: &App, incidents: &[Incident]) -> CliResult {
         } else {
             ""
         };
-        println!(
+        out!(
             "{}  {}  {:<28}  {text}{more}",
             short(&i.id),
             when::show(i.details.occurred.start),
             i.details.kind.label().chars().take(28).collect::<String>()
         );
     }
-    println!(
+    out!(
         "\n{} incident(s). `waymark show ID` shows one in full.",
         incidents.len()
     );
@@ -243,46 +243,46 @@ pub fn show(args: ShowArgs, app: &mut App) -> CliResult {
     }
     let i = &shown.incident;
     let d = &i.details;
-    println!("Incident {}", i.id);
-    println!("What:       {}", d.kind.label());
+    out!("Incident {}", i.id);
+    out!("What:       {}", d.kind.label());
     match d.occurred.end {
-        Some(end) => println!(
+        Some(end) => out!(
             "When:       between {} and {}",
             when::show(d.occurred.start),
             when::show(end)
         ),
-        None => println!("When:       {}", when::show(d.occurred.start)),
+        None => out!("When:       {}", when::show(d.occurred.start)),
     }
-    println!("Written:    {}", when::show(i.recorded_at));
+    out!("Written:    {}", when::show(i.recorded_at));
     if let Some(p) = &d.place {
         let mut s = p.label.clone().unwrap_or_default();
         if let (Some(lat), Some(lon)) = (p.lat, p.lon) {
             s.push_str(&format!(" ({lat:.5}, {lon:.5})"));
         }
-        println!("Where:      {}", s.trim());
+        out!("Where:      {}", s.trim());
     }
     if let Some(who) = &d.attributed_to {
-        println!("Who:        {who}");
+        out!("Who:        {who}");
     }
     if let Some(via) = &d.contact_via {
-        println!("How:        {via}");
+        out!("How:        {via}");
     }
     if !d.witnesses.is_empty() {
-        println!("Witnesses:  {}", d.witnesses.join(", "));
+        out!("Witnesses:  {}", d.witnesses.join(", "));
     }
     if let Some(f) = d.feeling {
-        println!("Feeling:    {f} of 5 ({})", feeling_label(f));
+        out!("Feeling:    {f} of 5 ({})", feeling_label(f));
     }
     if let Some(r) = &d.police_ref {
-        println!("Police ref: {r}");
+        out!("Police ref: {r}");
     }
     if !d.tags.is_empty() {
-        println!("Tags:       {}", d.tags.join(", "));
+        out!("Tags:       {}", d.tags.join(", "));
     }
-    println!("\n{}\n", d.description);
-    println!("History:");
+    out!("\n{}\n", d.description);
+    out!("History:");
     for h in &shown.history {
-        println!(
+        out!(
             "  #{:<5} {}  {}",
             h.seq,
             when::show(h.recorded_at),
@@ -316,7 +316,7 @@ pub fn amend(args: AmendArgs, app: &mut App) -> CliResult {
     if app.json {
         return app.print_json(&incident);
     }
-    println!(
+    out!(
         "Incident {} updated. The earlier version stays in its history.",
         short(&incident.id)
     );
@@ -325,10 +325,10 @@ pub fn amend(args: AmendArgs, app: &mut App) -> CliResult {
 
 pub fn redact(args: RedactArgs, app: &mut App) -> CliResult {
     IncidentLog::new(app.vault()?).redact(&args.id, args.reason)?;
-    println!(
+    out!(
         "The incident's content has been removed. The log keeps a note that an entry was removed,"
     );
-    println!("so it still checks out as complete.");
+    out!("so it still checks out as complete.");
     Ok(())
 }
 
@@ -339,23 +339,33 @@ pub fn search(args: SearchArgs, app: &mut App) -> CliResult {
 
 pub fn verify(args: VerifyArgs, app: &mut App) -> CliResult {
     let report = IncidentLog::new(app.vault()?).verify()?;
+    // Every evidence file too: "exit 2 if anything was changed" covers them.
+    let evidence = waymark_core::evidence::EvidenceStore::new(app.vault()?).verify_all()?;
+    if let Some(p) = evidence.problems.first() {
+        return Err(waymark_core::Error::integrity(format!(
+            "evidence item {}: {}",
+            short(&p.id),
+            p.problem
+        ))
+        .into());
+    }
     if let Some(receipt) = &args.since {
         return crate::cmd_report::verify_since(receipt, app);
     }
     if app.json {
         return app.print_json(&report);
     }
-    println!(
+    out!(
         "Your log checks out: {} entries, none changed or missing.",
         report.entries
     );
     if report.redacted_entries > 0 {
-        println!(
+        out!(
             "{} of them were removed on purpose (only their fingerprints remain).",
             report.redacted_entries
         );
     }
-    println!(
+    out!(
         "Fingerprint of the whole log: {}",
         hex_root(&report.tree_head.root)
     );

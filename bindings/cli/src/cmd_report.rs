@@ -118,37 +118,37 @@ pub fn insights(app: &mut App) -> CliResult {
 }
 
 fn print_insights(ins: &Insights) {
-    println!("{}\n", ins.safety_note);
+    out!("{}\n", ins.safety_note);
     let (Some(first), Some(last)) = (ins.first, ins.last) else {
-        println!("Nothing logged yet. When you log incidents, patterns will show here.");
+        out!("Nothing logged yet. When you log incidents, patterns will show here.");
         return;
     };
-    println!(
+    out!(
         "{} incidents, from {} to {}.",
         ins.incident_count,
         when::show(first),
         when::show(last)
     );
     if let Some(w) = ins.weekly.last() {
-        println!("This week so far: {}.", w.total);
+        out!("This week so far: {}.", w.total);
     }
-    println!();
+    out!();
     if ins.escalation.is_empty() {
-        println!("No sign of escalation was found. That does not mean you are safe: trust your instincts.");
+        out!("No sign of escalation was found. That does not mean you are safe: trust your instincts.");
     } else {
-        println!("Signs that things may be getting worse:");
+        out!("Signs that things may be getting worse:");
         for s in &ins.escalation {
-            println!("  * {}", s.headline);
-            println!("    {}", s.detail);
-            println!("    Incidents: {}", short_ids(&s.incident_ids));
+            out!("  * {}", s.headline);
+            out!("    {}", s.detail);
+            out!("    Incidents: {}", short_ids(&s.incident_ids));
         }
     }
     let t = &ins.rate_trend;
     match t.direction {
         TrendDirection::NotEnoughData => {
-            println!("\nHow often: not enough complete weeks yet to test for a trend ({} so far, 6 needed).", t.n)
+            out!("\nHow often: not enough complete weeks yet to test for a trend ({} so far, 6 needed).", t.n)
         }
-        d => println!(
+        d => out!(
             "\nHow often: {} over the last {} complete weeks (Mann-Kendall trend test; p = {:.4}).",
             match d {
                 TrendDirection::Rising => "rising",
@@ -160,11 +160,11 @@ fn print_insights(ins: &Insights) {
         ),
     }
     if !ins.course_of_conduct.is_empty() {
-        println!("\nCourse of conduct:");
+        out!("\nCourse of conduct:");
         for c in &ins.course_of_conduct {
-            println!("  * {}: {}", c.person, c.statement);
+            out!("  * {}: {}", c.person, c.statement);
         }
-        println!("  {}", ins.course_of_conduct_law);
+        out!("  {}", ins.course_of_conduct_law);
     }
     let busiest_hour = (0..24)
         .max_by_key(|h| (ins.by_hour[*h], std::cmp::Reverse(*h)))
@@ -181,20 +181,20 @@ fn print_insights(ins: &Insights) {
     let busiest_day = (0..7)
         .max_by_key(|d| (ins.by_day_of_week[*d], std::cmp::Reverse(*d)))
         .unwrap_or(0);
-    println!(
+    out!(
         "\nMost often between {busiest_hour:02}:00 and {:02}:00, and on {}s.",
         (busiest_hour + 1) % 24,
         DAYS[busiest_day]
     );
     for c in &ins.place_clusters {
         let name = c.label.clone().unwrap_or_else(|| "one place".into());
-        println!(
+        out!(
             "{} incidents happened around {name} (within {:.0} m).",
             c.incident_ids.len(),
             c.radius_m
         );
     }
-    println!("\nMake a report for the police with: waymark report report.pdf");
+    out!("\nMake a report for the police with: waymark report report.pdf");
 }
 
 fn short_ids(ids: &[String]) -> String {
@@ -235,11 +235,11 @@ pub fn report(args: ReportArgs, app: &mut App) -> CliResult {
     if app.json {
         return app.print_json(&serde_json::json!({ "path": args.out, "incidents": count }));
     }
-    println!(
+    out!(
         "Saved a report of {count} incidents to {}.",
         args.out.display()
     );
-    println!("It is not protected by your PIN: keep it somewhere safe, or give it straight to the police.");
+    out!("It is not protected by your PIN: keep it somewhere safe, or give it straight to the police.");
     Ok(())
 }
 
@@ -268,7 +268,7 @@ pub fn bundle(args: BundleArgs, app: &mut App) -> CliResult {
             "log_entry": s.logged_as,
         }));
     }
-    println!(
+    out!(
         "Saved {} incidents and {} evidence files to {}.",
         s.manifest.incidents.len(),
         s.manifest
@@ -278,12 +278,12 @@ pub fn bundle(args: BundleArgs, app: &mut App) -> CliResult {
             .count(),
         s.path.display()
     );
-    println!("Anyone can check it with the steps in HOW-TO-VERIFY.txt inside it.");
-    println!(
+    out!("Anyone can check it with the steps in HOW-TO-VERIFY.txt inside it.");
+    out!(
         "Key fingerprint: {} (give this to the person you send it to).",
         s.manifest.signing_key.fingerprint
     );
-    println!("This export has been noted in your log.");
+    out!("This export has been noted in your log.");
     Ok(())
 }
 
@@ -293,7 +293,7 @@ fn bundle_verify(path: &std::path::Path, app: &mut App) -> CliResult {
         app.print_json(&r)?;
     } else {
         for c in &r.checks {
-            println!(
+            out!(
                 "{} {}: {}",
                 if c.ok { "OK  " } else { "FAIL" },
                 c.name,
@@ -301,14 +301,14 @@ fn bundle_verify(path: &std::path::Path, app: &mut App) -> CliResult {
             );
         }
         if r.ok {
-            println!(
+            out!(
                 "\nThis bundle checks out: {} incidents and {} evidence files, unchanged and proven to be in a log of {} entries.",
                 r.incidents,
                 r.evidence_files,
                 r.log_size.unwrap_or(0)
             );
             if let Some(fp) = &r.key_fingerprint {
-                println!("Signed by key {fp}. Compare it with the fingerprint you were given.");
+                out!("Signed by key {fp}. Compare it with the fingerprint you were given.");
             }
         }
     }
@@ -351,7 +351,7 @@ pub fn verify_since(receipt_path: &std::path::Path, app: &mut App) -> CliResult 
     if app.json {
         return app.print_json(&r);
     }
-    println!(
+    out!(
         "Your log still holds everything the receipt from {} covered ({} entries), unchanged; {} entries were added after it.",
         when::show(r.receipt_signed_at),
         r.receipt_entries,

@@ -130,18 +130,18 @@ pub fn map(args: MapArgs, app: &mut App) -> CliResult {
             if json {
                 print_json(&json!({"imported": report, "attribution": ATTRIBUTION}))?;
             } else {
-                println!(
+                out!(
                     "Map loaded and stored in your vault: {:.0} km of walkable ways, {:.0} km of roads.",
                     report.foot_km, report.car_km
                 );
-                println!(
+                out!(
                     "Ways without access tags follow the defaults for {} (from where the map is).",
                     waymark_core::routes::access::rules_for(&report.country).name
                 );
                 if report.missing_node_refs > 0 {
-                    println!("Some ways run off the edge of the file; routes stop at its edge.");
+                    out!("Some ways run off the edge of the file; routes stop at its edge.");
                 }
-                println!("{ATTRIBUTION}");
+                out!("{ATTRIBUTION}");
             }
         }
         MapCommand::Info => {
@@ -154,20 +154,20 @@ pub fn map(args: MapArgs, app: &mut App) -> CliResult {
                         .imported_at
                         .map(|t| t.format(" on %-d %B %Y").to_string())
                         .unwrap_or_default();
-                    println!("Using the map you imported{when}.");
+                    out!("Using the map you imported{when}.");
                 } else {
-                    println!("Using the built-in sample map (central Helsinki). Import your own area with `waymark map import FILE`.");
+                    out!("Using the built-in sample map (central Helsinki). Import your own area with `waymark map import FILE`.");
                 }
-                println!(
+                out!(
                     "It covers about {:.1} × {:.1} km: {:.0} km to walk, {:.0} km to cycle, {:.0} km to drive.",
                     info.width_km, info.height_km, info.walk_km, info.bike_km, info.drive_km
                 );
-                println!("{}", info.attribution);
+                out!("{}", info.attribution);
             }
         }
         MapCommand::Forget => {
             store.forget_map()?;
-            println!("Your imported map was removed; the built-in sample map is in use.");
+            out!("Your imported map was removed; the built-in sample map is in use.");
         }
     }
     Ok(())
@@ -185,7 +185,7 @@ pub fn places(args: PlacesArgs, app: &mut App) -> CliResult {
             if json {
                 print_json(&place)?;
             } else {
-                println!(
+                out!(
                     "Saved \"{}\". It is kept only inside your vault.",
                     place.name
                 );
@@ -196,17 +196,17 @@ pub fn places(args: PlacesArgs, app: &mut App) -> CliResult {
             if json {
                 print_json(&places)?;
             } else if places.is_empty() {
-                println!("No saved places yet. Add one with `waymark places add NAME LAT,LON`.");
+                out!("No saved places yet. Add one with `waymark places add NAME LAT,LON`.");
             } else {
                 for p in places {
-                    println!("{:<20} {:.5},{:.5}", p.name, p.lat, p.lon);
+                    out!("{:<20} {:.5},{:.5}", p.name, p.lat, p.lon);
                 }
-                println!("{ATTRIBUTION}");
+                out!("{ATTRIBUTION}");
             }
         }
         PlacesCommand::Remove { name } => {
             store.remove_place(&name)?;
-            println!("Removed.");
+            out!("Removed.");
         }
     }
     Ok(())
@@ -260,19 +260,19 @@ pub fn routes(args: RoutesArgs, app: &mut App) -> CliResult {
     } else {
         // Every route starts and ends at the same snapped points; say it once.
         if let Some(note) = routes.first().and_then(|r| r.gap_note()) {
-            println!("{note}");
+            out!("{note}");
         }
         for (i, r) in routes.iter().enumerate() {
             print_route("", i, r, profile);
         }
         if routes.len() < args.alternatives {
-            println!(
+            out!(
                 "Only {} clearly different route{} found within the time limit.",
                 routes.len(),
                 if routes.len() == 1 { " was" } else { "s were" }
             );
         }
-        println!("{ATTRIBUTION}");
+        out!("{ATTRIBUTION}");
     }
     Ok(())
 }
@@ -323,7 +323,7 @@ fn parse_time(s: &str) -> Result<NaiveTime, CliError> {
 fn print_json(v: &impl serde::Serialize) -> CliResult {
     let s = serde_json::to_string_pretty(v)
         .map_err(|_| CliError::usage("could not format the output"))?;
-    println!("{s}");
+    out!("{s}");
     Ok(())
 }
 
@@ -398,23 +398,23 @@ fn print_route(indent: &str, i: usize, r: &Route, profile: Profile) {
     } else {
         format!("Route {} ({} longer)", i + 1, minutes(r.extra_s))
     };
-    println!(
+    out!(
         "{indent}{head}: {:.1} km, {} {}",
         r.length_m / 1000.0,
         minutes(r.duration_s),
         travel_word(profile)
     );
     if !r.street_names.is_empty() {
-        println!("{indent}  along {}", r.street_names.join(", "));
+        out!("{indent}  along {}", r.street_names.join(", "));
     }
     if i > 0 {
-        println!(
+        out!(
             "{indent}  {:.0}% of it runs close to the routes above",
             r.shared_with_earlier * 100.0
         );
     }
     for n in &r.notes {
-        println!("{indent}  {n}");
+        out!("{indent}  {n}");
     }
 }
 
@@ -449,14 +449,14 @@ fn print_plan(plan: &TripPlan, o: &PlanOptions, profile: Profile) {
         (Some(l), None) => format!("leaving after {}", l.format("%H:%M")),
         (None, None) => String::new(),
     };
-    println!(
+    out!(
         "Your plan for the next {} days ({}, {window}, up to {} extra minutes):",
         o.days,
         travel_word(profile),
         o.extra_minutes
     );
     for t in &plan.trips {
-        println!(
+        out!(
             "  {:<3} {}  leave {}  route {}  arrive {}",
             t.date.weekday(),
             t.date.format("%-d %b"),
@@ -465,35 +465,35 @@ fn print_plan(plan: &TripPlan, o: &PlanOptions, profile: Profile) {
             t.arrive.format("%H:%M")
         );
     }
-    println!("Routes:");
+    out!("Routes:");
     if let Some(note) = plan.routes.first().and_then(|r| r.gap_note()) {
-        println!("  {note}");
+        out!("  {note}");
     }
     for (i, r) in plan.routes.iter().enumerate() {
         let used = plan.trips.iter().filter(|t| t.route == i).count();
         print_route("  ", i, r, profile);
         if used == 0 {
-            println!("    (not drawn this time)");
+            out!("    (not drawn this time)");
         }
     }
     let p = &plan.predictability;
-    println!("How predictable this is:");
-    println!(
+    out!("How predictable this is:");
+    out!(
         "  - Someone's best guess of your route would be right on about {} of days.",
         pct(p.route_best_guess)
     );
-    println!(
+    out!(
         "  - Their best guess of the minute you leave would be right on about {} of days.",
         pct(p.departure_best_guess)
     );
-    println!(
+    out!(
         "  - Someone waiting {} minutes outside at the best time for them would see you leave on about {} of days (and arrive on {}).",
         p.watcher_wait_minutes,
         pct(p.watcher_sees_departure),
         pct(p.watcher_sees_arrival)
     );
     if p.watcher_sees_departure > 0.5 {
-        println!(
+        out!(
             "    To lower this, allow more extra minutes or a wider time window: the spread of leaving times is what protects you."
         );
     }
@@ -504,15 +504,13 @@ fn print_plan(plan: &TripPlan, o: &PlanOptions, profile: Profile) {
         .map(|s| format!("{} {}", s.predictor, pct(s.hit_rate)))
         .collect();
     if plan.trips.len() > 1 {
-        println!(
+        out!(
             "  - Guessing your route from the days before in this plan: {} (the best guess can do is about {}).",
             route_scores.join(", "),
             pct(p.route_best_guess)
         );
     }
-    println!(
-        "Each day is drawn at random on its own, so no day tells anyone anything about the next."
-    );
-    println!("The plan is saved in your vault. Share it only with people you trust.");
-    println!("{ATTRIBUTION}");
+    out!("Each day is drawn at random on its own, so no day tells anyone anything about the next.");
+    out!("The plan is saved in your vault. Share it only with people you trust.");
+    out!("{ATTRIBUTION}");
 }

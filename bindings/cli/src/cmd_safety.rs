@@ -72,7 +72,7 @@ pub fn contacts(args: ContactsArgs, app: &mut App) -> CliResult {
             if json {
                 return app.print_json(&c);
             }
-            println!("Added {} ({}).", c.name, c.phone);
+            out!("Added {} ({}).", c.name, c.phone);
         }
         ContactsCommand::List => {
             let all = safety.contacts()?;
@@ -80,18 +80,18 @@ pub fn contacts(args: ContactsArgs, app: &mut App) -> CliResult {
                 return app.print_json(&all);
             }
             if all.is_empty() {
-                println!("You have no trusted contacts yet. Add one with: waymark contacts add NAME PHONE");
+                out!("You have no trusted contacts yet. Add one with: waymark contacts add NAME PHONE");
             }
             for c in all {
                 let roles: Vec<&str> = c.roles.iter().map(|r| r.as_str()).collect();
                 let rel = c.relationship.map(|r| format!(", {r}")).unwrap_or_default();
-                println!("{}  {}{}  ({})", c.name, c.phone, rel, roles.join(", "));
+                out!("{}  {}{}  ({})", c.name, c.phone, rel, roles.join(", "));
             }
         }
         ContactsCommand::Remove { name } => {
             safety.remove_contact(&name)?;
             if !json {
-                println!("Removed.");
+                out!("Removed.");
             }
         }
     }
@@ -260,7 +260,7 @@ fn print_events(events: &[Event]) {
                 } else {
                     format!("{n} texts")
                 };
-                println!("Send this to {name} ({phone}), {texts}:\n  {}\n", e.text);
+                out!("Send this to {name} ({phone}), {texts}:\n  {}\n", e.text);
             }
             Recipient::User => {
                 let label = match e.kind {
@@ -268,7 +268,7 @@ fn print_events(events: &[Event]) {
                     EventKind::Missed => "Missed check-in",
                     _ => "Reminder",
                 };
-                println!("{label}: {}\n", e.text);
+                out!("{label}: {}\n", e.text);
             }
         }
     }
@@ -319,17 +319,17 @@ fn events_json(events: &[Event]) -> Vec<EventJson<'_>> {
 }
 
 fn print_status(v: &CheckInView) {
-    println!("Check-in: {}", state_words(v.state));
-    println!("Going to: {}", v.destination);
+    out!("Check-in: {}", state_words(v.state));
+    out!("Going to: {}", v.destination);
     if let Some(m) = &v.meeting {
-        println!("Meeting: {m}");
+        out!("Meeting: {m}");
     }
-    println!("Buddies: {}", v.buddies.join(", "));
+    out!("Buddies: {}", v.buddies.join(", "));
     if let Some(d) = v.deadline {
-        println!("Check in by: {}", local_time(d));
+        out!("Check in by: {}", local_time(d));
     }
     if let (Some(a), true) = (v.alert_at, !v.state.is_closed()) {
-        println!("First buddy alerted at: {}", local_time(a));
+        out!("First buddy alerted at: {}", local_time(a));
     }
 }
 
@@ -390,7 +390,7 @@ pub fn checkin(args: CheckinArgs, app: &mut App) -> CliResult {
                 if json {
                     return app.print_json(&events_json(&events));
                 }
-                println!("Nothing was started. Your buddies would get:\n");
+                out!("Nothing was started. Your buddies would get:\n");
                 print_events(&events);
                 return Ok(());
             }
@@ -407,10 +407,10 @@ pub fn checkin(args: CheckinArgs, app: &mut App) -> CliResult {
                     events: events_json(&events),
                 });
             }
-            println!("Your check-in has started. Now text your buddies your plan:\n");
+            out!("Your check-in has started. Now text your buddies your plan:\n");
             print_events(&events);
             if let (Some(d), Some(alert)) = (view.deadline, view.alert_at) {
-                println!("Check in with `waymark checkin ok` by {}. If you don't, your first buddy will be alerted at {}.", local_time(d), local_time(alert));
+                out!("Check in with `waymark checkin ok` by {}. If you don't, your first buddy will be alerted at {}.", local_time(d), local_time(alert));
             }
         }
         CheckinCommand::Status => {
@@ -420,7 +420,7 @@ pub fn checkin(args: CheckinArgs, app: &mut App) -> CliResult {
             }
             match view {
                 Some(v) => print_status(&v),
-                None => println!("No check-in is running. Start one with: waymark checkin start --to PLACE --expect 45m"),
+                None => out!("No check-in is running. Start one with: waymark checkin start --to PLACE --expect 45m"),
             }
         }
         CheckinCommand::Extend { minutes } => {
@@ -429,7 +429,7 @@ pub fn checkin(args: CheckinArgs, app: &mut App) -> CliResult {
             if json {
                 return app.print_json(&events_json(&events));
             }
-            println!("Done. Check in by {}.\n", local_time(deadline));
+            out!("Done. Check in by {}.\n", local_time(deadline));
             print_events(&events);
         }
         CheckinCommand::Cancel => {
@@ -438,7 +438,7 @@ pub fn checkin(args: CheckinArgs, app: &mut App) -> CliResult {
             if json {
                 return app.print_json(&events_json(&events));
             }
-            println!("Your check-in is cancelled.\n");
+            out!("Your check-in is cancelled.\n");
             print_events(&events);
         }
         CheckinCommand::Location { lat, lon, accuracy } => {
@@ -452,9 +452,9 @@ pub fn checkin(args: CheckinArgs, app: &mut App) -> CliResult {
                 return app.print_json(&serde_json::json!({ "saved": saved }));
             }
             if saved {
-                println!("Saved. If you miss your check-in, your buddies will get this location.");
+                out!("Saved. If you miss your check-in, your buddies will get this location.");
             } else {
-                println!("Not saved: this check-in was started without --share-location.");
+                out!("Not saved: this check-in was started without --share-location.");
             }
         }
         CheckinCommand::Tick { .. } | CheckinCommand::Ok => {}
@@ -485,8 +485,8 @@ fn checkin_tick(at: Option<String>, app: &mut App) -> CliResult {
     }
     if events.is_empty() {
         match armed.next_wake()? {
-            Some(w) => println!("Nothing is due now. Next: {}.", local_time(w)),
-            None => println!("Nothing is due."),
+            Some(w) => out!("Nothing is due now. Next: {}.", local_time(w)),
+            None => out!("Nothing is due."),
         }
     }
     print_events(&events);
@@ -502,9 +502,9 @@ fn checkin_ok(app: &mut App) -> CliResult {
     if app.json {
         return app.print_json(&events_json(&receipt.events));
     }
-    println!("You're checked in. Thank you.\n");
+    out!("You're checked in. Thank you.\n");
     if receipt.state == State::Resolved {
-        println!("Your buddies were being alerted, so please let them know you're safe:\n");
+        out!("Your buddies were being alerted, so please let them know you're safe:\n");
     }
     print_events(&receipt.events);
     Ok(())
@@ -541,19 +541,20 @@ pub enum HelpCommand {
 }
 
 fn print_region(r: &Region) {
-    println!(
+    out!(
         "{} - if you are in danger, call {} now.\n",
-        r.name, r.emergency_number
+        r.name,
+        r.emergency_number
     );
     for e in r.entries {
-        println!("{}: {}  ({})", e.name, e.number, e.hours);
-        println!("  {}", e.what_for);
+        out!("{}: {}  ({})", e.name, e.number, e.hours);
+        out!("  {}", e.what_for);
         for n in e.notes {
-            println!("  - {n}");
+            out!("  - {n}");
         }
-        println!();
+        out!();
     }
-    println!(
+    out!(
         "Other regions: waymark help-numbers --region {}",
         help::region_codes().join("|")
     );
@@ -573,13 +574,13 @@ pub fn help_numbers(args: HelpNumbersArgs, app: &mut App) -> CliResult {
             if json {
                 return app.print_json(&e);
             }
-            println!("Added {} ({}).", e.name, e.number);
+            out!("Added {} ({}).", e.name, e.number);
             return Ok(());
         }
         Some(HelpCommand::Remove { name }) => {
             Safety::new(app.vault()?).remove_help_entry(&name)?;
             if !json {
-                println!("Removed.");
+                out!("Removed.");
             }
             return Ok(());
         }
@@ -589,11 +590,11 @@ pub fn help_numbers(args: HelpNumbersArgs, app: &mut App) -> CliResult {
                 return app.print_json(&mine);
             }
             if mine.is_empty() {
-                println!("You have not added any helplines. Add one with: waymark help-numbers add NAME NUMBER");
+                out!("You have not added any helplines. Add one with: waymark help-numbers add NAME NUMBER");
             }
             for e in mine {
                 let what = e.what_for.map(|w| format!("\n  {w}")).unwrap_or_default();
-                println!("{}: {}{what}", e.name, e.number);
+                out!("{}: {}{what}", e.name, e.number);
             }
             return Ok(());
         }
@@ -638,18 +639,18 @@ pub fn checklist(args: ChecklistArgs, app: &mut App) -> CliResult {
             match e.status {
                 ItemStatus::Done {
                     again_at: Some(t), ..
-                } => println!(
+                } => out!(
                     "Done: {}. I'll remind you again after {}.",
                     e.item.title,
                     local_time(t)
                 ),
-                _ => println!("Done: {}.", e.item.title),
+                _ => out!("Done: {}.", e.item.title),
             }
         }
         Some(ChecklistCommand::Undo { item }) => {
             safety.checklist_undo(&item)?;
             if !json {
-                println!("Marked as not done.");
+                out!("Marked as not done.");
             }
         }
         None => {
@@ -657,9 +658,7 @@ pub fn checklist(args: ChecklistArgs, app: &mut App) -> CliResult {
             if json {
                 return app.print_json(&entries);
             }
-            println!(
-                "Digital safety checklist (mark one done with: waymark checklist done NUMBER)\n"
-            );
+            out!("Digital safety checklist (mark one done with: waymark checklist done NUMBER)\n");
             for e in entries {
                 let mark = match e.status {
                     ItemStatus::NotDone => "[ ]".to_string(),
@@ -668,12 +667,12 @@ pub fn checklist(args: ChecklistArgs, app: &mut App) -> CliResult {
                         format!("[!] time to do again (last done {})", local_time(done_at))
                     }
                 };
-                println!("{}. {} {}", e.number, e.item.title, mark);
-                println!("   {}", e.item.advice);
+                out!("{}. {} {}", e.number, e.item.title, mark);
+                out!("   {}", e.item.advice);
                 if !e.item.if_found.is_empty() {
-                    println!("   If you find something: {}", e.item.if_found);
+                    out!("   If you find something: {}", e.item.if_found);
                 }
-                println!();
+                out!();
             }
         }
     }

@@ -26,22 +26,21 @@ pub fn init(args: InitArgs, app: &mut App) -> CliResult {
         options.kdf = KdfChoice::Fixed(KdfParams::MIN_FOR_TESTS);
     }
     let (vault, code) = Vault::create(&app.vault_dir, &secret, options)?;
+    crate::app::warn_if_open_to_others(&app.vault_dir);
     if app.json {
         app.print_json(
             &serde_json::json!({ "vault": app.vault_dir, "recovery_code": code.as_str() }),
         )?;
     } else {
-        println!("Your vault is ready in {}.", app.vault_dir.display());
-        println!();
-        println!("Your recovery code (shown only this once):");
-        println!();
-        println!("    {}", code.as_str());
-        println!();
-        println!(
-            "Write it on paper and keep it somewhere safe, away from this device, or give it to"
-        );
-        println!("someone you trust. If you forget your PIN it is the only way back in: nobody,");
-        println!("not even Waymark's makers, can open the vault without one of them.");
+        out!("Your vault is ready in {}.", app.vault_dir.display());
+        out!();
+        out!("Your recovery code (shown only this once):");
+        out!();
+        out!("    {}", code.as_str());
+        out!();
+        out!("Write it on paper and keep it somewhere safe, away from this device, or give it to");
+        out!("someone you trust. If you forget your PIN it is the only way back in: nobody,");
+        out!("not even Waymark's makers, can open the vault without one of them.");
     }
     app.set_vault(vault);
     Ok(())
@@ -52,7 +51,7 @@ pub fn passwd(app: &mut App) -> CliResult {
     let old = app.read_secret("Current PIN: ")?;
     let new = app.read_new_secret("a new PIN or passphrase")?;
     vault.change_secret(&old, &new)?;
-    println!("Your PIN has been changed. Your recovery code still works.");
+    out!("Your PIN has been changed. Your recovery code still works.");
     Ok(())
 }
 
@@ -61,9 +60,7 @@ pub fn recover(app: &mut App) -> CliResult {
     let code = app.read_secret("Recovery code: ")?;
     let new = app.read_new_secret("a new PIN or passphrase")?;
     vault.recover(&code, &new)?;
-    println!(
-        "You are back in, and your new PIN is set. Keep the recovery code safe: it still works."
-    );
+    out!("You are back in, and your new PIN is set. Keep the recovery code safe: it still works.");
     Ok(())
 }
 
@@ -78,21 +75,21 @@ pub fn status(app: &mut App) -> CliResult {
             "kdf": { "algorithm": "argon2id", "memory_kib": s.kdf_memory_kib, "iterations": s.kdf_iterations, "lanes": s.kdf_lanes },
         }));
     }
-    println!("Vault: {}", app.vault_dir.display());
-    println!(
+    out!("Vault: {}", app.vault_dir.display());
+    out!(
         "Protected by: your PIN, stretched with Argon2id ({} MiB, {} passes)",
         s.kdf_memory_kib / 1024,
         s.kdf_iterations
     );
     match s.locked_until {
-        Some(t) => println!(
+        Some(t) => out!(
             "Too many wrong PINs: the next try is allowed after {}",
             crate::when::show(t)
         ),
         None if s.failed_attempts > 0 => {
-            println!("Wrong PINs since the last good one: {}", s.failed_attempts)
+            out!("Wrong PINs since the last good one: {}", s.failed_attempts)
         }
-        None => println!("No wrong PINs since the last good one."),
+        None => out!("No wrong PINs since the last good one."),
     }
     Ok(())
 }

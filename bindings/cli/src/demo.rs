@@ -24,7 +24,7 @@ impl Cli {
     fn run(&self, args: &[&str]) -> Result<(), CliError> {
         use std::io::Write;
         use std::process::{Command, Stdio};
-        println!(
+        out!(
             "\n$ waymark {}",
             args.iter()
                 .map(|a| if a.contains(' ') {
@@ -49,7 +49,7 @@ impl Cli {
         }
         let out = child.wait_with_output()?;
         for line in String::from_utf8_lossy(&out.stdout).lines() {
-            println!("  {line}");
+            out!("  {line}");
         }
         if !out.status.success() {
             return Err(CliError::usage(format!(
@@ -63,7 +63,7 @@ impl Cli {
 }
 
 fn step(title: &str) {
-    println!("\n== {title} ==");
+    out!("\n== {title} ==");
 }
 
 /// A few weeks that escalate the way many stalking cases do: messages, then being followed,
@@ -175,8 +175,8 @@ fn story() -> Vec<(i64, IncidentKind, &'static str, Option<&'static str>, u8)> {
 pub fn run(_app: &mut App) -> CliResult {
     let dir = tempfile::tempdir().map_err(CliError::from)?;
     let vault_dir = dir.path().join("vault");
-    println!("Waymark demo: everything below happens in a throw-away vault in a temporary folder,");
-    println!("with made-up incidents. Your own vault (if any) is not touched.");
+    out!("Waymark demo: everything below happens in a throw-away vault in a temporary folder,");
+    out!("with made-up incidents. Your own vault (if any) is not touched.");
 
     step("1. Create a vault");
     let started = Instant::now();
@@ -186,16 +186,16 @@ pub fn run(_app: &mut App) -> CliResult {
         CreateOptions::new(App::prf(), Arc::new(SystemClock)),
     )?;
     let s = vault.status()?;
-    println!(
+    out!(
         "Created with the PIN {DEMO_PIN} in {:.1} s.",
         started.elapsed().as_secs_f64()
     );
-    println!(
+    out!(
         "Your PIN is stretched with Argon2id ({} MiB of memory, {} passes) chosen to take about half a second here,",
         s.kdf_memory_kib / 1024,
         s.kdf_iterations
     );
-    println!(
+    out!(
         "so guessing PINs from a copy of the files is slow. Recovery code (shown once): {}",
         code.as_str()
     );
@@ -220,7 +220,7 @@ pub fn run(_app: &mut App) -> CliResult {
         }
         log.record(new)?;
     }
-    println!(
+    out!(
         "Logged {} incidents over four weeks. The newest five:",
         log.count()?
     );
@@ -229,7 +229,7 @@ pub fn run(_app: &mut App) -> CliResult {
         ..Default::default()
     })?;
     for i in &newest {
-        println!(
+        out!(
             "  {}  {}  {}",
             short(&i.id),
             when::show(i.details.occurred.start),
@@ -247,25 +247,25 @@ pub fn run(_app: &mut App) -> CliResult {
     };
     log.amend(&target.id, changes, Some("reported to police".into()))?;
     let shown = log.get(&target.id)?;
-    println!(
+    out!(
         "Added a police reference to {}. Its history now has {} entries:",
         short(&target.id),
         shown.history.len()
     );
     for h in &shown.history {
-        println!("  #{:<3} {}", h.seq, h.entry_type);
+        out!("  #{:<3} {}", h.seq, h.entry_type);
     }
 
     step("4. Search");
     let found = log.search("followed")?;
-    println!(
+    out!(
         "'followed' finds {} incident(s); the search index is inside the encrypted database.",
         found.len()
     );
 
     step("5. Check nothing has been changed");
     let report = log.verify()?;
-    println!(
+    out!(
         "{} entries verified against the signed fingerprint {}.",
         report.entries,
         &hex_root(&report.tree_head.root)[..16]
@@ -274,7 +274,7 @@ pub fn run(_app: &mut App) -> CliResult {
     step("6. Lock, then a wrong PIN");
     vault.lock();
     match vault.unlock("000000") {
-        Err(e @ Error::WrongSecret { .. }) => println!("Wrong PIN: \"{e}\""),
+        Err(e @ Error::WrongSecret { .. }) => out!("Wrong PIN: \"{e}\""),
         other => {
             return Err(CliError::usage(format!(
                 "demo expected a wrong-PIN error, got {other:?}"
@@ -283,11 +283,11 @@ pub fn run(_app: &mut App) -> CliResult {
     }
     let started = Instant::now();
     vault.unlock(DEMO_PIN)?;
-    println!(
+    out!(
         "Right PIN: unlocked in {} ms.",
         started.elapsed().as_millis()
     );
-    println!(
+    out!(
         "After 5 wrong PINs in a row, each further try has to wait (30 s, doubling up to an hour)."
     );
 
@@ -345,7 +345,7 @@ pub fn run(_app: &mut App) -> CliResult {
         "checkin", "start", "--to", "the gym", "--expect", "45m", "--buddy", "Sam",
     ])?;
     let late = (Utc::now() + Duration::minutes(75)).to_rfc3339();
-    println!("(Pretending 75 minutes pass with no check-in:)");
+    out!("(Pretending 75 minutes pass with no check-in:)");
     cli.run(&["checkin", "tick", "--now", &late])?;
     cli.run(&["checkin", "ok"])?;
 
@@ -361,7 +361,7 @@ pub fn run(_app: &mut App) -> CliResult {
     step("11. Help, any time (no PIN needed)");
     cli.run(&["help-numbers"])?;
 
-    println!("\nThat's the demo. Start your own vault with `waymark init`.");
-    println!("If you are in danger now, call 999 (if you cannot speak, press 55). National Stalking Helpline: 0808 802 0300.");
+    out!("\nThat's the demo. Start your own vault with `waymark init`.");
+    out!("If you are in danger now, call 999 (if you cannot speak, press 55). National Stalking Helpline: 0808 802 0300.");
     Ok(())
 }

@@ -1,5 +1,16 @@
 //! `waymark`: the terminal front end over the same core the phone apps use.
 
+/// `println!` for everything the CLI shows: the line goes through `app::terminal_safe`, so text
+/// stored in the vault (or read from a file) cannot drive the terminal.
+macro_rules! out {
+    () => {
+        println!()
+    };
+    ($($arg:tt)*) => {
+        println!("{}", $crate::app::terminal_safe(&format!($($arg)*)))
+    };
+}
+
 mod app;
 #[cfg(test)]
 mod bindings_table;

@@ -60,7 +60,23 @@ pub fn parse_time(input: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Stri
     } else {
         parse_clock(time_part).ok_or_else(help)?
     };
-    local_to_utc(day.and_time(time)).ok_or_else(help)
+    let wanted = day.and_time(time);
+    match local_to_utc(wanted) {
+        Some(t) => Ok(t),
+        None => Err(skipped_time(input.trim(), wanted).unwrap_or_else(help)),
+    }
+}
+
+/// A local time the clocks skip (spring forward): say so, and offer the hour after.
+fn skipped_time(input: &str, wanted: NaiveDateTime) -> Option<String> {
+    let later = (1..=3)
+        .map(|h| wanted + Duration::hours(h))
+        .find(|t| local_to_utc(*t).is_some())?;
+    Some(format!(
+        "'{input}' does not exist on {}: the clocks went forward then; did you mean {}?",
+        wanted.format("%Y-%m-%d"),
+        later.format("%H:%M")
+    ))
 }
 
 fn parse_clock(s: &str) -> Option<NaiveTime> {

@@ -1,10 +1,10 @@
 //! SIGKILL at random moments during a long run of `waymark log`: afterwards the vault opens,
 //! verifies, and holds every incident whose command had returned success.
 
-mod common;
-use common::*;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
+use waymark_test_support::cli::*;
+use waymark_test_support::PIN;
 
 #[test]
 fn killed_mid_write_loses_nothing_committed_and_shows_nothing_half_written() {

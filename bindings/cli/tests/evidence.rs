@@ -1,13 +1,13 @@
 //! Evidence through the real binary: capture, attach, list, extract, verify (exit 2 on
 //! tampering), sharing copies, delete, clear errors, and SIGKILL in the middle of an ingest.
 
-mod common;
-use common::*;
 use serde_json::Value;
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
+use waymark_test_support::cli::*;
+use waymark_test_support::PIN;
 
 fn items(dir: &Path) -> Vec<Value> {
     let v: Value = serde_json::from_str(&ok(dir, &["evidence", "list", "--json"])).unwrap();

@@ -1,8 +1,8 @@
 //! End-to-end: insights, report, bundle (+ verify), receipt and verify --since through the real
 //! binary.
 
-mod common;
-use common::*;
+use waymark_test_support::cli::*;
+use waymark_test_support::PIN;
 
 fn log(dir: &std::path::Path, kind: &str, text: &str, at: &str, extra: &[&str]) {
     let mut args = vec!["log", kind, text, "--at", at, "--by", "Sam"];

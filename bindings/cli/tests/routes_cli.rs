@@ -1,11 +1,12 @@
 //! `waymark map|places|routes|plan` end to end, through the real binary and a real vault.
 
-mod common;
+use waymark_test_support::cli;
+use waymark_test_support::PIN;
 
 use std::process::Output;
 
 fn waymark(vault: &std::path::Path, args: &[&str]) -> Output {
-    common::run(vault, args, &format!("{}\n", common::PIN))
+    cli::run(vault, args, &format!("{}\n", PIN))
 }
 
 fn ok(out: &Output) -> String {
@@ -19,7 +20,7 @@ fn ok(out: &Output) -> String {
 
 #[test]
 fn routes_and_plans_from_saved_places() {
-    let (_dir, v) = common::new_vault();
+    let (_dir, v) = cli::new_vault();
     ok(&waymark(&v, &["places", "add", "Home", "60.1690,24.9400"]));
     ok(&waymark(&v, &["places", "add", "Work", "60.1760,24.9480"]));
     let info = ok(&waymark(&v, &["map", "info"]));
@@ -124,7 +125,7 @@ fn a_start_away_from_any_way_is_explained_once() {
         })
         .expect("some point of central Helsinki is 20-100 m from a walkable way");
     let gap = router.fastest(from, to).unwrap().start_gap_m.round();
-    let (_dir, v) = common::new_vault();
+    let (_dir, v) = cli::new_vault();
     let from_arg = format!("{:.6},{:.6}", from.0, from.1);
     let text = ok(&waymark(&v, &["routes", &from_arg, "60.1760,24.9480"]));
     let line = format!("The route starts {gap:.0} m from your starting point");
@@ -139,9 +140,9 @@ fn a_start_away_from_any_way_is_explained_once() {
 
 #[test]
 fn bad_input_is_explained_without_repeating_it() {
-    let (dir, v) = common::new_vault();
+    let (dir, v) = cli::new_vault();
     let out = waymark(&v, &["routes", "60.1690,24.9400", "59.4370,24.7536"]);
-    let err = common::assert_clean_failure(&out, 1);
+    let err = cli::assert_clean_failure(&out, 1);
     assert!(
         err.contains("outside the loaded map") && !err.contains("59.437"),
         "{err}"

@@ -1,23 +1,10 @@
 //! End-to-end: contacts, check-ins, help numbers and the checklist through the real binary.
 
-mod common;
 use chrono::{Duration, Utc};
-use common::*;
 use serde_json::Value;
-
-fn json(dir: &std::path::Path, args: &[&str]) -> Value {
-    let mut a = args.to_vec();
-    a.push("--json");
-    serde_json::from_str(&ok(dir, &a)).unwrap()
-}
-
-fn fail(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
-    let out = run(dir, args, &format!("{PIN}\n"));
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
-}
+use waymark_test_support::cli::*;
+use waymark_test_support::scan::copy_dir;
+use waymark_test_support::PIN;
 
 fn in_minutes(m: i64) -> String {
     (Utc::now() + Duration::minutes(m)).to_rfc3339()
@@ -368,19 +355,6 @@ fn checklist_lists_marks_and_undoes() {
     ok(&dir, &["checklist", "undo", "5"]);
     let (code, _) = fail(&dir, &["checklist", "done", "42"]);
     assert_eq!(code, 1);
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

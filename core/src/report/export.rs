@@ -563,6 +563,10 @@ pub fn export_report_with_progress<Tz: TimeZone>(
     out: &Path,
     progress: Progress,
 ) -> Result<usize> {
+    // Never replace a file that is there (a bundle refuses too); checked again when placing it.
+    if std::fs::symlink_metadata(out).is_ok() {
+        return Err(already_exists());
+    }
     let (pdf, ids) = build_report_with_progress(vault, req, catalog, tz, progress)?;
     let head_size = IncidentLog::new(vault).tree_head()?.size;
     let name = out
@@ -612,7 +616,22 @@ pub fn export_report_with_progress<Tz: TimeZone>(
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
-    std::fs::rename(&tmp, out)?;
+    // A hard link appears only if nothing has that name (rename would replace it).
+    let placed = match std::fs::hard_link(&tmp, out) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(already_exists()),
+        // A file system without hard links: the check above is the best available.
+        Err(_) => std::fs::rename(&tmp, out).map_err(Error::from),
+        Ok(()) => Ok(()),
+    };
+    let _ = std::fs::remove_file(&tmp);
+    placed?;
     progress.report(Stage::WritingFile, 1.0).ok();
     Ok(ids.len())
+}
+
+fn already_exists() -> Error {
+    Error::invalid(
+        "report",
+        "a file with that name already exists; choose another name (nothing was replaced)",
+    )
 }

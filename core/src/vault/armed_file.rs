@@ -153,7 +153,7 @@ static IN_PROCESS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 pub fn lock(dir: &Path) -> Result<ArmedGuard> {
     let in_process = IN_PROCESS.lock().unwrap_or_else(|p| p.into_inner());
-    let file = std::fs::OpenOptions::new()
+    let file = super::private_file_options()
         .create(true)
         .truncate(false)
         .write(true)

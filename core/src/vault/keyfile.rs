@@ -23,7 +23,7 @@ const SLOT_PLAIN: usize = 48;
 const NONCE_LEN: usize = 12;
 const TAG_LEN: usize = 16;
 pub const SLOT_LEN: usize = NONCE_LEN + SLOT_PLAIN + TAG_LEN;
-const HEADER_LEN: usize = 8 + 16 + 16 + 1 + 4 + 4 + 4;
+pub(crate) const HEADER_LEN: usize = 8 + 16 + 16 + 1 + 4 + 4 + 4;
 const ATTEMPTS_LEN: usize = 4 + 8;
 pub const FILE_LEN: usize = HEADER_LEN + SLOT_COUNT * SLOT_LEN + ATTEMPTS_LEN;
 
@@ -216,6 +216,25 @@ impl KeyFile {
     pub fn write(&self, path: &Path) -> Result<()> {
         write_atomically(path, &self.to_bytes())
     }
+
+    /// Writes only the attempt counter, in place (12 bytes inside one sector, no new blocks), so
+    /// a wrong PIN is counted even on a full disk. `false` if the vault folder is read-only:
+    /// then nothing can change the file, and a copy elsewhere could be tried anyway.
+    pub fn write_attempts(&self, path: &Path) -> Result<bool> {
+        use std::io::{Seek, SeekFrom};
+        let mut f = match fs::OpenOptions::new().write(true).open(path) {
+            Ok(f) => f,
+            Err(e) if super::lock::is_read_only(&e) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        };
+        let mut tail = [0u8; ATTEMPTS_LEN];
+        tail[..4].copy_from_slice(&self.failed_attempts.to_be_bytes());
+        tail[4..].copy_from_slice(&self.locked_until.to_be_bytes());
+        f.seek(SeekFrom::Start((FILE_LEN - ATTEMPTS_LEN) as u64))?;
+        f.write_all(&tail)?;
+        f.sync_data()?;
+        Ok(true)
+    }
 }
 
 struct Reader<'a> {
@@ -244,7 +263,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .ok_or_else(|| Error::storage("the vault path has no folder"))?;
     let tmp = dir.join(format!(".tmp-{}", hex::encode(random_bytes::<8>()?)));
     let result = (|| -> Result<()> {
-        let mut f = fs::File::create(&tmp)?;
+        let mut f = super::private_file_options()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         fs::rename(&tmp, path)?;

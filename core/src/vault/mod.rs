@@ -5,8 +5,10 @@
 //! every key slot with a cheap HKDF + AEAD, so an attempt costs the same whichever slot matches.
 
 pub(crate) mod armed_file;
+mod check;
 mod kdf;
 pub(crate) mod keyfile;
+mod lock;
 mod recovery;
 pub(crate) mod schema;
 
@@ -16,7 +18,7 @@ pub use keyfile::SlotRole;
 pub use recovery::RecoveryCode;
 
 use crate::clock::Clock;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, CANNOT_WRITE, NO_SPACE};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use keyfile::{random_bytes, KeyFile, SlotContent};
 use rusqlite::{Connection, OptionalExtension};
@@ -92,6 +94,8 @@ struct Session {
     /// Opened with the duress PIN: the decoy database is open. Only the armed check-in needs to
     /// know (the decoy must never overwrite the real plan's armed file).
     duress: bool,
+    /// Why this session can only read (a full disk, a read-only folder), if it can only read.
+    read_only: Option<String>,
 }
 
 /// Keys of the open database. Dropped (and zeroized) on lock.
@@ -183,6 +187,41 @@ impl Vault {
         dir.join(KEY_FILE).is_file()
     }
 
+    /// Whether other users of this computer may look inside the vault folder (its mode lets
+    /// group or others in). Waymark's own files are private either way; worth a warning.
+    pub fn folder_open_to_others(dir: &Path) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = dir;
+            false
+        }
+    }
+
+    /// Waymark never makes links: a vault file or folder that is a link to somewhere else was put
+    /// there to have the vault write (or read) outside its folder.
+    fn refuse_links(dir: &Path) -> Result<()> {
+        let mut names: Vec<String> = vec![KEY_FILE.into(), ARMED_FILE.into()];
+        for index in 0..DB_COUNT {
+            names.push(format!("store-{index}.db"));
+            names.push(format!("files-{index}"));
+        }
+        for name in names {
+            if std::fs::symlink_metadata(dir.join(&name)).is_ok_and(|m| m.file_type().is_symlink())
+            {
+                return Err(Error::integrity(format!(
+                    "{name} in the vault folder is a link to somewhere else; Waymark keeps \
+                     everything inside the vault folder and never makes links"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Creates a vault in `dir` (new or empty) and unlocks it. The recovery code is returned once
     /// and stored nowhere in plain form.
     pub fn create(
@@ -197,11 +236,36 @@ impl Vault {
                 "a vault already exists there",
             ));
         }
-        if dir.exists() && !dir.is_dir() {
-            return Err(Error::invalid("vault folder", "is a file, not a folder"));
+        match std::fs::symlink_metadata(dir) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(Error::invalid(
+                    "vault folder",
+                    "is a link to another folder; give the folder itself",
+                ))
+            }
+            Ok(m) if !m.is_dir() => {
+                return Err(Error::invalid("vault folder", "is a file, not a folder"))
+            }
+            // Someone else's folder: used only if empty, and its mode is theirs to choose.
+            Ok(_) => {
+                let mut entries = std::fs::read_dir(dir)?;
+                if entries
+                    .any(|e| e.map_or(true, |e| !is_leftover(&e.file_name().to_string_lossy())))
+                {
+                    return Err(Error::invalid(
+                        "vault folder",
+                        "is not empty and holds no vault; choose a new or empty folder",
+                    ));
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent)?;
+                }
+                private_dir_builder().create(dir)?;
+            }
+            Err(e) => return Err(e.into()),
         }
-        std::fs::create_dir_all(dir)?;
-        restrict_permissions(dir);
         let params = match options.kdf {
             KdfChoice::Calibrate { target } => kdf::calibrate(target)?,
             KdfChoice::Fixed(p) => {
@@ -222,9 +286,16 @@ impl Vault {
                 let p = PathBuf::from(format!("{}{suffix}", Self::db_path(dir, index).display()));
                 let _ = std::fs::remove_file(p);
             }
-            std::fs::create_dir_all(Self::blob_path(dir, index))?;
+            if !Self::blob_path(dir, index).is_dir() {
+                private_dir_builder().create(Self::blob_path(dir, index))?;
+            }
         }
         for (index, key) in [(real_index, &real_key), (decoy_index, &decoy_key)] {
+            // Created private before SQLite sees it; its -wal and -shm take the same mode.
+            private_file_options()
+                .write(true)
+                .create_new(true)
+                .open(Self::db_path(dir, index))?;
             let mut conn = open_database(&Self::db_path(dir, index), key)?;
             schema::migrate(&mut conn)?;
             let seed = Zeroizing::new(random_bytes::<32>()?);
@@ -264,6 +335,16 @@ impl Vault {
             &slot_kek(&kf, &rc, SlotRole::Recovery),
             &content(),
         )?;
+        // Each database vouches for the parts of the key file its keys write (see `check`).
+        for (index, key, parts) in [
+            (real_index, &real_key, &check::REAL_PARTS[..]),
+            (decoy_index, &decoy_key, &check::DECOY_PARTS[..]),
+        ] {
+            let conn = open_database(&Self::db_path(dir, index), key)?;
+            for part in parts {
+                check::vouch(&conn, *part, &[&kf])?;
+            }
+        }
         // The armed check-in file exists from the start, sealed and empty, with its fixed size.
         let armed_key = armed_file::key(&kf.vault_id, options.prf.as_ref())?;
         armed_file::write(dir, &armed_key, &kf.vault_id, b"")?;
@@ -293,6 +374,7 @@ impl Vault {
         if !Self::exists(dir) {
             return Err(Error::not_found("no vault in that folder"));
         }
+        Self::refuse_links(dir)?;
         Ok(Vault {
             dir: dir.to_path_buf(),
             prf,
@@ -345,18 +427,18 @@ impl Vault {
     pub fn change_secret(&self, old: &str, new: &str) -> Result<()> {
         validate_secret(new)?;
         let (role, content) = self.attempt(old, &[SlotRole::Pin, SlotRole::Duress])?;
-        let mut kf = KeyFile::read(&self.key_path())?;
         let other = if role == SlotRole::Pin {
             SlotRole::Duress
         } else {
             SlotRole::Pin
         };
-        let s = stretch(&kf, new, self.prf.as_ref())?;
-        if kf.open_slot(other, &slot_kek(&kf, &s, other)).is_some() {
-            return Err(Error::invalid("new PIN", "choose a different one"));
-        }
-        kf.seal_slot(role, &slot_kek(&kf, &s, role), &content)?;
-        kf.write(&self.key_path())?;
+        let s = stretch(&KeyFile::read(&self.key_path())?, new, self.prf.as_ref())?;
+        self.replace_slot(role, &s, &content, |kf| {
+            if kf.open_slot(other, &slot_kek(kf, &s, other)).is_some() {
+                return Err(Error::invalid("new PIN", "choose a different one"));
+            }
+            Ok(())
+        })?;
         tracing::info!("secret changed");
         Ok(())
     }
@@ -366,10 +448,12 @@ impl Vault {
         let code = RecoveryCode::parse(code)?;
         validate_secret(new_secret)?;
         let (_, content) = self.attempt(code.as_str(), &[SlotRole::Recovery])?;
-        let mut kf = KeyFile::read(&self.key_path())?;
-        let s = stretch(&kf, new_secret, self.prf.as_ref())?;
-        kf.seal_slot(SlotRole::Pin, &slot_kek(&kf, &s, SlotRole::Pin), &content)?;
-        kf.write(&self.key_path())?;
+        let s = stretch(
+            &KeyFile::read(&self.key_path())?,
+            new_secret,
+            self.prf.as_ref(),
+        )?;
+        self.replace_slot(SlotRole::Pin, &s, &content, |_| Ok(()))?;
         tracing::info!("vault recovered with the recovery code");
         self.start_session(&content, false)
     }
@@ -397,14 +481,71 @@ impl Vault {
             data_key,
             db_index: other[32],
         };
-        let mut kf = KeyFile::read(&self.key_path())?;
-        let s = stretch(&kf, duress, self.prf.as_ref())?;
-        kf.seal_slot(
-            SlotRole::Duress,
-            &slot_kek(&kf, &s, SlotRole::Duress),
-            &content,
+        let s = stretch(&KeyFile::read(&self.key_path())?, duress, self.prf.as_ref())?;
+        self.replace_slot(SlotRole::Duress, &s, &content, |_| Ok(()))
+    }
+
+    /// Seals `content` into `role`'s slot under the key-file lock. The database `content` opens
+    /// vouches for that slot (see `check`): it learns the new digest before the key file
+    /// changes and forgets the old one after, so a crash in between leaves a vault that checks out.
+    fn replace_slot(
+        &self,
+        role: SlotRole,
+        s: &Stretched,
+        content: &SlotContent,
+        precheck: impl FnOnce(&KeyFile) -> Result<()>,
+    ) -> Result<()> {
+        let _lock = lock::lock(&self.dir)?;
+        let old = KeyFile::read(&self.key_path())?;
+        precheck(&old)?;
+        let mut new = old.clone();
+        new.seal_slot(role, &slot_kek(&new, s, role), content)?;
+        if content.db_index >= DB_COUNT {
+            return Err(Error::integrity("the vault's key file is damaged"));
+        }
+        let conn = open_database(
+            &Self::db_path(&self.dir, content.db_index),
+            &content.data_key,
         )?;
-        kf.write(&self.key_path())
+        let part = check::Part::Slot(role);
+        check::vouch(&conn, part, &[&old, &new])?;
+        new.write(&self.key_path())?;
+        check::vouch(&conn, part, &[&new])?;
+        Ok(())
+    }
+
+    /// Checks every byte this session can vouch for: every page of the open database (and of the
+    /// decoy, when this is the real one and so holds its key), the key file against what the
+    /// databases recorded, and the armed file. The incident log and evidence are checked by
+    /// their own modules; `IncidentLog::verify` calls this first.
+    pub fn verify_storage(&self) -> Result<()> {
+        let guard = self.session_guard();
+        let session = guard.as_ref().ok_or(Error::Locked)?;
+        let conn = &session.conn;
+        check::database(conn)?;
+        let kf = KeyFile::read(&self.key_path())?;
+        let other: Option<Vec<u8>> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'other_key'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match other {
+            // The real database: it vouches for its slots, and the decoy for the duress slot.
+            Some(o) if o.len() == 33 && o[..32].iter().any(|b| *b != 0) && o[32] < DB_COUNT => {
+                check::key_file(conn, &kf, &check::REAL_PARTS)?;
+                let mut key = Zeroizing::new([0u8; 32]);
+                key.copy_from_slice(&o[..32]);
+                let (decoy, _) = open_or_read(&self.dir, &Self::db_path(&self.dir, o[32]), &key)?;
+                check::database(&decoy)?;
+                check::key_file(&decoy, &kf, &check::DECOY_PARTS)?;
+            }
+            // The decoy (opened with the duress PIN) can only check itself; what it prints is
+            // the same as for the real database.
+            _ => check::key_file(conn, &kf, &check::DECOY_PARTS)?,
+        }
+        drop(guard);
+        self.read_armed()?;
+        Ok(())
     }
 
     /// Removes the duress PIN: afterwards it opens nothing (a wrong PIN, like any other). Needs
@@ -420,12 +561,11 @@ impl Vault {
 
     pub fn status(&self) -> Result<VaultStatus> {
         let kf = KeyFile::read(&self.key_path())?;
+        let now = self.clock.now();
         Ok(VaultStatus {
             unlocked: self.is_unlocked(),
             failed_attempts: kf.failed_attempts,
-            locked_until: (kf.locked_until > self.clock.now().timestamp())
-                .then(|| Utc.timestamp_opt(kf.locked_until, 0).single())
-                .flatten(),
+            locked_until: honoured_lockout(kf.locked_until, now),
             kdf_memory_kib: kf.kdf.memory_kib,
             kdf_iterations: kf.kdf.iterations,
             kdf_lanes: kf.kdf.lanes,
@@ -443,6 +583,9 @@ impl Vault {
     pub fn write<T>(&self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
         let mut guard = self.session_guard();
         let session = guard.as_mut().ok_or(Error::Locked)?;
+        if let Some(reason) = &session.read_only {
+            return Err(Error::storage(reason.clone()));
+        }
         let tx = session
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -451,8 +594,11 @@ impl Vault {
             keys: &session.keys,
             clock: self.clock.as_ref(),
         };
-        let value = f(&wrapped)?;
-        wrapped.tx.commit()?;
+        let value = f(&wrapped).map_err(|e| explain(&self.dir, e))?;
+        wrapped
+            .tx
+            .commit()
+            .map_err(|e| explain(&self.dir, e.into()))?;
         Ok(value)
     }
 
@@ -554,10 +700,8 @@ impl Vault {
         if content.db_index >= DB_COUNT {
             return Err(Error::integrity("the vault's key file is damaged"));
         }
-        let mut conn = open_database(
-            &Self::db_path(&self.dir, content.db_index),
-            &content.data_key,
-        )?;
+        let path = Self::db_path(&self.dir, content.db_index);
+        let (mut conn, read_only) = open_or_read(&self.dir, &path, &content.data_key)?;
         schema::migrate(&mut conn)?;
         let seed: Vec<u8> = conn
             .query_row(
@@ -577,22 +721,44 @@ impl Vault {
             signing_seed,
             blob_dir: Self::blob_path(&self.dir, content.db_index),
         };
-        *self.session_guard() = Some(Session { conn, keys, duress });
+        *self.session_guard() = Some(Session {
+            conn,
+            keys,
+            duress,
+            read_only,
+        });
         tracing::info!("vault unlocked");
         Ok(())
     }
 
     /// One unlock attempt: throttling, one Argon2id, one PRF call, every slot tried.
+    ///
+    /// The attempt is counted as wrong *before* the slow work, under the key-file lock, so
+    /// parallel attempts cannot outrun the counter; a right secret then clears it.
     fn attempt(&self, secret: &str, accept: &[SlotRole]) -> Result<(SlotRole, SlotContent)> {
-        let mut kf = KeyFile::read(&self.key_path())?;
         let now = self.clock.now();
-        if kf.locked_until > now.timestamp() {
-            let until = Utc
-                .timestamp_opt(kf.locked_until, 0)
-                .single()
-                .unwrap_or(now);
-            return Err(Error::LockedOut { until });
-        }
+        let kf = {
+            let _lock = lock::lock(&self.dir)?;
+            let mut kf = KeyFile::read(&self.key_path())?;
+            let honoured = honoured_lockout(kf.locked_until, now);
+            // The recovery code is 128 random bits: nothing to throttle, and a lock-out planted
+            // in the key file must not shut the person out of their own vault.
+            let recovery_only = accept == [SlotRole::Recovery];
+            if let Some(until) = honoured.filter(|_| !recovery_only) {
+                if until.timestamp() != kf.locked_until {
+                    // A lock-out beyond the longest back-off was not written by Waymark.
+                    kf.locked_until = until.timestamp();
+                    kf.write_attempts(&self.key_path())?;
+                }
+                return Err(Error::LockedOut { until });
+            }
+            kf.failed_attempts = kf.failed_attempts.saturating_add(1);
+            kf.locked_until = backoff(kf.failed_attempts)
+                .map(|d| (now + d).timestamp())
+                .unwrap_or(0);
+            kf.write_attempts(&self.key_path())?;
+            kf
+        };
         let s = stretch(&kf, secret, self.prf.as_ref())?;
         let mut found = None;
         for role in SlotRole::ALL {
@@ -603,23 +769,36 @@ impl Vault {
         }
         match found {
             Some(hit) => {
-                if kf.failed_attempts != 0 || kf.locked_until != 0 {
-                    kf.failed_attempts = 0;
-                    kf.locked_until = 0;
-                    kf.write(&self.key_path())?;
-                }
+                let _lock = lock::lock(&self.dir)?;
+                let mut now_kf = KeyFile::read(&self.key_path())?;
+                now_kf.failed_attempts = 0;
+                now_kf.locked_until = 0;
+                now_kf.write_attempts(&self.key_path())?;
                 Ok(hit)
             }
             None => {
-                kf.failed_attempts = kf.failed_attempts.saturating_add(1);
-                let retry_after = backoff(kf.failed_attempts).map(|d| now + d);
-                kf.locked_until = retry_after.map(|t| t.timestamp()).unwrap_or(0);
-                kf.write(&self.key_path())?;
                 tracing::warn!(failed_attempts = kf.failed_attempts, "wrong secret");
-                Err(Error::WrongSecret { retry_after })
+                Err(Error::WrongSecret {
+                    retry_after: honoured_lockout(kf.locked_until, now),
+                })
             }
         }
     }
+}
+
+/// The lock-out to honour: what the key file says, but never more than the longest back-off
+/// from now (the field is not authenticated: it must change without the PIN).
+fn honoured_lockout(locked_until: i64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let latest = now + Duration::seconds(MAX_DELAY_SECS);
+    if locked_until <= now.timestamp() {
+        return None;
+    }
+    Some(
+        Utc.timestamp_opt(locked_until, 0)
+            .single()
+            .filter(|t| *t <= latest)
+            .unwrap_or(latest),
+    )
 }
 
 /// No delay for the first few mistakes (people mistype), then 30 s doubling up to an hour.
@@ -651,6 +830,8 @@ fn slot_kek(kf: &KeyFile, s: &Stretched, role: SlotRole) -> Zeroizing<[u8; 32]> 
 /// Opens a SQLCipher database with a raw 256-bit key (no SQLCipher KDF: the key is already random).
 fn open_database(path: &Path, key: &[u8; 32]) -> Result<Connection> {
     let conn = Connection::open(path)?;
+    // First, so that every statement below waits for another process's write instead of failing.
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
     let hex_key = Zeroizing::new(format!("x'{}'", hex::encode(key)));
     conn.pragma_update(None, "key", hex_key.as_str())?;
     // SQLCipher otherwise logs decryption failures to stderr (logcat on Android). Its defaults are
@@ -658,29 +839,139 @@ fn open_database(path: &Path, key: &[u8; 32]) -> Result<Connection> {
     conn.query_row("PRAGMA cipher_log = off", [], |_| Ok(()))?;
     conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
     // Reading the schema fails here if the key is wrong or the file was changed.
+    // Only a page that fails its HMAC is damage: a full disk or a read-only folder is not.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
-        .map_err(|_| {
-            Error::integrity("the vault's database is damaged or was changed outside Waymark")
+        .map_err(|e| match Error::from(e) {
+            Error::Integrity { .. } => {
+                Error::integrity("the vault's database is damaged or was changed outside Waymark")
+            }
+            other => other,
         })?;
+    // Already WAL since creation: asking again writes nothing (and works on a read-only disk).
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+    }
     conn.execute_batch(
-        "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = FULL;
+        "PRAGMA synchronous = FULL;
          PRAGMA secure_delete = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA foreign_keys = ON;
          PRAGMA cache_size = -16384;",
     )?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
     Ok(conn)
 }
 
-#[cfg(unix)]
-fn restrict_permissions(dir: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+/// What a vault creation that crashed before writing the key file may have left behind.
+fn is_leftover(name: &str) -> bool {
+    name.starts_with("store-")
+        || name.starts_with("files-")
+        || name.starts_with(".tmp-")
+        || [ARMED_FILE, "checkin.lock", "vault.lock"].contains(&name)
 }
-#[cfg(not(unix))]
-fn restrict_permissions(_dir: &Path) {}
+
+/// Opens a database to read and write, or only to read when the folder cannot be written (then
+/// with the reason, which every write in the session returns): reading keeps working.
+fn open_or_read(dir: &Path, path: &Path, key: &[u8; 32]) -> Result<(Connection, Option<String>)> {
+    match open_database(path, key).map_err(|e| explain(dir, e)) {
+        Ok(conn) => Ok((conn, None)),
+        Err(Error::Storage { reason }) if reason == NO_SPACE || reason == CANNOT_WRITE => {
+            Ok((open_database_to_read(path, key)?, Some(reason)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// SQLite reports a write that failed for lack of space as a plain I/O error at times; a small
+/// probe write in the vault folder tells a full disk or a read-only folder apart from a fault.
+fn explain(dir: &Path, e: Error) -> Error {
+    let Error::Storage { reason } = &e else {
+        return e;
+    };
+    if !reason.starts_with("database error") {
+        return e;
+    }
+    let probe = dir.join(format!(".tmp-probe-{}", std::process::id()));
+    let written = (|| -> std::io::Result<()> {
+        use std::io::Write;
+        let mut f = private_file_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&probe)?;
+        f.write_all(&[0u8; 64 * 1024])?;
+        f.sync_all()
+    })();
+    let _ = std::fs::remove_file(&probe);
+    match written {
+        Err(io) => match Error::from(io) {
+            Error::Storage { reason } if reason == NO_SPACE || reason == CANNOT_WRITE => {
+                Error::storage(reason)
+            }
+            _ => e,
+        },
+        Ok(()) => e,
+    }
+}
+
+/// Opens a database for reading only, when the folder cannot be written (a full disk cannot
+/// even hold the shared-memory index, a read-only one cannot create it). Only when the
+/// write-ahead log is empty (every commit is in the database file, as after a clean close): the
+/// file is then read as it is ("immutable"), with no index, lock or log file written.
+fn open_database_to_read(path: &Path, key: &[u8; 32]) -> Result<Connection> {
+    use rusqlite::OpenFlags;
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return Err(Error::storage(
+            "cannot open the vault: the disk is full or read-only and the last changes are \
+             still in its write-ahead log; free some space (or make it writable) and try again",
+        ));
+    }
+    let mut uri = String::from("file:");
+    for b in path.to_string_lossy().bytes() {
+        match b {
+            b'%' | b'?' | b'#' => uri.push_str(&format!("%{b:02X}")),
+            _ => uri.push(b as char),
+        }
+    }
+    uri.push_str("?mode=ro&immutable=1");
+    let conn = Connection::open_with_flags(
+        &uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let hex_key = Zeroizing::new(format!("x'{}'", hex::encode(key)));
+    conn.pragma_update(None, "key", hex_key.as_str())?;
+    conn.query_row("PRAGMA cipher_log = off", [], |_| Ok(()))?;
+    conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+        .map_err(|e| match Error::from(e) {
+            Error::Integrity { .. } => {
+                Error::integrity("the vault's database is damaged or was changed outside Waymark")
+            }
+            other => other,
+        })?;
+    conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;")?;
+    Ok(conn)
+}
+
+/// Options for a file only this user may read (0600 on Unix), whatever the folder's mode.
+pub(crate) fn private_file_options() -> std::fs::OpenOptions {
+    let mut o = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o
+}
+
+/// A folder only this user may open (0700 on Unix).
+fn private_dir_builder() -> std::fs::DirBuilder {
+    let mut b = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b
+}
 
 #[cfg(test)]
 mod tests;

@@ -22,9 +22,16 @@ pub(crate) const MODULES: &[(&str, &[&str])] = &[
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    // Opening an up-to-date vault writes nothing: several processes open it at once, and a
+    // read-only or full disk must still be readable.
+    if up_to_date(conn)? {
+        return Ok(());
+    }
     conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_versions (module TEXT PRIMARY KEY, version INTEGER NOT NULL);")?;
     for (module, migrations) in MODULES {
-        let tx = conn.transaction()?;
+        // IMMEDIATE: take the write lock (waiting for it) before reading the version, so two
+        // processes never both apply a migration, and no read is upgraded into a busy error.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let current: i64 = tx
             .query_row(
                 "SELECT version FROM schema_versions WHERE module = ?1",
@@ -49,6 +56,30 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+fn up_to_date(conn: &Connection) -> Result<bool> {
+    let exists: bool = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_versions'",
+        [],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !exists {
+        return Ok(false);
+    }
+    for (module, migrations) in MODULES {
+        let current: Option<i64> = conn
+            .query_row(
+                "SELECT version FROM schema_versions WHERE module = ?1",
+                [module],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if current != Some(migrations.len() as i64) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 #[cfg(test)]
