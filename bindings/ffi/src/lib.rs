@@ -17,6 +17,7 @@ mod evidence;
 mod log;
 mod logging;
 mod platform;
+mod risk;
 mod time;
 mod vault;
 
@@ -31,6 +32,9 @@ pub use log::{
 };
 pub use logging::{clear_log_sink, set_log_sink, LogEvent, LogLevel, LogSink};
 pub use platform::{HardwarePrf, WallClock};
+pub use risk::{
+    RiskAnswer, RiskAnswerRecord, RiskChecklist, RiskEvidence, RiskQuestion, RiskQuestions,
+};
 pub use vault::{create_vault, vault_exists, CreatedVault, KeyDerivation, Vault, VaultStatus};
 
 /// The library version, e.g. to show on an About screen. Also the cheapest call there is,
