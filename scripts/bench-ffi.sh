@@ -7,7 +7,8 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 # All three put their vault on the same disk (the Swift root's /tmp is a tmpfs).
 export WAYMARK_BENCH_DIR="$REPO/target/ffi-bench"
-export WAYMARK_SWIFT_ENV="WAYMARK_BENCH_DIR=$WAYMARK_BENCH_DIR"
+export WAYMARK_FFI_LINK=system
+export WAYMARK_SWIFT_ENV="WAYMARK_BENCH_DIR=$WAYMARK_BENCH_DIR WAYMARK_FFI_LINK=system"
 mkdir -p "$WAYMARK_BENCH_DIR"
 echo "== Rust, no FFI (bindings/ffi/benches/direct.rs)"
 cargo bench --quiet -p waymark-ffi --bench direct

@@ -8,7 +8,7 @@
 #   Kotlin -> android/src/generated/kotlin/org/waymark/ffi/waymark_ffi.kt
 #   Swift  -> ios/Sources/WaymarkFFI/WaymarkFFI.swift
 #             ios/Sources/WaymarkFFIC/{WaymarkFFIC.h,module.modulemap}
-# Prints the directory holding libwaymark_ffi.so on stdout (for the test scripts); honours
+# Prints the directory holding libwaymark_ffi.so (.dylib on macOS) on stdout (for the test scripts); honours
 # CARGO_TARGET_DIR, so worktrees can share one build folder.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,7 +22,9 @@ if [ "${1:-}" = "--release" ]; then profile=release; cargo_flags=(--release); fi
 # between this and `cargo test --workspace`).
 cargo build --quiet "${cargo_flags[@]}" -p waymark-ffi -p uniffi-bindgen >&2
 target="${CARGO_TARGET_DIR:-$REPO/target}"
-lib="$target/$profile/libwaymark_ffi.so"
+# uniffi-bindgen reads the interface from the host's shared library (.dylib on macOS).
+case "$(uname -s)" in Darwin) ext=dylib ;; *) ext=so ;; esac
+lib="$target/$profile/libwaymark_ffi.$ext"
 [ -f "$lib" ] || { echo "gen-bindings: $lib was not built" >&2; exit 1; }
 bindgen="$target/$profile/uniffi-bindgen"
 

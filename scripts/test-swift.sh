@@ -13,8 +13,35 @@ args=(test -c "$config" --package-path "$REPO/ios" --disable-swift-testing
       -Xlinker -L"$libdir" -Xlinker -rpath -Xlinker "$libdir")
 # shellcheck disable=SC2206
 args+=(${SWIFT_TEST_ARGS:-})
+# Link the library just built, never an XCFramework left in ios/Frameworks by an earlier build.
+export WAYMARK_FFI_LINK=system
+export WAYMARK_SWIFT_ENV="WAYMARK_FFI_LINK=system ${WAYMARK_SWIFT_ENV:-}"
+status=0
 if command -v swift >/dev/null 2>&1; then
-  swift "${args[@]}"
+  swift "${args[@]}" || status=$?
 else
-  "$REPO/scripts/swift-env.sh" run "$REPO/ios" swift "${args[@]}"
+  "$REPO/scripts/swift-env.sh" run "$REPO/ios" swift "${args[@]}" || status=$?
 fi
+
+# The Apple-only files cannot be type-checked here (no UIKit or SwiftUI), but they are parsed, so
+# a syntax error is caught on Linux too.
+# shellcheck disable=SC2086  # paths under ios/App have no spaces
+app_sources=$(cd "$REPO" && find ios/App -name '*.swift' | sort)
+if command -v swift >/dev/null 2>&1; then
+  (cd "$REPO" && swiftc -parse $app_sources) || status=$?
+else
+  "$REPO/scripts/swift-env.sh" run "$REPO" swiftc -parse $app_sources || status=$?
+fi
+[ $status = 0 ] && echo "test-swift: the $(echo "$app_sources" | wc -l) Apple-only files in ios/App parse" >&2
+
+# The iOS app itself (XCFramework + Xcode project) builds only on macOS with Xcode.
+if [ "$(uname -s)" = Darwin ] && command -v xcodebuild >/dev/null 2>&1 && command -v xcodegen >/dev/null 2>&1; then
+  "$REPO/scripts/build-xcframework.sh" --debug || status=$?
+  (cd "$REPO/ios" && xcodegen generate --quiet \
+    && xcodebuild -quiet -project Waymark.xcodeproj -scheme Waymark \
+         -destination 'generic/platform=iOS Simulator' CODE_SIGNING_ALLOWED=NO build) || status=$?
+else
+  echo "test-swift: skipped building the iOS app (scripts/build-xcframework.sh, ios/project.yml):" \
+       "it needs macOS with Xcode and XcodeGen; the Apple-only files in ios/App are not compiled here" >&2
+fi
+exit $status

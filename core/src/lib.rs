@@ -9,6 +9,7 @@ pub mod error;
 pub mod evidence;
 pub mod insight;
 pub mod log;
+pub mod progress;
 pub mod report;
 pub mod risk;
 pub mod routes;
@@ -17,3 +18,4 @@ pub mod vault;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
+pub use progress::{CancelToken, Progress, ProgressSink, Stage};

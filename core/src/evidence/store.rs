@@ -17,6 +17,7 @@ use super::stream::{StreamDecryptor, StreamError, StreamSummary, FORMAT_VERSION,
 use super::strip::{strip_metadata, StripError, StripReport};
 use crate::error::{Error, Result};
 use crate::log::{merkle, IncidentLog};
+use crate::progress::{Progress, ProgressWriter, Stage};
 use crate::vault::Vault;
 use chrono::{DateTime, SecondsFormat, Utc};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305, NONCE_LEN};
@@ -476,7 +477,19 @@ impl<'v> EvidenceStore<'v> {
     }
 
     /// Adds a file from disk; its name is kept (encrypted) unless `new` already names it.
-    pub fn add_file(&self, path: &Path, mut new: NewEvidence) -> Result<EvidenceItem> {
+    pub fn add_file(&self, path: &Path, new: NewEvidence) -> Result<EvidenceItem> {
+        self.add_file_with_progress(path, new, Progress::NONE)
+    }
+
+    /// As `add_file`, reporting progress by bytes read; cancelled, the capture is thrown away
+    /// (nothing of it stays on disk or in the log) and it returns `Cancelled`.
+    pub fn add_file_with_progress(
+        &self,
+        path: &Path,
+        mut new: NewEvidence,
+        progress: Progress,
+    ) -> Result<EvidenceItem> {
+        progress.check()?;
         let mut file = File::open(path).map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => {
                 Error::not_found("that file (it may have been moved or deleted)")
@@ -500,7 +513,19 @@ impl<'v> EvidenceStore<'v> {
             new.original_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         }
         let mut w = self.begin(new)?;
-        pump(&mut w, &mut file)?;
+        let storing = progress.span(Stage::StoringEvidence, 0.0, 0.95);
+        let total = meta.len();
+        let mut last = 0u64;
+        while w.write_from(&mut file)? > 0 {
+            // write_from reads in pieces of about a chunk; report every 256 KiB or so.
+            if w.size() - last >= 256 * 1024 {
+                last = w.size();
+                if let Err(e) = storing.report(w.size() as f64 / total.max(1) as f64) {
+                    w.abort()?;
+                    return Err(e);
+                }
+            }
+        }
         // A regular file that shrank or grew while being read was being changed or removed.
         if meta.is_file() && w.size() != meta.len() {
             w.abort()?;
@@ -508,7 +533,14 @@ impl<'v> EvidenceStore<'v> {
                 "the file changed or disappeared while it was being read; nothing was kept",
             ));
         }
-        w.finish()
+        // Last chance to stop: once finished, the item is in the vault and the log.
+        if progress.is_cancelled() {
+            w.abort()?;
+            return Err(Error::Cancelled);
+        }
+        let item = w.finish()?;
+        progress.report(Stage::StoringEvidence, 1.0).ok();
+        Ok(item)
     }
 
     /// Attaches an item to an incident (both may be given by unique prefix).
@@ -580,8 +612,29 @@ impl<'v> EvidenceStore<'v> {
     /// Writes the original to a new file at `out`. The file appears only once it is complete and
     /// checked; an existing file is never overwritten.
     pub fn extract_to_path(&self, id: &str, out: &Path) -> Result<EvidenceItem> {
+        self.extract_to_path_with_progress(id, out, Progress::NONE)
+    }
+
+    /// As `extract_to_path`, reporting progress by bytes written; cancelled, the partial file
+    /// is removed and it returns `Cancelled`.
+    pub fn extract_to_path_with_progress(
+        &self,
+        id: &str,
+        out: &Path,
+        progress: Progress,
+    ) -> Result<EvidenceItem> {
         let item = self.get(id)?;
-        write_new_file(out, |f| self.extract_to(&item.id, f))
+        progress.report(Stage::ExtractingEvidence, 0.0)?;
+        let span = progress.span(Stage::ExtractingEvidence, 0.0, 1.0);
+        let extracted = write_new_file(out, |f| {
+            let mut w = ProgressWriter::new(f, span, 0, item.size);
+            let item = self.extract_to(&item.id, &mut w)?;
+            progress.check()?;
+            Ok(item)
+        })
+        .map_err(|e| progress.or_cancelled(e))?;
+        progress.report(Stage::ExtractingEvidence, 1.0).ok();
+        Ok(extracted)
     }
 
     /// Checks one item: its key opens, every chunk authenticates, the stream ends where it

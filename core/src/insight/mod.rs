@@ -26,6 +26,27 @@ pub const SAFETY_NOTE: &str = "Risk can rise at any time, whether or not there h
 If you are in danger now, call 999 (if you cannot speak, stay on the line and press 55 when asked). \
 For advice and support, call the National Stalking Helpline on 0808 802 0300.";
 
+/// The analysis of every incident in the vault, with the saved places of the routes module.
+pub fn for_vault<Tz: TimeZone>(vault: &crate::vault::Vault, tz: &Tz) -> crate::Result<Insights> {
+    let mut incidents =
+        crate::log::IncidentLog::new(vault).list(&crate::log::ListFilter::default())?;
+    incidents.reverse();
+    let saved_places = crate::routes::RouteStore::new(vault)
+        .places()?
+        .into_iter()
+        .map(|p| SavedPlace {
+            label: p.name,
+            lat: p.lat,
+            lon: p.lon,
+        })
+        .collect();
+    let input = InsightInput {
+        saved_places,
+        ..InsightInput::new(vault.now())
+    };
+    Ok(analyse(&incidents, &input, tz))
+}
+
 /// A place that matters to the person (home, work, school); routes owns these later.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SavedPlace {

@@ -249,9 +249,13 @@ pub(crate) fn all_entries(conn: &Connection) -> Result<Vec<StoredEntry>> {
 pub(crate) fn verify_entries(
     entries: &[StoredEntry],
     head: &SignedTreeHead,
+    progress: crate::progress::Span,
 ) -> Result<Vec<Option<EntryBody>>> {
     let mut bodies = Vec::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
+        if i % 1024 == 0 {
+            progress.step(i, entries.len())?;
+        }
         let bad = |why: &str| Error::integrity(format!("log entry #{} {why}", e.seq));
         if e.seq != i as u64 {
             return Err(Error::integrity(format!("log entry #{i} is missing")));

@@ -13,6 +13,7 @@ pub use incident::{
 };
 
 use crate::error::{Error, Result};
+use crate::progress::{Progress, Stage};
 use crate::vault::{Tx, Vault};
 use chrono::{DateTime, Utc};
 use entries::{parse_time, time_text};
@@ -304,12 +305,22 @@ impl<'v> IncidentLog<'v> {
     /// Recomputes everything: each entry's hash, position and form; the tree and its signature;
     /// and every incident from its entries. Names the first thing that is wrong.
     pub fn verify(&self) -> Result<VerifyReport> {
+        self.verify_with_progress(Progress::NONE)
+    }
+
+    /// As `verify`, reporting progress; cancelled, it returns `Cancelled` (it only reads).
+    pub fn verify_with_progress(&self, progress: Progress) -> Result<VerifyReport> {
         let public_key = self.signing_public_key()?;
+        progress.report(Stage::CheckingLog, 0.0)?;
         self.vault.read(|c| {
             let all = entries::all_entries(c)?;
             let head = entries::tree_head(c, public_key)?;
-            let bodies = entries::verify_entries(&all, &head)?;
+            progress.report(Stage::CheckingLog, 0.1)?;
+            let bodies =
+                entries::verify_entries(&all, &head, progress.span(Stage::CheckingLog, 0.1, 0.7))?;
+            progress.report(Stage::CheckingLog, 0.7)?;
             let expected = replay(&all, bodies)?;
+            progress.report(Stage::CheckingLog, 0.8)?;
             let mut stmt = c.prepare("SELECT id, doc FROM incidents ORDER BY id")?;
             let rows =
                 stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
@@ -333,6 +344,7 @@ impl<'v> IncidentLog<'v> {
                     "an incident recorded in the log is missing",
                 ));
             }
+            progress.report(Stage::CheckingLog, 1.0)?;
             Ok(VerifyReport {
                 entries: all.len() as u64,
                 redacted_entries: all.iter().filter(|e| e.body.is_none()).count() as u64,

@@ -13,6 +13,7 @@ use crate::insight::{analyse, InsightInput, SavedPlace};
 use crate::log::{
     merkle, HistoryEntry, IncidentKind, IncidentLog, IncidentWithHistory, ListFilter, ENTRY_AMEND,
 };
+use crate::progress::{Progress, ProgressWriter, Stage};
 use crate::vault::Vault;
 use crate::{Error, Result};
 use chrono::{DateTime, TimeZone, Utc};
@@ -148,6 +149,21 @@ pub fn export_bundle(
     out: &Path,
     catalog: &dyn EvidenceCatalog,
 ) -> Result<BundleSummary> {
+    export_bundle_with_progress(vault, incident_ids, recipient, out, catalog, Progress::NONE)
+}
+
+/// As `export_bundle`, reporting progress. Cancelled at any point, it returns `Cancelled`,
+/// leaves no partial folder or ZIP and logs nothing.
+pub fn export_bundle_with_progress(
+    vault: &Vault,
+    incident_ids: &[String],
+    recipient: Option<&str>,
+    out: &Path,
+    catalog: &dyn EvidenceCatalog,
+    progress: Progress,
+) -> Result<BundleSummary> {
+    let gathering = progress.span(Stage::GatheringIncidents, 0.0, 0.1);
+    gathering.report(0.0)?;
     let recipient = recipient.map(str::trim).filter(|r| !r.is_empty());
     if recipient.is_some_and(|r| r.chars().count() > 200) {
         return Err(Error::invalid(
@@ -169,7 +185,8 @@ pub fn export_bundle(
     let mut bundle_incidents = vec![];
     let mut evidence_files: Vec<EvidenceFile> = vec![];
     let mut subjects = BTreeSet::new();
-    for c in &chosen {
+    for (n, c) in chosen.iter().enumerate() {
+        gathering.step(n, chosen.len())?;
         subjects.insert(c.incident.id.clone());
         let mut refs = vec![];
         for item in catalog.for_incident(&c.incident.id)? {
@@ -246,7 +263,7 @@ pub fn export_bundle(
         entries: manifest_entries,
         evidence: evidence_files,
     };
-    let manifest = write_bundle(out, format, parts, catalog, vault)?;
+    let manifest = write_bundle(out, format, parts, catalog, vault, progress, 0.1)?;
     let manifest_sha = {
         let bytes = serde_json::to_vec_pretty(&manifest)
             .map_err(|_| Error::storage("could not encode the manifest"))?;
@@ -255,6 +272,8 @@ pub fn export_bundle(
         hex::encode(ring::digest::digest(&ring::digest::SHA256, &with_newline).as_ref())
     };
     let logged = vault.write(|tx| {
+        // Last chance to stop: once logged, the bundle is kept.
+        progress.check()?;
         tx.append_entry(
             ENTRY_EXPORT_BUNDLE,
             None,
@@ -371,11 +390,14 @@ fn add_thumbnails(
     incidents: &mut [ReportIncident],
     pictures: &[(usize, usize)],
     catalog: &dyn EvidenceCatalog,
-) {
+    progress: Progress,
+) -> Result<()> {
+    let span = progress.span(Stage::DrawingThumbnails, 0.3, 0.6);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
-    for batch in pictures.chunks(workers) {
+    for (done, batch) in pictures.chunks(workers).enumerate() {
+        span.step(done * workers, pictures.len())?;
         let originals: Vec<Option<Vec<u8>>> = batch
             .iter()
             .map(|&(i, e)| {
@@ -401,6 +423,7 @@ fn add_thumbnails(
             incidents[i].evidence[e].thumbnail = pixels.map(Thumbnail::from_pixels);
         }
     }
+    span.report(1.0)
 }
 
 /// Builds the PDF for the incidents matching `req`.
@@ -411,6 +434,20 @@ pub fn build_report<Tz: TimeZone>(
     catalog: &dyn EvidenceCatalog,
     tz: &Tz,
 ) -> Result<(Vec<u8>, Vec<String>)> {
+    build_report_with_progress(vault, req, catalog, tz, Progress::NONE)
+}
+
+/// As `build_report`, reporting progress (gathering, thumbnails, drawing); `Cancelled` stops
+/// it between steps. Nothing is written, so there is nothing to clean up.
+pub fn build_report_with_progress<Tz: TimeZone>(
+    vault: &Vault,
+    req: &ReportRequest,
+    catalog: &dyn EvidenceCatalog,
+    tz: &Tz,
+    progress: Progress,
+) -> Result<(Vec<u8>, Vec<String>)> {
+    let gathering = progress.span(Stage::GatheringIncidents, 0.0, 0.3);
+    gathering.report(0.0)?;
     if let (Some(a), Some(b)) = (req.from, req.to) {
         if a > b {
             return Err(Error::invalid(
@@ -443,7 +480,9 @@ pub fn build_report<Tz: TimeZone>(
     );
     let mut incidents = Vec::with_capacity(listed.len());
     let mut pictures: Vec<(usize, usize)> = vec![]; // (incident, evidence) positions
-    for i in listed {
+    let total = listed.len();
+    for (n, i) in listed.into_iter().enumerate() {
+        gathering.step(n, total)?;
         let full = log.get(&i.id)?;
         let mut evidence = vec![];
         for item in catalog.for_incident(&i.id)? {
@@ -466,7 +505,7 @@ pub fn build_report<Tz: TimeZone>(
             evidence,
         });
     }
-    add_thumbnails(&mut incidents, &pictures, catalog);
+    add_thumbnails(&mut incidents, &pictures, catalog, progress)?;
     let risk = if req.without_risk_questions {
         None
     } else {
@@ -498,7 +537,10 @@ pub fn build_report<Tz: TimeZone>(
         .iter()
         .map(|i| i.incident.id.clone())
         .collect();
-    Ok((render_report(&input, tz)?, ids))
+    progress.report(Stage::RenderingReport, 0.6)?;
+    let pdf = render_report(&input, tz)?;
+    progress.report(Stage::RenderingReport, 0.9)?;
+    Ok((pdf, ids))
 }
 
 /// Writes the report to `out` (replacing it atomically if it exists) and logs the export.
@@ -510,7 +552,20 @@ pub fn export_report<Tz: TimeZone>(
     tz: &Tz,
     out: &Path,
 ) -> Result<usize> {
-    let (pdf, ids) = build_report(vault, req, catalog, tz)?;
+    export_report_with_progress(vault, req, catalog, tz, out, Progress::NONE)
+}
+
+/// As `export_report`, reporting progress. Cancelled at any point, it returns `Cancelled`,
+/// leaves no partial file and logs nothing; a file already at `out` is untouched.
+pub fn export_report_with_progress<Tz: TimeZone>(
+    vault: &Vault,
+    req: &ReportRequest,
+    catalog: &dyn EvidenceCatalog,
+    tz: &Tz,
+    out: &Path,
+    progress: Progress,
+) -> Result<usize> {
+    let (pdf, ids) = build_report_with_progress(vault, req, catalog, tz, progress)?;
     let head_size = IncidentLog::new(vault).tree_head()?.size;
     let name = out
         .file_name()
@@ -526,9 +581,12 @@ pub fn export_report<Tz: TimeZone>(
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        f.write_all(&pdf)?;
+        let span = progress.span(Stage::WritingFile, 0.9, 1.0);
+        let mut w = ProgressWriter::new(&mut f, span, 0, pdf.len() as u64);
+        w.write_all(&pdf)
+            .map_err(|e| progress.or_cancelled(e.into()))?;
         f.sync_all()?;
-        Ok(())
+        progress.check()
     })();
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
@@ -536,6 +594,8 @@ pub fn export_report<Tz: TimeZone>(
     }
     let sha = hex::encode(ring::digest::digest(&ring::digest::SHA256, &pdf).as_ref());
     let logged = vault.write(|tx| {
+        // Last chance to stop: once logged, the report is kept.
+        progress.check()?;
         tx.append_entry(
             ENTRY_EXPORT_REPORT,
             None,
@@ -555,5 +615,6 @@ pub fn export_report<Tz: TimeZone>(
         return Err(e);
     }
     std::fs::rename(&tmp, out)?;
+    progress.report(Stage::WritingFile, 1.0).ok();
     Ok(ids.len())
 }

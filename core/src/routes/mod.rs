@@ -19,7 +19,7 @@ pub use import::ImportReport;
 pub use schedule::{plan_trips, PlanOptions, PlannedTrip, Predictability, TripPlan};
 pub use search::{AlternativeOptions, AvoidArea, Route, Router};
 pub(crate) use store::MIGRATIONS;
-pub use store::{MapInfo, RouteStore, SavedPlace};
+pub use store::{Avoid, MapInfo, RouteStore, SavedPlace};
 
 use crate::error::{Error, Result};
 use geometry::Projection;

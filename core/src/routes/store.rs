@@ -5,14 +5,16 @@
 
 use super::graph::Profile;
 use super::import::ImportReport;
-use super::schedule::TripPlan;
-use super::search::AvoidArea;
+use super::schedule::{plan_trips, OsRandom, PlanOptions, TripPlan};
+use super::search::{AlternativeOptions, AvoidArea, Route};
 use super::{RoutingMap, ATTRIBUTION};
 use crate::error::{Error, Result};
 use crate::log::{IncidentLog, ListFilter};
+use crate::progress::{Progress, Stage};
 use crate::vault::Vault;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
+use std::path::Path;
 
 /// Append-only; registered in vault/schema.rs.
 pub(crate) const MIGRATIONS: &[&str] = &["
@@ -39,12 +41,34 @@ CREATE TABLE routes_plans (
 const MAX_PLACES: usize = 200;
 /// Older plans are removed beyond this many, so old routines do not pile up.
 const KEEP_PLANS: i64 = 20;
+/// The largest map file `import_map_file` reads into memory.
+pub const MAX_MAP_FILE: u64 = 512 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SavedPlace {
     pub name: String,
     pub lat: f64,
     pub lon: f64,
+}
+
+/// What a route or plan keeps away from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Avoid {
+    /// Places where incidents with a position were logged.
+    pub incidents: bool,
+    /// (lat, lon) spots the person chose.
+    pub spots: Vec<(f64, f64)>,
+    pub radius_m: f64,
+}
+
+impl Default for Avoid {
+    fn default() -> Self {
+        Avoid {
+            incidents: false,
+            spots: vec![],
+            radius_m: 100.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -105,21 +129,22 @@ impl<'v> RouteStore<'v> {
 
     /// Import a PBF file and make it the map. The old map stays if the file is refused.
     pub fn import_map(&self, pbf: &[u8]) -> Result<ImportReport> {
-        self.import_map_with_progress(pbf, &|_| true)
+        self.import_map_with_progress(pbf, Progress::NONE)
     }
 
-    /// As `import_map`, reporting progress (0.0 to 1.0); returning false cancels and keeps the
-    /// old map.
-    pub fn import_map_with_progress(
-        &self,
-        pbf: &[u8],
-        progress: &(dyn Fn(f64) -> bool + Sync),
-    ) -> Result<ImportReport> {
-        let (map, report) = RoutingMap::from_pbf_with_progress(pbf, progress)?;
+    /// As `import_map`, reporting progress; a cancelled import returns `Cancelled` and keeps
+    /// the old map (the new one is stored in one transaction at the very end).
+    pub fn import_map_with_progress(&self, pbf: &[u8], progress: Progress) -> Result<ImportReport> {
+        let reading = progress.span(Stage::ReadingMap, 0.0, 0.9);
+        let (map, report) =
+            RoutingMap::from_pbf_with_progress(pbf, &|f| reading.report(f).is_ok())?;
+        progress.report(Stage::SavingMap, 0.9)?;
         let graph = map.to_bytes();
         let report_json =
             serde_json::to_string(&report).map_err(|_| Error::storage("could not encode"))?;
         self.vault.write(|tx| {
+            // Last chance to stop: after this the new map is kept.
+            progress.check()?;
             tx.conn().execute(
                 "INSERT INTO routes_map (id, graph, report, imported_at) VALUES (1, ?1, ?2, ?3)
                  ON CONFLICT(id) DO UPDATE SET graph = excluded.graph, report = excluded.report,
@@ -128,7 +153,30 @@ impl<'v> RouteStore<'v> {
             )?;
             Ok(())
         })?;
+        // Stored: a cancel now comes too late to matter.
+        progress.report(Stage::SavingMap, 1.0).ok();
         Ok(report)
+    }
+
+    /// Imports the map file at `path` (see `import_map_with_progress`). Files larger than
+    /// `MAX_MAP_FILE` are refused before reading: a phone cannot route over a country anyway.
+    pub fn import_map_file(&self, path: &Path, progress: Progress) -> Result<ImportReport> {
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::not_found("that map file"),
+            _ => Error::from(e),
+        })?;
+        if meta.is_dir() {
+            return Err(Error::invalid("map file", "is a folder, not a file"));
+        }
+        if meta.len() > MAX_MAP_FILE {
+            return Err(Error::invalid(
+                "map file",
+                "is too large for a phone (at most 512 MB); use a city or region extract",
+            ));
+        }
+        let bytes = std::fs::read(path)?;
+        progress.check()?;
+        self.import_map_with_progress(&bytes, progress)
     }
 
     /// Go back to the bundled sample map.
@@ -291,6 +339,74 @@ impl<'v> RouteStore<'v> {
                 })
             })
             .collect())
+    }
+
+    /// The areas a route or plan keeps away from: incident places (if asked) and spots the
+    /// person chose, each `radius_m` (1 to 2000 m) across.
+    pub fn avoid_areas(&self, avoid: &Avoid) -> Result<Vec<AvoidArea>> {
+        if !(avoid.radius_m > 0.0 && avoid.radius_m <= 2000.0) {
+            return Err(Error::invalid(
+                "avoid radius",
+                "must be between 1 and 2000 metres",
+            ));
+        }
+        let mut areas = Vec::new();
+        if avoid.incidents {
+            areas.extend(self.incident_areas(avoid.radius_m)?);
+        }
+        for &(lat, lon) in &avoid.spots {
+            if parse_lat_lon(&format!("{lat},{lon}")).is_none() {
+                return Err(Error::invalid(
+                    "avoid",
+                    "that is not a valid latitude,longitude",
+                ));
+            }
+            areas.push(AvoidArea {
+                lat,
+                lon,
+                radius_m: avoid.radius_m,
+                label: None,
+            });
+        }
+        Ok(areas)
+    }
+
+    /// Up to `max_routes` clearly different routes between two saved places (or "lat,lon"),
+    /// the fastest first, on the imported map (or the bundled one).
+    pub fn alternatives(
+        &self,
+        from: &str,
+        to: &str,
+        profile: Profile,
+        max_routes: usize,
+        avoid: &Avoid,
+    ) -> Result<Vec<Route>> {
+        if !(1..=10).contains(&max_routes) {
+            return Err(Error::invalid("alternatives", "must be 1 to 10"));
+        }
+        let from = self.resolve(from, "from")?;
+        let to = self.resolve(to, "to")?;
+        let opts = AlternativeOptions {
+            max_routes,
+            avoid: self.avoid_areas(avoid)?,
+            ..AlternativeOptions::default()
+        };
+        self.map()?.router(profile).alternatives(from, to, &opts)
+    }
+
+    /// Draws a plan over up to five alternatives with the OS's CSPRNG and keeps it.
+    pub fn plan(
+        &self,
+        from: &str,
+        to: &str,
+        profile: Profile,
+        avoid: &Avoid,
+        options: &PlanOptions,
+    ) -> Result<TripPlan> {
+        let routes = self.alternatives(from, to, profile, 5, avoid)?;
+        let plan = plan_trips(routes, options, &mut OsRandom::new())?;
+        self.save_plan(&plan)?;
+        Ok(plan)
     }
 
     /// Keep a plan (encrypted with everything else). Returns its id.

@@ -11,9 +11,9 @@
 //! and under the armed lock (see `Safety::checkin_write`).
 
 use super::armed;
-use super::checkin::{CheckIn, CheckInView, Event, Plan, State, Transition};
+use super::checkin::{Buddy, CheckIn, CheckInView, Event, Plan, State, Transition};
 use super::checklist::{self, ChecklistEntry};
-use super::contacts::{Contact, NewContact};
+use super::contacts::{Contact, NewContact, Role};
 use super::help::{self, CustomHelpEntry, Region};
 use super::messages::Location;
 use super::timer::CheckInDriver;
@@ -116,6 +116,68 @@ impl<'v> Safety<'v> {
     /// By name (any case) or id.
     pub fn find_contact(&self, name_or_id: &str) -> Result<Contact> {
         find_contact(&self.contacts()?, name_or_id)
+    }
+
+    /// Changes a contact (found by name or id) to what `new` says; its id and when it was added
+    /// stay. Plans already shared keep their own copy of the buddy, so editing is always safe.
+    pub fn edit_contact(&self, name_or_id: &str, new: NewContact) -> Result<Contact> {
+        self.vault.write(|tx| {
+            let existing = load_contacts(tx.conn())?;
+            let old = find_contact(&existing, name_or_id)?;
+            let mut contact = new.validate(old.id.clone(), tx.now())?;
+            contact.added_at = old.added_at;
+            let others = existing.iter().filter(|c| c.id != old.id);
+            for c in others {
+                if c.name.to_lowercase() == contact.name.to_lowercase() {
+                    return Err(Error::invalid(
+                        "name",
+                        "you already have a contact with that name",
+                    ));
+                }
+                if c.phone == contact.phone {
+                    return Err(Error::invalid(
+                        "phone",
+                        "you already have a contact with that number",
+                    ));
+                }
+            }
+            tx.conn().execute(
+                "UPDATE safety_contacts SET body = ?2 WHERE id = ?1",
+                params![contact.id, to_json(&contact)?],
+            )?;
+            Ok(contact)
+        })
+    }
+
+    /// The buddies for a plan: the contacts named (by name or id, in that order), or every
+    /// contact with the buddy role when none are named. Errors when that leaves nobody.
+    pub fn buddies(&self, names_or_ids: &[String]) -> Result<Vec<Buddy>> {
+        let contacts = self.contacts()?;
+        let chosen = if names_or_ids.is_empty() {
+            contacts
+                .into_iter()
+                .filter(|c| c.roles.contains(&Role::Buddy))
+                .collect::<Vec<_>>()
+        } else {
+            names_or_ids
+                .iter()
+                .map(|n| find_contact(&contacts, n))
+                .collect::<Result<Vec<_>>>()?
+        };
+        if chosen.is_empty() {
+            return Err(Error::invalid(
+                "buddies",
+                "you have no buddy yet; add a contact as a buddy first",
+            ));
+        }
+        Ok(chosen
+            .into_iter()
+            .map(|c| Buddy {
+                contact_id: c.id,
+                name: c.name,
+                phone: c.phone.to_string(),
+            })
+            .collect())
     }
 
     /// Plans already shared keep their own copy of the buddy, so removing is always safe.

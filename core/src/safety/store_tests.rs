@@ -373,3 +373,54 @@ fn a_tick_during_a_timer_round_does_not_hand_out_the_same_event() {
     assert_eq!(again.len(), 2);
     assert!(again.contains(&refused.unwrap()));
 }
+
+#[test]
+fn edit_contact_keeps_its_id_and_refuses_a_clash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (v, _) = create(tmp.path());
+    let s = Safety::new(&v);
+    let alex = add(&s, "Alex", "07700 900123");
+    add(&s, "Sam", "07700 900456");
+    let edited = s
+        .edit_contact(
+            "alex",
+            NewContact {
+                name: "Alex B".into(),
+                phone: "07700 900999".into(),
+                relationship: None,
+                roles: vec![Role::Emergency],
+                region: "GB".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(edited.id, alex.contact_id);
+    assert_eq!(edited.phone.as_str(), "+447700900999");
+    assert_eq!(s.contacts().unwrap().len(), 2);
+    assert_eq!(s.find_contact("Alex B").unwrap(), edited);
+    // Sam's number is Sam's.
+    let clash = s.edit_contact(
+        "Alex B",
+        NewContact {
+            name: "Alex B".into(),
+            phone: "07700 900456".into(),
+            roles: vec![Role::Buddy],
+            region: "GB".into(),
+            ..Default::default()
+        },
+    );
+    assert!(matches!(clash, Err(Error::InvalidInput { field, .. }) if field == "phone"));
+    assert!(matches!(
+        s.edit_contact("nobody", NewContact::default()),
+        Err(Error::NotFound { .. })
+    ));
+    // Only Sam is a buddy now: he is the default for a plan; naming Alex still works.
+    let b = s.buddies(&[]).unwrap();
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0].name, "Sam");
+    assert_eq!(
+        s.buddies(&["Alex B".into()]).unwrap()[0].contact_id,
+        alex.contact_id
+    );
+    s.remove_contact("Sam").unwrap();
+    assert!(matches!(s.buddies(&[]), Err(Error::InvalidInput { .. })));
+}

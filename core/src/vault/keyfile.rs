@@ -127,6 +127,13 @@ impl KeyFile {
         Ok(())
     }
 
+    /// Makes a slot open with nothing: random bytes, exactly as an unused slot looks, so the
+    /// file does not show that it was ever used.
+    pub fn clear_slot(&mut self, role: SlotRole) -> Result<()> {
+        self.slots[role as usize] = random_bytes::<SLOT_LEN>()?;
+        Ok(())
+    }
+
     /// Tries to open one slot. `None` for a wrong key and for a damaged slot alike.
     pub fn open_slot(&self, role: SlotRole, kek: &[u8; 32]) -> Option<SlotContent> {
         let slot = &self.slots[role as usize];

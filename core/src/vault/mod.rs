@@ -407,6 +407,17 @@ impl Vault {
         kf.write(&self.key_path())
     }
 
+    /// Removes the duress PIN: afterwards it opens nothing (a wrong PIN, like any other). Needs
+    /// the real PIN. The key file looks the same as one that never had a duress PIN.
+    pub fn remove_duress_secret(&self, pin: &str) -> Result<()> {
+        self.attempt(pin, &[SlotRole::Pin])?;
+        let mut kf = KeyFile::read(&self.key_path())?;
+        kf.clear_slot(SlotRole::Duress)?;
+        kf.write(&self.key_path())?;
+        tracing::info!("duress PIN removed");
+        Ok(())
+    }
+
     pub fn status(&self) -> Result<VaultStatus> {
         let kf = KeyFile::read(&self.key_path())?;
         Ok(VaultStatus {

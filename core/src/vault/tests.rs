@@ -182,3 +182,27 @@ fn backoff_grows_and_is_capped() {
     assert_eq!(backoff(6), Some(Duration::seconds(60)));
     assert_eq!(backoff(40), Some(Duration::seconds(MAX_DELAY_SECS)));
 }
+
+#[test]
+fn removed_duress_pin_opens_nothing_and_the_pin_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _) = new_vault(dir.path(), clock());
+    put(&v, "real");
+    v.set_duress_secret("246810", "975310").unwrap();
+    // The wrong PIN cannot remove it.
+    assert!(matches!(
+        v.remove_duress_secret("975310"),
+        Err(Error::WrongSecret { .. })
+    ));
+    assert_eq!(v.classify_secret("975310").unwrap(), SecretMatch::Duress);
+    let before = std::fs::metadata(dir.path().join(KEY_FILE)).unwrap().len();
+    v.remove_duress_secret("246810").unwrap();
+    assert_eq!(
+        std::fs::metadata(dir.path().join(KEY_FILE)).unwrap().len(),
+        before
+    );
+    v.lock();
+    assert!(matches!(v.unlock("975310"), Err(Error::WrongSecret { .. })));
+    v.unlock("246810").unwrap();
+    assert_eq!(get(&v).as_deref(), Some(&b"real"[..]));
+}

@@ -19,7 +19,7 @@ mod verify;
 mod write;
 
 pub use source::BundleSource;
-pub use verify::{verify_bundle, BundleCheck, BundleVerifyReport};
+pub use verify::{verify_bundle, verify_bundle_with_progress, BundleCheck, BundleVerifyReport};
 pub use write::{
     evidence_path as evidence_path_for, write_bundle, BundleOutput, BundleParts, EvidenceFile,
     EvidenceSource,

@@ -108,6 +108,16 @@ impl BundleSource {
 
     /// (hex SHA-256, size), streamed.
     pub fn hash(&mut self, path: &str) -> Result<(String, u64)> {
+        self.hash_tracked(path, &mut |_| true)
+    }
+
+    /// As `hash`, telling `read` how many bytes came in after each piece; when it returns false
+    /// the hashing stops with `Cancelled`.
+    pub fn hash_tracked(
+        &mut self,
+        path: &str,
+        read: &mut dyn FnMut(u64) -> bool,
+    ) -> Result<(String, u64)> {
         let mut r = self.reader(path)?;
         let mut ctx = Context::new(&SHA256);
         let mut buf = vec![0u8; 1 << 20];
@@ -119,6 +129,9 @@ impl BundleSource {
             }
             ctx.update(&buf[..n]);
             size += n as u64;
+            if !read(n as u64) {
+                return Err(Error::Cancelled);
+            }
         }
         Ok((hex::encode(ctx.finish().as_ref()), size))
     }

@@ -5,6 +5,7 @@ use super::source::printable;
 use super::*;
 use crate::log::merkle::{self, Hash};
 use crate::log::{EntryBody, IncidentChanges, NewIncident};
+use crate::progress::{Progress, Stage};
 use crate::report::keys::{fingerprint, parse_public_key_pem, verify_signature};
 use crate::Result;
 use std::collections::{BTreeMap, BTreeSet};
@@ -70,6 +71,13 @@ fn err(e: crate::Error) -> String {
 /// Verifies a bundle directory or ZIP. Errors only when the path cannot be read at all; every
 /// problem with the contents is a failed check in the report.
 pub fn verify_bundle(path: &Path) -> Result<BundleVerifyReport> {
+    verify_bundle_with_progress(path, Progress::NONE)
+}
+
+/// As `verify_bundle`, reporting progress as the files are hashed; cancelled, it returns
+/// `Cancelled` rather than a report (it only reads, so nothing is left behind).
+pub fn verify_bundle_with_progress(path: &Path, progress: Progress) -> Result<BundleVerifyReport> {
+    progress.report(Stage::CheckingBundle, 0.0)?;
     let mut src = BundleSource::open(path)?;
     let mut c = Checks {
         report: BundleVerifyReport {
@@ -84,11 +92,14 @@ pub fn verify_bundle(path: &Path) -> Result<BundleVerifyReport> {
             recipient: None,
         },
     };
-    let _ = run_checks(&mut src, &mut c);
+    let _ = run_checks(&mut src, &mut c, progress);
+    // A check stopped by cancelling failed for no reason of the bundle's: no report.
+    progress.check()?;
+    progress.report(Stage::CheckingBundle, 1.0)?;
     Ok(c.report)
 }
 
-fn run_checks(src: &mut BundleSource, c: &mut Checks) -> Option<()> {
+fn run_checks(src: &mut BundleSource, c: &mut Checks, progress: Progress) -> Option<()> {
     let (manifest_bytes, sig, pem) = c.run("required files", || {
         let m = src.read_all(MANIFEST).map_err(err)?;
         let s = src.read_all(SIGNATURE).map_err(err)?;
@@ -163,12 +174,24 @@ fn run_checks(src: &mut BundleSource, c: &mut Checks) -> Option<()> {
     })?;
     // Each file is hashed once, however many checks look at it.
     let mut hashes: BTreeMap<String, String> = BTreeMap::new();
+    let hashing = progress.span(Stage::CheckingBundle, 0.05, 0.95);
+    // Sizes come from the manifest, which may lie; they only steer the progress bar.
+    let total: u64 = manifest
+        .files
+        .iter()
+        .fold(0u64, |t, f| t.saturating_add(f.size));
+    let mut done = 0u64;
     c.run("file fingerprints", || {
         for f in &manifest.files {
             if !path_is_safe(&f.path) {
                 return Err(format!("unsafe path {}", printable(&f.path)));
             }
-            let (sha, size) = src.hash(&f.path).map_err(err)?;
+            let (sha, size) = src
+                .hash_tracked(&f.path, &mut |n| {
+                    done = done.saturating_add(n);
+                    hashing.report(done as f64 / total.max(1) as f64).is_ok()
+                })
+                .map_err(err)?;
             if sha != f.sha256 || size != f.size {
                 return Err(format!(
                     "{} was changed (its SHA-256 does not match the manifest)",

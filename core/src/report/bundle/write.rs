@@ -2,6 +2,7 @@
 //! bundle appears under its final name only when complete (temp name + rename).
 
 use super::*;
+use crate::progress::{Progress, ProgressWriter, Stage};
 use crate::report::keys::{fingerprint, public_key_pem, Signer};
 use crate::{Error, Result};
 use ring::digest::{Context, SHA256};
@@ -60,13 +61,17 @@ pub fn evidence_path(e: &EvidenceFile) -> String {
     )
 }
 
-/// Writes the bundle to `out` (which must not exist yet) and returns its manifest.
+/// Writes the bundle to `out` (which must not exist yet) and returns its manifest. Progress runs
+/// over `from..1.0` of the whole export; cancelled, it removes everything it wrote and returns
+/// `Cancelled`.
 pub fn write_bundle(
     out: &Path,
     kind: BundleOutput,
     parts: BundleParts,
     source: &dyn EvidenceSource,
     signer: &dyn Signer,
+    progress: Progress,
+    from: f64,
 ) -> Result<Manifest> {
     if out.exists() {
         return Err(Error::invalid(
@@ -77,10 +82,13 @@ pub fn write_bundle(
     let tmp = temp_sibling(out)?;
     let result = (|| {
         let mut sink = Sink::create(&tmp, kind)?;
-        let manifest = fill(&mut sink, parts, source, signer)?;
+        let manifest = fill(&mut sink, parts, source, signer, progress, from)?;
         sink.finish()?;
+        // Last chance to stop before the bundle appears under its name.
+        progress.check()?;
         Ok(manifest)
-    })();
+    })()
+    .map_err(|e| progress.or_cancelled(e));
     match result {
         Ok(m) => {
             fs::rename(&tmp, out)?;
@@ -99,8 +107,15 @@ fn fill(
     parts: BundleParts,
     source: &dyn EvidenceSource,
     signer: &dyn Signer,
+    progress: Progress,
+    from: f64,
 ) -> Result<Manifest> {
     let key = signer.public_key()?;
+    // Evidence bytes dominate; the rest is small and goes in the last tenth.
+    let copying = progress.span(Stage::CopyingEvidence, from, from + (1.0 - from) * 0.9);
+    let total: u64 = parts.evidence.iter().map(|e| e.size).sum();
+    let mut done = 0u64;
+    copying.report(0.0)?;
     let mut files = vec![];
     let (sha, size) = sink.add(INCIDENTS, true, &mut |w| {
         Ok(w.write_all(&parts.incidents_json)?)
@@ -115,8 +130,11 @@ fn fill(
         let path = evidence_path(e);
         // Photos and videos are already compressed: store them as they are.
         let (sha, size) = sink.add(&path, false, &mut |w| {
-            source.copy_original(&e.evidence_id, w)
+            let mut w = ProgressWriter::new(w, copying, done, total);
+            source.copy_original(&e.evidence_id, &mut w)
         })?;
+        done += size;
+        copying.report(done as f64 / total.max(1) as f64)?;
         if sha != e.sha256_hex.to_ascii_lowercase() || size != e.size {
             return Err(Error::integrity(format!(
                 "evidence {} does not match the fingerprint recorded when it was captured",
@@ -130,6 +148,7 @@ fn fill(
             evidence_id: Some(e.evidence_id.clone()),
         });
     }
+    progress.report(Stage::SigningBundle, copying.to)?;
     let (sha, size) = sink.add(HOW_TO, true, &mut |w| {
         Ok(w.write_all(HOW_TO_VERIFY_TEXT.as_bytes())?)
     })?;
@@ -184,6 +203,7 @@ fn fill(
         .map(|(path, sha)| format!("{sha}  {path}\n"))
         .collect();
     sink.add(SUMS, false, &mut |w| Ok(w.write_all(text.as_bytes())?))?;
+    progress.report(Stage::SigningBundle, 1.0)?;
     Ok(manifest)
 }
 

@@ -1,0 +1,21 @@
+import Foundation
+
+/// Identifiers the app's code and its bundle (ios/Config/Info.plist, ios/project.yml, the asset
+/// catalog) must agree on. AppBundleTests reads those files on Linux and fails if they drift.
+public enum AppBundle {
+    /// The BGAppRefreshTask that runs the armed check-in's deadlines while the app is not open.
+    /// Listed in Info.plist's BGTaskSchedulerPermittedIdentifiers.
+    public static let checkInRefreshTask = "org.waymark.app.checkin"
+
+    /// Alternate home-screen icons (asset catalog names). iOS can switch the icon at run time,
+    /// not the name under it.
+    public static let alternateIcons = ["AppIcon-Calculator", "AppIcon-Notes"]
+
+    /// The vault folder, under Application Support (never Documents, which the Files app shows).
+    public static let vaultFolderName = "vault"
+
+    public static func vaultDirectory(applicationSupport: URL) -> URL {
+        applicationSupport.appendingPathComponent("Waymark", isDirectory: true)
+            .appendingPathComponent(vaultFolderName, isDirectory: true)
+    }
+}

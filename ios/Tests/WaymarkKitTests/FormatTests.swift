@@ -1,0 +1,14 @@
+import XCTest
+import WaymarkKit
+
+final class FormatTests: XCTestCase {
+    func testCountdownsReadLikeAClock() {
+        XCTAssertEqual(Format.countdown(seconds: 0), "0:00")
+        XCTAssertEqual(Format.countdown(seconds: 5), "0:05")
+        XCTAssertEqual(Format.countdown(seconds: 30), "0:30")
+        XCTAssertEqual(Format.countdown(seconds: 299), "4:59")
+        XCTAssertEqual(Format.countdown(seconds: 3599), "59:59")
+        XCTAssertEqual(Format.countdown(seconds: 3600), "1:00:00", "the longest back-off is an hour")
+        XCTAssertEqual(Format.countdown(seconds: 7322), "2:02:02")
+    }
+}
