@@ -162,11 +162,14 @@ impl RiskChecklist {
 #[uniffi::export]
 impl RiskChecklist {
     /// Every question with what the log says and the current answers. Dates in the evidence
-    /// are written in the phone's time zone, given as its offset from UTC in seconds.
-    pub fn view(&self, utc_offset_seconds: i32) -> Result<RiskQuestions> {
-        let tz = FixedOffset::east_opt(utc_offset_seconds).ok_or_else(|| {
-            WaymarkError::invalid("utc_offset_seconds", "must be within a day of UTC")
-        })?;
+    /// are written in the phone's time zone, given as its offset from UTC in minutes.
+    pub fn view(&self, utc_offset_minutes: i32) -> Result<RiskQuestions> {
+        let tz = utc_offset_minutes
+            .checked_mul(60)
+            .and_then(FixedOffset::east_opt)
+            .ok_or_else(|| {
+                WaymarkError::invalid("utc_offset_minutes", "must be within a day of UTC")
+            })?;
         Ok(self.core().view(&tz)?.into())
     }
 

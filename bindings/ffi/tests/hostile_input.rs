@@ -470,7 +470,7 @@ fn risk_checklist_rejects_hostile_input_and_changes_nothing() {
             risk.answer("2".into(), RiskAnswer::No, Some(huge.clone()))
         }),
     );
-    for offset in [i32::MIN, i32::MAX, 86_400, -86_400] {
+    for offset in [i32::MIN, i32::MAX, 1440, -1440, 35_791_395] {
         assert_invalid(
             "risk view with an absurd UTC offset",
             no_panic("risk.view", || risk.view(offset)),
@@ -486,7 +486,7 @@ fn risk_checklist_rejects_hostile_input_and_changes_nothing() {
     assert_eq!(history.len(), 2, "only the two valid answers were kept");
     assert_eq!(history[0], kept);
     assert_eq!(risk.verify().expect("verify"), 2);
-    let view = risk.view(3600).expect("view");
+    let view = risk.view(60).expect("view");
     assert_eq!(view.questions.len(), 11);
     assert_eq!(view.answered, 2);
 
