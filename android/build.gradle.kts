@@ -8,7 +8,7 @@ plugins {
 }
 
 android {
-    namespace = "org.waymark"
+    namespace = "org.waymark.bindings"
     compileSdk = 35
     defaultConfig {
         minSdk = 28

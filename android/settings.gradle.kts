@@ -13,3 +13,5 @@ dependencyResolutionManagement {
     }
 }
 rootProject.name = "waymark-android"
+// The app (app/build.gradle.kts); the root project is the bindings library with its JVM tests.
+include(":app")

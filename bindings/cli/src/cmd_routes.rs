@@ -132,6 +132,10 @@ pub fn map(args: MapArgs, app: &mut App) -> CliResult {
                     "Map loaded and stored in your vault: {:.0} km of walkable ways, {:.0} km of roads.",
                     report.foot_km, report.car_km
                 );
+                println!(
+                    "Ways without access tags follow the defaults for {} (from where the map is).",
+                    waymark_core::routes::access::rules_for(&report.country).name
+                );
                 if report.missing_node_refs > 0 {
                     println!("Some ways run off the edge of the file; routes stop at its edge.");
                 }
@@ -252,6 +256,10 @@ pub fn routes(args: RoutesArgs, app: &mut App) -> CliResult {
             "attribution": ATTRIBUTION,
         }))?;
     } else {
+        // Every route starts and ends at the same snapped points; say it once.
+        if let Some(note) = routes.first().and_then(|r| r.gap_note()) {
+            println!("{note}");
+        }
         for (i, r) in routes.iter().enumerate() {
             print_route("", i, r, profile);
         }
@@ -333,6 +341,9 @@ fn route_json(r: &Route) -> serde_json::Value {
         "extra_s": r.extra_s.round(),
         "street_names": r.street_names,
         "shared_with_earlier": (r.shared_with_earlier * 1000.0).round() / 1000.0,
+        "start_gap_m": r.start_gap_m.round(),
+        "end_gap_m": r.end_gap_m.round(),
+        "gap_note": r.gap_note(),
         "notes": r.notes,
         "geometry": {"type": "LineString", "coordinates": line_coords(r)},
         "attribution": ATTRIBUTION,
@@ -453,6 +464,9 @@ fn print_plan(plan: &TripPlan, o: &PlanOptions, profile: Profile) {
         );
     }
     println!("Routes:");
+    if let Some(note) = plan.routes.first().and_then(|r| r.gap_note()) {
+        println!("  {note}");
+    }
     for (i, r) in plan.routes.iter().enumerate() {
         let used = plan.trips.iter().filter(|t| t.route == i).count();
         print_route("  ", i, r, profile);

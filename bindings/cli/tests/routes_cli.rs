@@ -104,6 +104,40 @@ fn routes_and_plans_from_saved_places() {
 }
 
 #[test]
+fn a_start_away_from_any_way_is_explained_once() {
+    use waymark_core::routes::{Profile, RoutingMap};
+    let map = RoutingMap::bundled().unwrap();
+    let router = map.router(Profile::Foot);
+    let to = (60.1760, 24.9480);
+    // Find a point in the bundled map 20-100 m from the nearest walkable way (a courtyard).
+    let from = (0..400)
+        .map(|i| {
+            (
+                60.166 + 0.0005 * f64::from(i / 20),
+                24.937 + 0.0007 * f64::from(i % 20),
+            )
+        })
+        .find(|&p| {
+            router
+                .fastest(p, to)
+                .is_ok_and(|r| (20.0..100.0).contains(&r.start_gap_m))
+        })
+        .expect("some point of central Helsinki is 20-100 m from a walkable way");
+    let gap = router.fastest(from, to).unwrap().start_gap_m.round();
+    let (_dir, v) = common::new_vault();
+    let from_arg = format!("{:.6},{:.6}", from.0, from.1);
+    let text = ok(&waymark(&v, &["routes", &from_arg, "60.1760,24.9480"]));
+    let line = format!("The route starts {gap:.0} m from your starting point");
+    assert_eq!(text.matches(&line).count(), 1, "{text}");
+    let json: serde_json::Value = serde_json::from_str(&ok(&waymark(
+        &v,
+        &["--json", "routes", &from_arg, "60.1760,24.9480"],
+    )))
+    .unwrap();
+    assert_eq!(json["routes"][0]["start_gap_m"].as_f64(), Some(gap));
+}
+
+#[test]
 fn bad_input_is_explained_without_repeating_it() {
     let (dir, v) = common::new_vault();
     let out = waymark(&v, &["routes", "60.1690,24.9400", "59.4370,24.7536"]);

@@ -45,6 +45,19 @@ impl Projection {
     }
 }
 
+impl Projection {
+    /// The inverse of `xy`.
+    pub fn lat_lon(&self, (x, y): (f64, f64)) -> (f64, f64) {
+        let lat = self.lat0 + (y / EARTH_RADIUS_M).to_degrees();
+        let lon = if self.cos_lat0.abs() > 1e-12 {
+            self.lon0 + (x / (EARTH_RADIUS_M * self.cos_lat0)).to_degrees()
+        } else {
+            self.lon0
+        };
+        (lat, lon)
+    }
+}
+
 pub fn dist_point_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let len2 = dx * dx + dy * dy;
@@ -168,6 +181,19 @@ impl SegmentGrid {
                     .iter()
                     .copied()
             })
+    }
+
+    /// Every segment in the 3 × 3 cells around p (all those within one cell size of p, and
+    /// some further), with its id and ends.
+    pub fn for_each_near(&self, p: (f64, f64), mut f: impl FnMut(usize, (f64, f64), (f64, f64))) {
+        let mut seen = std::collections::HashSet::new();
+        for id in self.around(p) {
+            // A segment spanning several cells is listed in each.
+            if seen.insert(id) {
+                let (a, b) = self.segments[id as usize];
+                f(id as usize, a, b);
+            }
+        }
     }
 
     /// Nearest segment within one cell's reach.

@@ -135,6 +135,9 @@ impl Arc {
 /// The stored part of the graph.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Graph {
+    /// ISO 3166-1 code of the country whose default access rules the import used ("--" for
+    /// the worldwide defaults; see `access.rs`).
+    pub(crate) country: String,
     /// Latitude and longitude in units of 1e-7 degrees, as OSM stores them.
     pub(crate) lat_e7: Vec<i32>,
     pub(crate) lon_e7: Vec<i32>,
@@ -147,7 +150,8 @@ pub struct Graph {
 }
 
 const MAGIC: &[u8; 8] = b"WMROUTE1";
-const FORMAT_VERSION: u32 = 1;
+/// 2 added the map's country. Version 1 maps still load (country "--").
+const FORMAT_VERSION: u32 = 2;
 
 impl Graph {
     pub fn node_count(&self) -> usize {
@@ -180,6 +184,11 @@ impl Graph {
         self.names.get(id as usize).map(String::as_str)
     }
 
+    /// The country whose default access rules were used ("--": worldwide defaults).
+    pub fn country(&self) -> &str {
+        &self.country
+    }
+
     pub fn in_main_component(&self, v: u32, profile: Profile) -> bool {
         self.in_main_component[v as usize] & (1 << profile.index()) != 0
     }
@@ -194,6 +203,11 @@ impl Graph {
         put_u32(&mut out, n as u32);
         put_u32(&mut out, self.arcs.len() as u32);
         put_u32(&mut out, self.names.len() as u32);
+        let mut code = [b'-'; 2];
+        for (c, b) in code.iter_mut().zip(self.country.bytes()) {
+            *c = b;
+        }
+        out.extend_from_slice(&code);
         for v in 0..n {
             out.extend_from_slice(&self.lat_e7[v].to_le_bytes());
             out.extend_from_slice(&self.lon_e7[v].to_le_bytes());
@@ -236,7 +250,8 @@ impl Graph {
         if r.take(8).ok_or_else(damaged)? != MAGIC {
             return Err(damaged());
         }
-        if r.u32().ok_or_else(damaged)? != FORMAT_VERSION {
+        let version = r.u32().ok_or_else(damaged)?;
+        if version > FORMAT_VERSION || version == 0 {
             return Err(Error::invalid(
                 "stored map",
                 "was written by a newer version of Waymark",
@@ -245,6 +260,15 @@ impl Graph {
         let n = r.u32().ok_or_else(damaged)? as usize;
         let m = r.u32().ok_or_else(damaged)? as usize;
         let k = r.u32().ok_or_else(damaged)? as usize;
+        let country = if version >= 2 {
+            let code = r.take(2).ok_or_else(damaged)?;
+            if !code.iter().all(|b| b.is_ascii_uppercase() || *b == b'-') {
+                return Err(damaged());
+            }
+            String::from_utf8(code.to_vec()).map_err(|_| damaged())?
+        } else {
+            "--".to_string()
+        };
         // Check sizes before allocating so a damaged header cannot ask for gigabytes.
         let need = n
             .checked_mul(9)
@@ -256,6 +280,7 @@ impl Graph {
             return Err(damaged());
         }
         let mut g = Graph {
+            country,
             lat_e7: Vec::with_capacity(n),
             lon_e7: Vec::with_capacity(n),
             in_main_component: Vec::with_capacity(n),
@@ -364,15 +389,16 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Largest strongly connected component of the arcs a profile may use (iterative Kosaraju).
-/// Returns a membership flag per node. With directed arcs (one-way streets) a strongly connected
-/// component guarantees a way there and a way back between any two of its nodes.
-pub(crate) fn largest_scc(
+/// Strongly connected components of the arcs a profile may use (iterative Kosaraju): the
+/// component id of each node and the size of each component. With directed arcs (one-way
+/// streets) a strongly connected component guarantees a way there and a way back between any
+/// two of its nodes.
+pub(crate) fn scc_ids(
     n: usize,
     first_arc: &[u32],
     arcs: &[Arc],
     profile: Profile,
-) -> Vec<bool> {
+) -> (Vec<u32>, Vec<usize>) {
     let bit = profile.bit();
     // Reverse adjacency restricted to the profile.
     let mut rev_first = vec![0u32; n + 1];
@@ -451,14 +477,7 @@ pub(crate) fn largest_scc(
         }
         sizes.push(size);
     }
-    // A component of one node without arcs is not a road network.
-    let best = sizes
-        .iter()
-        .enumerate()
-        .filter(|&(_, &s)| s > 1)
-        .max_by_key(|&(_, &s)| s)
-        .map(|(i, _)| i as u32);
-    comp.iter().map(|&c| Some(c) == best).collect()
+    (comp, sizes)
 }
 
 #[cfg(test)]
@@ -489,13 +508,10 @@ mod tests {
             arc(2, ACCESS_FOOT),
         ];
         let first = vec![0, 1, 3, 5, 6];
-        assert_eq!(
-            largest_scc(4, &first, &arcs, Profile::Car),
-            vec![true, true, true, false]
-        );
-        assert_eq!(
-            largest_scc(4, &first, &arcs, Profile::Foot),
-            vec![true, true, true, true]
-        );
+        let (car, car_sizes) = scc_ids(4, &first, &arcs, Profile::Car);
+        assert!(car[0] == car[1] && car[1] == car[2] && car[3] != car[0]);
+        assert_eq!(car_sizes[car[0] as usize], 3);
+        let (foot, _) = scc_ids(4, &first, &arcs, Profile::Foot);
+        assert!(foot.iter().all(|&c| c == foot[0]));
     }
 }

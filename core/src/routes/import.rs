@@ -5,8 +5,9 @@
 //! they reference nodes missing from the extract, and keeps nodes in some profile's largest
 //! strongly connected component. Nothing here logs names or coordinates.
 
+use super::access::{self, CountryRules};
 use super::graph::{
-    largest_scc, Arc, Graph, Profile, WayKind, ACCESS_BIKE, ACCESS_CAR, ACCESS_FOOT, NO_NAME,
+    scc_ids, Arc, Graph, Profile, WayKind, ACCESS_BIKE, ACCESS_CAR, ACCESS_FOOT, NO_NAME,
 };
 use crate::error::{Error, Result};
 use geo::{Distance, Haversine, Point};
@@ -15,14 +16,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What the import found, for `waymark map info` and the benchmark.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ImportReport {
     pub ways_used: usize,
     /// Way references to nodes that are not in the extract (the way is split there).
     pub missing_node_refs: usize,
     pub nodes: usize,
     pub arcs: usize,
-    /// Nodes left out because they are not in any profile's largest connected piece.
+    /// Nodes outside every profile's largest connected piece (kept: routes within their own
+    /// smaller piece still work).
     pub nodes_outside_main_component: usize,
+    /// ISO country code whose default access rules were used ("--": the worldwide defaults).
+    pub country: String,
     pub foot_km: f64,
     pub bike_km: f64,
     pub car_km: f64,
@@ -30,10 +35,16 @@ pub struct ImportReport {
 
 struct WayRec {
     refs: Vec<i64>,
+    /// (index into ROUTING_KEYS, interned value).
+    tags: Vec<(u8, u32)>,
+    name: u32,
+}
+
+/// Who may use a way, decided with the map's country rules.
+struct WayAccess {
     access: DirectionalAccess,
     car_kmh: u8,
     kind: WayKind,
-    name: u32,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -66,8 +77,7 @@ pub fn import_pbf_with_progress(
     if cancelled.load(Ordering::Relaxed) {
         return Err(Error::Cancelled);
     }
-    let (nodes, ways, names) = parsed??;
-    let built = build_graph(nodes, ways, names)?;
+    let built = build_graph(parsed??)?;
     progress(1.0);
     Ok(built)
 }
@@ -105,7 +115,49 @@ fn not_pbf() -> Error {
     )
 }
 
-type Parsed = (HashMap<i64, (i32, i32)>, Vec<WayRec>, Vec<String>);
+struct Parsed {
+    nodes: HashMap<i64, (i32, i32)>,
+    ways: Vec<WayRec>,
+    names: Vec<String>,
+    /// Tag values, interned; `WayRec::tags` points into this.
+    values: Vec<String>,
+}
+
+/// The tags `classify` reads; ways keep only these until their country is known.
+const ROUTING_KEYS: &[&str] = &[
+    "highway",
+    "area",
+    "footway",
+    "access",
+    "foot",
+    "bicycle",
+    "vehicle",
+    "motor_vehicle",
+    "motorcar",
+    "maxspeed",
+    "oneway",
+    "junction",
+    "oneway:bicycle",
+    "cycleway",
+    "motorroad",
+    "sidewalk",
+    "sidewalk:both",
+    "sidewalk:left",
+    "sidewalk:right",
+];
+
+/// Every default open: a way this rejects is unusable in every country.
+const ANY_COUNTRY: CountryRules = CountryRules {
+    code: "**",
+    name: "any",
+    trunk_foot: true,
+    trunk_bike: true,
+    cycleway_foot: true,
+    bridleway_foot: true,
+    bridleway_bike: true,
+    footway_bike: true,
+    pedestrian_bike: true,
+};
 
 /// Two passes over the file: first the routable ways, then only the nodes they use, so a
 /// large extract (most of whose nodes are buildings) does not have to fit in memory whole.
@@ -126,6 +178,8 @@ fn read_elements(
     let mut ways = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut name_ids: HashMap<String, u32> = HashMap::new();
+    let mut values: Vec<String> = Vec::new();
+    let mut value_ids: HashMap<String, u32> = HashMap::new();
     let mut needed: HashSet<i64> = HashSet::new();
     let mut saw_element = false;
     ElementReader::new(reader(0.0, 0.5))
@@ -133,7 +187,14 @@ fn read_elements(
             saw_element = true;
             if let Element::Way(w) = element {
                 let tags: HashMap<&str, &str> = w.tags().collect();
-                if let Some(mut rec) = classify(&tags) {
+                // Keep every way some country lets someone use; the map's own country is
+                // known only once its nodes are read, and decides in `build_graph`.
+                if classify(&tags, &ANY_COUNTRY).is_some() {
+                    let mut rec = WayRec {
+                        refs: w.refs().collect(),
+                        tags: Vec::new(),
+                        name: NO_NAME,
+                    };
                     if let Some(&name) = tags.get("name") {
                         let next = names.len() as u32;
                         rec.name = *name_ids.entry(name.to_string()).or_insert_with(|| {
@@ -141,7 +202,16 @@ fn read_elements(
                             next
                         });
                     }
-                    rec.refs = w.refs().collect();
+                    for (k, key) in ROUTING_KEYS.iter().enumerate() {
+                        if let Some(&value) = tags.get(key) {
+                            let next = values.len() as u32;
+                            let id = *value_ids.entry(value.to_string()).or_insert_with(|| {
+                                values.push(value.to_string());
+                                next
+                            });
+                            rec.tags.push((k as u8, id));
+                        }
+                    }
                     needed.extend(rec.refs.iter().copied());
                     ways.push(rec);
                 }
@@ -168,7 +238,12 @@ fn read_elements(
             })
             .map_err(|_| not_pbf())?;
     }
-    Ok((nodes, ways, names))
+    Ok(Parsed {
+        nodes,
+        ways,
+        names,
+        values,
+    })
 }
 
 fn is_yes(v: Option<&&str>) -> Option<bool> {
@@ -183,8 +258,9 @@ fn is_yes(v: Option<&&str>) -> Option<bool> {
     }
 }
 
-/// Decide whether a way is routable and for whom. Returns None for ways nobody can travel.
-fn classify(tags: &HashMap<&str, &str>) -> Option<WayRec> {
+/// Decide whether a way is routable and for whom, with `rules` for what its tags leave
+/// unsaid. Returns None for ways nobody can travel.
+fn classify(tags: &HashMap<&str, &str>, rules: &CountryRules) -> Option<WayAccess> {
     let highway = *tags.get("highway")?;
     if tags.get("area").copied() == Some("yes") && highway != "pedestrian" {
         return None;
@@ -192,7 +268,7 @@ fn classify(tags: &HashMap<&str, &str>) -> Option<WayRec> {
     // (foot default, bike default, car default km/h or 0, kind)
     let (foot, bike, car_kmh, kind) = match highway {
         "motorway" | "motorway_link" => (false, false, 100, WayKind::Road),
-        "trunk" | "trunk_link" => (false, false, 70, WayKind::Road),
+        "trunk" | "trunk_link" => (rules.trunk_foot, rules.trunk_bike, 70, WayKind::Road),
         "primary" | "primary_link" => (true, true, 50, WayKind::Road),
         "secondary" | "secondary_link" => (true, true, 40, WayKind::Road),
         "tertiary" | "tertiary_link" => (true, true, 40, WayKind::Road),
@@ -201,25 +277,51 @@ fn classify(tags: &HashMap<&str, &str>) -> Option<WayRec> {
         "living_street" => (true, true, 10, WayKind::Road),
         "service" => (true, true, 15, WayKind::Road),
         "track" => (true, true, 0, WayKind::Path),
-        "pedestrian" => (true, false, 0, WayKind::Pedestrian),
+        "pedestrian" => (true, rules.pedestrian_bike, 0, WayKind::Pedestrian),
         "footway" | "corridor" => {
             let kind = match tags.get("footway").copied() {
                 Some("sidewalk") => WayKind::Sidewalk,
                 Some("crossing") => WayKind::Crossing,
                 _ => WayKind::Path,
             };
-            (true, false, 0, kind)
+            let bike = highway == "footway" && rules.footway_bike;
+            (true, bike, 0, kind)
         }
         "path" => (true, true, 0, WayKind::Path),
-        "cycleway" => (false, true, 0, WayKind::Path),
+        "cycleway" => (rules.cycleway_foot, true, 0, WayKind::Path),
+        "bridleway" => (rules.bridleway_foot, rules.bridleway_bike, 0, WayKind::Path),
         "steps" => (true, false, 0, WayKind::Steps),
         _ => return None,
     };
+    // A motor road (e.g. a Kraftfahrstraße, an autoweg) is closed to walking and cycling
+    // whatever the road class; a pavement along the road (other than a motorway's) opens it
+    // to walking.
+    let motorroad = tags.get("motorroad").copied() == Some("yes");
+    let motorway = highway.starts_with("motorway");
+    let sidewalk = !motorway
+        && [
+            "sidewalk",
+            "sidewalk:both",
+            "sidewalk:left",
+            "sidewalk:right",
+        ]
+        .iter()
+        .any(|k| {
+            matches!(
+                tags.get(k).copied(),
+                Some("both" | "left" | "right" | "yes")
+            )
+        });
     // General access first, then the specific mode tags override it.
     let general = is_yes(tags.get("access"));
-    let foot_ok = is_yes(tags.get("foot")).or(general).unwrap_or(foot);
+    let foot_ok = is_yes(tags.get("foot"))
+        .or(motorroad.then_some(false))
+        .or(general)
+        .or(sidewalk.then_some(true))
+        .unwrap_or(foot);
     let bike_ok = is_yes(tags.get("bicycle"))
         .or(is_yes(tags.get("vehicle")))
+        .or(motorroad.then_some(false))
         .or(general)
         .unwrap_or(bike);
     let car_ok = car_kmh > 0
@@ -283,15 +385,13 @@ fn classify(tags: &HashMap<&str, &str>) -> Option<WayRec> {
     if fwd == 0 && bwd == 0 {
         return None;
     }
-    Some(WayRec {
-        refs: Vec::new(),
+    Some(WayAccess {
         access: DirectionalAccess {
             forward: fwd,
             backward: bwd,
         },
         car_kmh,
         kind,
-        name: NO_NAME,
     })
 }
 
@@ -306,12 +406,18 @@ fn parse_maxspeed(s: &str) -> Option<u8> {
     (5.0..=200.0).contains(&kmh).then_some(kmh.round() as u8)
 }
 
-fn build_graph(
-    coords: HashMap<i64, (i32, i32)>,
-    ways: Vec<WayRec>,
-    names: Vec<String>,
-) -> Result<(Graph, ImportReport)> {
+fn build_graph(parsed: Parsed) -> Result<(Graph, ImportReport)> {
+    let Parsed {
+        nodes: coords,
+        ways,
+        names,
+        values,
+    } = parsed;
     let mut report = ImportReport::default();
+    // The country of the map's centre decides what untagged ways allow.
+    let country = map_country(&coords);
+    let rules = access::rules_for(&country);
+    report.country = country.clone();
     // Dense ids for nodes that some routable way uses and that exist in the extract.
     let mut dense: HashMap<i64, u32> = HashMap::new();
     let mut lat_e7 = Vec::new();
@@ -319,6 +425,14 @@ fn build_graph(
     // (from, arc) before sorting into CSR.
     let mut raw: Vec<(u32, Arc)> = Vec::new();
     for way in &ways {
+        let tags: HashMap<&str, &str> = way
+            .tags
+            .iter()
+            .map(|&(k, v)| (ROUTING_KEYS[k as usize], values[v as usize].as_str()))
+            .collect();
+        let Some(way_access) = classify(&tags, &rules) else {
+            continue;
+        };
         let mut prev: Option<u32> = None;
         let mut used = false;
         for id in &way.refs {
@@ -342,20 +456,20 @@ fn build_graph(
                     let base = Arc {
                         to: v,
                         length_m: len,
-                        car_kmh: way.car_kmh,
-                        access: way.access.forward,
-                        kind: way.kind,
+                        car_kmh: way_access.car_kmh,
+                        access: way_access.access.forward,
+                        kind: way_access.kind,
                         name: way.name,
                     };
-                    if way.access.forward != 0 {
+                    if way_access.access.forward != 0 {
                         raw.push((u, base));
                     }
-                    if way.access.backward != 0 {
+                    if way_access.access.backward != 0 {
                         raw.push((
                             v,
                             Arc {
                                 to: u,
-                                access: way.access.backward,
+                                access: way_access.access.backward,
                                 ..base
                             },
                         ));
@@ -378,47 +492,56 @@ fn build_graph(
     let n = lat_e7.len();
     let (first_arc, arcs) = to_csr(n, raw);
 
-    // Keep nodes that are in at least one profile's largest component; drop the rest.
+    // Each profile keeps an arc only inside one strongly connected piece of its network (so
+    // any two points of a piece have a way there and back); pieces of one node and arcs
+    // between pieces (a one-way exit) are dropped. Small pieces stay: a pocket of paths
+    // reachable only over ways a profile may not use is still routed within itself.
+    // `flags` marks each profile's largest piece.
     let mut flags = vec![0u8; n];
+    let mut comps = Vec::new();
     for (i, p) in Profile::ALL.iter().enumerate() {
-        for (v, inside) in largest_scc(n, &first_arc, &arcs, *p)
-            .into_iter()
-            .enumerate()
-        {
-            if inside {
+        let (comp, sizes) = scc_ids(n, &first_arc, &arcs, *p);
+        let largest = (0..sizes.len())
+            .filter(|&c| sizes[c] > 1)
+            .max_by_key(|&c| sizes[c]);
+        for v in 0..n {
+            if Some(comp[v] as usize) == largest {
                 flags[v] |= 1 << i;
+            }
+        }
+        comps.push(comp);
+    }
+    let mut raw2 = Vec::new();
+    let mut used = vec![false; n];
+    for v in 0..n {
+        for a in &arcs[first_arc[v] as usize..first_arc[v + 1] as usize] {
+            let mut access = 0;
+            for (i, p) in Profile::ALL.iter().enumerate() {
+                if a.allows(*p) && comps[i][v] == comps[i][a.to as usize] {
+                    access |= p.bit();
+                }
+            }
+            if access != 0 {
+                used[v] = true;
+                used[a.to as usize] = true;
+                raw2.push((v as u32, Arc { access, ..*a }));
             }
         }
     }
     let mut new_id = vec![u32::MAX; n];
     let mut kept = 0u32;
     for v in 0..n {
-        if flags[v] != 0 {
+        if used[v] {
             new_id[v] = kept;
             kept += 1;
-        }
-    }
-    report.nodes_outside_main_component = n - kept as usize;
-    let mut raw2 = Vec::new();
-    for v in 0..n {
-        if new_id[v] == u32::MAX {
-            continue;
-        }
-        for a in &arcs[first_arc[v] as usize..first_arc[v + 1] as usize] {
-            // Keep an arc for the profiles whose main component holds both ends.
-            let keep_bits = profile_bits(flags[v]) & profile_bits(flags[a.to as usize]);
-            let access = a.access & keep_bits;
-            if access != 0 {
-                raw2.push((
-                    new_id[v],
-                    Arc {
-                        to: new_id[a.to as usize],
-                        access,
-                        ..*a
-                    },
-                ));
+            if flags[v] == 0 {
+                report.nodes_outside_main_component += 1;
             }
         }
+    }
+    for (from, a) in &mut raw2 {
+        *from = new_id[*from as usize];
+        a.to = new_id[a.to as usize];
     }
     let keep = |v: &usize| new_id[*v] != u32::MAX;
     let lat_e7: Vec<i32> = (0..n).filter(keep).map(|v| lat_e7[v]).collect();
@@ -429,6 +552,7 @@ fn build_graph(
     name_unnamed_sidewalks(&lat_e7, &lon_e7, &first_arc, &mut arcs, &graph_names);
     graph_names.shrink_to_fit();
     let graph = Graph {
+        country,
         lat_e7,
         lon_e7,
         in_main_component: flags,
@@ -460,14 +584,17 @@ fn build_graph(
     Ok((graph, report))
 }
 
-fn profile_bits(component_flags: u8) -> u8 {
-    let mut bits = 0;
-    for (i, p) in Profile::ALL.iter().enumerate() {
-        if component_flags & (1 << i) != 0 {
-            bits |= p.bit();
-        }
+/// The country code ("--" when none) of the mean position of the map's nodes.
+fn map_country(coords: &HashMap<i64, (i32, i32)>) -> String {
+    let (mut la, mut lo) = (0.0, 0.0);
+    for &(a, o) in coords.values() {
+        la += f64::from(a) * 1e-7;
+        lo += f64::from(o) * 1e-7;
     }
-    bits
+    let k = coords.len().max(1) as f64;
+    access::country_at(la / k, lo / k)
+        .unwrap_or(access::WORLDWIDE.code)
+        .to_string()
 }
 
 fn to_csr(n: usize, mut raw: Vec<(u32, Arc)>) -> (Vec<u32>, Vec<Arc>) {
@@ -540,32 +667,81 @@ mod tests {
         pairs.iter().copied().collect()
     }
 
+    fn classify_ww(t: &HashMap<&str, &str>) -> Option<WayAccess> {
+        classify(t, &access::WORLDWIDE)
+    }
+
+    fn foot_in(country: &str, pairs: &[(&str, &str)]) -> bool {
+        classify(&tags(pairs), &access::rules_for(country))
+            .is_some_and(|w| w.access.forward & ACCESS_FOOT != 0)
+    }
+
+    #[test]
+    fn walking_follows_the_countrys_defaults_and_the_ways_own_tags() {
+        let trunk = [("highway", "trunk")];
+        assert!(foot_in("GB", &trunk), "trunk roads are walkable in the UK");
+        assert!(!foot_in("FR", &trunk), "and not in France");
+        let with_pavement = [("highway", "trunk"), ("sidewalk", "both")];
+        assert!(foot_in("FR", &with_pavement) && foot_in("GB", &with_pavement));
+        assert!(foot_in(
+            "FR",
+            &[("highway", "trunk"), ("sidewalk:left", "yes")]
+        ));
+        let motorroad = [
+            ("highway", "trunk"),
+            ("motorroad", "yes"),
+            ("sidewalk", "both"),
+        ];
+        assert!(!foot_in("GB", &motorroad) && !foot_in("FI", &motorroad));
+        assert!(!foot_in("GB", &[("highway", "trunk"), ("foot", "no")]));
+        assert!(foot_in("FR", &[("highway", "trunk"), ("foot", "yes")]));
+        // A motor road keeps its cars.
+        let m = classify(&tags(&motorroad), &access::rules_for("GB")).unwrap();
+        assert_eq!(m.access.forward, ACCESS_CAR);
+        let cycleway = [("highway", "cycleway")];
+        assert!(foot_in("GB", &cycleway) && foot_in("FI", &cycleway));
+        assert!(!foot_in("DE", &cycleway) && !foot_in("--", &cycleway));
+        assert!(foot_in(
+            "DE",
+            &[("highway", "cycleway"), ("foot", "designated")]
+        ));
+        assert!(!foot_in("GB", &[("highway", "cycleway"), ("foot", "no")]));
+        let bridleway = [("highway", "bridleway")];
+        assert!(foot_in("GB", &bridleway));
+        assert!(classify(&tags(&bridleway), &access::WORLDWIDE).is_none());
+        // A motorway is never walked, pavement or not.
+        assert!(!foot_in(
+            "GB",
+            &[("highway", "motorway"), ("sidewalk", "both")]
+        ));
+    }
+
     #[test]
     fn access_rules_follow_osm_tags() {
-        let fw = classify(&tags(&[("highway", "footway")])).unwrap();
+        let fw = classify_ww(&tags(&[("highway", "footway")])).unwrap();
         assert_eq!(fw.access.forward, ACCESS_FOOT);
-        let fw_bike = classify(&tags(&[("highway", "footway"), ("bicycle", "yes")])).unwrap();
+        let fw_bike = classify_ww(&tags(&[("highway", "footway"), ("bicycle", "yes")])).unwrap();
         assert_eq!(fw_bike.access.forward, ACCESS_FOOT | ACCESS_BIKE);
-        let motorway = classify(&tags(&[("highway", "motorway")])).unwrap();
+        let motorway = classify_ww(&tags(&[("highway", "motorway")])).unwrap();
         assert_eq!(
             (motorway.access.forward, motorway.access.backward),
             (ACCESS_CAR, 0)
         );
-        assert!(classify(&tags(&[("highway", "residential"), ("access", "private")])).is_none());
-        let private_but_foot = classify(&tags(&[
+        assert!(classify_ww(&tags(&[("highway", "residential"), ("access", "private")])).is_none());
+        let private_but_foot = classify_ww(&tags(&[
             ("highway", "service"),
             ("access", "no"),
             ("foot", "yes"),
         ]))
         .unwrap();
         assert_eq!(private_but_foot.access.forward, ACCESS_FOOT);
-        let one_way = classify(&tags(&[("highway", "residential"), ("oneway", "yes")])).unwrap();
+        let one_way = classify_ww(&tags(&[("highway", "residential"), ("oneway", "yes")])).unwrap();
         assert_eq!(
             one_way.access.forward,
             ACCESS_FOOT | ACCESS_BIKE | ACCESS_CAR
         );
         assert_eq!(one_way.access.backward, ACCESS_FOOT);
-        let contraflow = classify(&tags(&[
+        let contraflow = classify_ww(&tags(&[
             ("highway", "residential"),
             ("oneway", "-1"),
             ("oneway:bicycle", "no"),
@@ -576,15 +752,15 @@ mod tests {
             contraflow.access.backward,
             ACCESS_FOOT | ACCESS_BIKE | ACCESS_CAR
         );
-        let side = classify(&tags(&[("highway", "footway"), ("footway", "sidewalk")])).unwrap();
+        let side = classify_ww(&tags(&[("highway", "footway"), ("footway", "sidewalk")])).unwrap();
         assert_eq!(side.kind, WayKind::Sidewalk);
-        let no_cars = classify(&tags(&[
+        let no_cars = classify_ww(&tags(&[
             ("highway", "residential"),
             ("motor_vehicle", "no"),
         ]))
         .unwrap();
         assert_eq!(no_cars.access.forward & ACCESS_CAR, 0);
-        assert!(classify(&tags(&[("highway", "proposed")])).is_none());
+        assert!(classify_ww(&tags(&[("highway", "proposed")])).is_none());
         assert_eq!(parse_maxspeed("30 mph"), Some(48));
         assert_eq!(parse_maxspeed("none"), None);
     }

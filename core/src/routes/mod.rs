@@ -7,11 +7,13 @@
 //! - `schedule`: CSPRNG-drawn plans and how predictable they are
 //! - `store`: map, saved places and plans in the vault
 
+pub mod access;
 mod geometry;
 pub mod graph;
 pub mod import;
 pub mod schedule;
 pub mod search;
+mod snap;
 pub mod store;
 
 pub use graph::{Graph, Profile, WayKind};
@@ -21,17 +23,15 @@ pub use search::{AlternativeOptions, AvoidArea, Route, Router};
 pub(crate) use store::MIGRATIONS;
 pub use store::{Avoid, MapInfo, RouteStore, SavedPlace};
 
-use crate::error::{Error, Result};
-use geometry::Projection;
+use crate::error::Result;
+use geometry::{Projection, SegmentGrid};
+pub use snap::{MAX_SNAP_M, POCKET_SLACK_M};
 
 /// Shown with every route, plan and map: the data is OpenStreetMap's, under the ODbL.
 pub const ATTRIBUTION: &str = "© OpenStreetMap contributors (ODbL)";
 
 /// The bundled default map: central Helsinki (see core/data/NOTICE.md).
 pub static BUNDLED_PBF: &[u8] = include_bytes!("../../data/helsinki-centre.osm.pbf");
-
-/// How far from the nearest usable road or path a point may be and still count as on the map.
-const MAX_SNAP_M: f64 = 250.0;
 
 /// A routable map: the stored graph plus indexes rebuilt on load.
 pub struct RoutingMap {
@@ -45,6 +45,11 @@ pub struct RoutingMap {
     /// Projected node positions in metres.
     xy: Vec<(f64, f64)>,
     node_grid: NodeGrid,
+    /// Every arc as a segment (id = arc id), for snapping points onto ways.
+    arc_grid: SegmentGrid,
+    /// Per profile (Profile::ALL order): the connected piece of each node (import keeps each
+    /// profile's arcs within strongly connected pieces, so these are those pieces).
+    pieces: [Vec<u32>; 3],
 }
 
 impl std::fmt::Debug for RoutingMap {
@@ -117,6 +122,11 @@ impl RoutingMap {
             .map(|v| projection.xy(graph.coord(v)))
             .collect();
         let node_grid = NodeGrid::new(&xy, 50.0);
+        let segments = (0..m)
+            .map(|id| (xy[arc_from[id] as usize], xy[graph.arcs[id].to as usize]))
+            .collect();
+        let arc_grid = SegmentGrid::build(segments, MAX_SNAP_M);
+        let pieces = Profile::ALL.map(|p| pieces(&graph, &arc_from, p));
         RoutingMap {
             graph,
             rev_first,
@@ -125,7 +135,50 @@ impl RoutingMap {
             projection,
             xy,
             node_grid,
+            arc_grid,
+            pieces,
         }
+    }
+
+    /// The connected piece of the profile's network that v belongs to.
+    pub(crate) fn piece(&self, profile: Profile, v: u32) -> u32 {
+        let i = Profile::ALL.iter().position(|&p| p == profile).unwrap_or(0);
+        self.pieces[i][v as usize]
+    }
+
+    /// The arc running back along `arc` that the profile may use, if any.
+    pub(crate) fn reverse_arc(&self, arc: usize, profile: Profile) -> Option<usize> {
+        let a = self.graph.arc(arc);
+        let u = self.arc_from[arc];
+        self.graph
+            .arc_range(a.to)
+            .filter(|&id| {
+                let r = self.graph.arc(id);
+                r.to == u && r.allows(profile) && (r.length_m - a.length_m).abs() < 0.5
+            })
+            .min_by(|&x, &y| {
+                let d = |id: usize| (self.graph.arc(id).length_m - a.length_m).abs();
+                d(x).total_cmp(&d(y))
+            })
+    }
+
+    pub(crate) fn unproject(&self, xy: (f64, f64)) -> (f64, f64) {
+        self.projection.lat_lon(xy)
+    }
+
+    /// The middle of the map's extent, in projected metres.
+    pub(crate) fn centre_xy(&self) -> (f64, f64) {
+        let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for &(x, y) in &self.xy {
+            x0 = x0.min(x);
+            x1 = x1.max(x);
+            y0 = y0.min(y);
+            y1 = y1.max(y);
+        }
+        if self.xy.is_empty() {
+            return (0.0, 0.0);
+        }
+        ((x0 + x1) / 2.0, (y0 + y1) / 2.0)
     }
 
     /// Arc ids entering v.
@@ -137,56 +190,12 @@ impl RoutingMap {
         self.arc_from[arc]
     }
 
-    pub(crate) fn xy(&self, v: u32) -> (f64, f64) {
-        self.xy[v as usize]
-    }
-
     pub(crate) fn project(&self, lat_lon: (f64, f64)) -> (f64, f64) {
         self.projection.xy(lat_lon)
     }
 
     pub(crate) fn nodes_within(&self, p: (f64, f64), radius: f64, out: &mut Vec<u32>) {
         self.node_grid.within(&self.xy, p, radius, out)
-    }
-
-    /// The node of the profile's main component nearest to a point. `field` names the point
-    /// ("from", "to") in the error, which never repeats the coordinates.
-    pub fn snap(&self, lat: f64, lon: f64, profile: Profile, field: &str) -> Result<u32> {
-        if !(lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0) {
-            return Err(Error::invalid(
-                field,
-                "that is not a valid latitude,longitude",
-            ));
-        }
-        let p = self.projection.xy((lat, lon));
-        let mut best: Option<(u32, f64)> = None;
-        let mut candidates = Vec::new();
-        self.node_grid
-            .within(&self.xy, p, MAX_SNAP_M, &mut candidates);
-        for v in candidates {
-            if !self.graph.in_main_component(v, profile) {
-                continue;
-            }
-            let (x, y) = self.xy[v as usize];
-            let d = ((x - p.0).powi(2) + (y - p.1).powi(2)).sqrt();
-            if best.is_none_or(|(_, bd)| d < bd) {
-                best = Some((v, d));
-            }
-        }
-        best.map(|(v, _)| v).ok_or_else(|| {
-            Error::invalid(
-                field,
-                format!(
-                    "that point is outside the loaded map, or more than {} m from any {} way on it",
-                    MAX_SNAP_M as u32,
-                    match profile {
-                        Profile::Foot => "walkable",
-                        Profile::Bike => "cyclable",
-                        Profile::Car => "drivable",
-                    }
-                ),
-            )
-        })
     }
 
     /// Rough size of the area covered, in km (east-west, north-south).
@@ -214,6 +223,30 @@ impl RoutingMap {
         }
         km
     }
+}
+
+/// Connected pieces of the arcs a profile may use (union-find; arcs were kept by the import
+/// only inside strongly connected pieces, so joining along them finds exactly those).
+fn pieces(graph: &Graph, arc_from: &[u32], profile: Profile) -> Vec<u32> {
+    let n = graph.node_count();
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    fn root(parent: &mut [u32], mut v: u32) -> u32 {
+        while parent[v as usize] != v {
+            let up = parent[parent[v as usize] as usize];
+            parent[v as usize] = up;
+            v = up;
+        }
+        v
+    }
+    for (id, a) in graph.arcs.iter().enumerate() {
+        if a.allows(profile) {
+            let (x, y) = (root(&mut parent, arc_from[id]), root(&mut parent, a.to));
+            if x != y {
+                parent[x.max(y) as usize] = x.min(y);
+            }
+        }
+    }
+    (0..n as u32).map(|v| root(&mut parent, v)).collect()
 }
 
 /// Nodes bucketed in square cells (CSR), for snapping and "everything near this route".
@@ -298,5 +331,7 @@ impl NodeGrid {
     }
 }
 
+#[cfg(test)]
+mod test_pbf;
 #[cfg(test)]
 mod tests;

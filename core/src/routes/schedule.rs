@@ -380,6 +380,8 @@ mod tests {
             street_names: vec![],
             shared_with_earlier: 0.0,
             notes: vec![],
+            start_gap_m: 0.0,
+            end_gap_m: 0.0,
             nodes: vec![],
             cost: minutes * 60.0,
         }

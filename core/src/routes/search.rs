@@ -2,7 +2,8 @@
 //!
 //! Alternatives follow the admissibility rules of Abraham et al. ("Alternative routes in road
 //! networks"): an alternative is accepted only if
-//! - its cost is at most max(`max_stretch` × fastest, fastest + `max_extra_s`) (bounded stretch),
+//! - its cost is at most max(`max_stretch` × fastest, fastest + `max_extra_s`), and never more
+//!   than `max_stretch_cap` (2) × fastest (bounded stretch),
 //! - at most `max_shared` of its length lies within `corridor_m` of any route chosen before it
 //!   (geometric, so a separately mapped pavement beside the same street counts as the same way),
 //! - every stretch of it up to T = `local_window` × fastest is a shortest path between its ends,
@@ -12,7 +13,8 @@
 //! routes) and from penalty rounds that make everything near the routes found so far dearer.
 
 use super::geometry::{samples, shared_fraction, Corridor};
-use super::graph::Profile;
+use super::graph::{Arc, Profile};
+use super::snap::{no_connection, Overlay};
 use super::RoutingMap;
 use crate::error::{Error, Result};
 use std::cmp::Ordering;
@@ -38,6 +40,10 @@ pub struct AlternativeOptions {
     pub max_routes: usize,
     pub max_stretch: f64,
     pub max_extra_s: f64,
+    /// Never more than this × the fastest, whatever `max_extra_s` allows: on a 3-minute drive
+    /// "+5 minutes" would otherwise admit detours 2.6 times as long.
+    #[serde(default = "default_stretch_cap")]
+    pub max_stretch_cap: f64,
     pub max_shared: f64,
     pub corridor_m: f64,
     pub local_window: f64,
@@ -51,6 +57,7 @@ impl Default for AlternativeOptions {
             max_routes: 3,
             max_stretch: 1.4,
             max_extra_s: 300.0,
+            max_stretch_cap: default_stretch_cap(),
             max_shared: 0.6,
             corridor_m: 25.0,
             local_window: 0.25,
@@ -60,7 +67,18 @@ impl Default for AlternativeOptions {
     }
 }
 
+fn default_stretch_cap() -> f64 {
+    2.0
+}
+
 impl AlternativeOptions {
+    /// The most an admissible route may cost when the fastest costs `opt`.
+    pub fn bound(&self, opt: f64) -> f64 {
+        (self.max_stretch * opt)
+            .max(opt + self.max_extra_s)
+            .min(self.max_stretch_cap.max(self.max_stretch) * opt)
+    }
+
     fn validate(&self) -> Result<()> {
         let bad = |f: &str, r: &str| Err(Error::invalid(f, r));
         if self.max_routes == 0 || self.max_routes > 10 {
@@ -68,6 +86,9 @@ impl AlternativeOptions {
         }
         if !(1.0..=5.0).contains(&self.max_stretch) {
             return bad("max stretch", "must be between 1 and 5");
+        }
+        if !(1.0..=5.0).contains(&self.max_stretch_cap) {
+            return bad("max stretch cap", "must be between 1 and 5");
         }
         if !(0.0..=4.0 * 3600.0).contains(&self.max_extra_s) {
             return bad("extra time", "must be between 0 and 4 hours");
@@ -126,6 +147,12 @@ pub struct Route {
     pub shared_with_earlier: f64,
     /// Plain-words reasons this route went round places to avoid, or could not.
     pub notes: Vec<String>,
+    /// Metres from the point asked for to where the route starts (on the nearest usable way),
+    /// and from where it ends to the destination asked for.
+    #[serde(default)]
+    pub start_gap_m: f64,
+    #[serde(default)]
+    pub end_gap_m: f64,
     #[serde(skip)]
     pub(crate) nodes: Vec<u32>,
     /// Cost in the search's weights (seconds, with avoid-area penalties).
@@ -134,11 +161,39 @@ pub struct Route {
 }
 
 impl Route {
-    /// Graph node ids along the route (for tests and diagnostics).
+    /// Graph node ids along the route (for tests and diagnostics). A route between points
+    /// starts and ends part-way along a way: those two ends are not graph nodes and are not
+    /// listed.
     pub fn nodes(&self) -> &[u32] {
         &self.nodes
     }
+
+    /// What to tell the person when the route does not start or end where they asked, because
+    /// the nearest way is more than `GAP_NOTE_M` away: None when both ends are close.
+    pub fn gap_note(&self) -> Option<String> {
+        let m = |d: f64| format!("{:.0} m", d.round());
+        match (self.start_gap_m > GAP_NOTE_M, self.end_gap_m > GAP_NOTE_M) {
+            (false, false) => None,
+            (true, false) => Some(format!(
+                "The route starts {} from your starting point, on the nearest way.",
+                m(self.start_gap_m)
+            )),
+            (false, true) => Some(format!(
+                "The route ends {} from your destination, on the nearest way.",
+                m(self.end_gap_m)
+            )),
+            (true, true) => Some(format!(
+                "The route starts {} from your starting point and ends {} from your destination, on the nearest ways.",
+                m(self.start_gap_m),
+                m(self.end_gap_m)
+            )),
+        }
+    }
 }
+
+/// Gaps between a requested point and the route up to this are not worth mentioning (phone
+/// positions are rarely better than this).
+pub const GAP_NOTE_M: f64 = 10.0;
 
 #[derive(Copy, Clone, PartialEq)]
 struct Item {
@@ -273,52 +328,19 @@ impl<'m> Router<'m> {
         &self.seconds
     }
 
-    /// The fastest route between two points.
+    /// The fastest route between two points, from and to the nearest point on the nearest
+    /// usable way (see `snap`).
     pub fn fastest(&self, from: (f64, f64), to: (f64, f64)) -> Result<Route> {
-        let (s, t) = self.snap_pair(from, to)?;
-        self.fastest_between(s, t)
+        self.query_points(from, to, &[])?.fastest()
     }
 
     /// The fastest route between two graph nodes.
     pub fn fastest_between(&self, s: u32, t: u32) -> Result<Route> {
-        self.check_nodes(s, t)?;
-        let tree = self.astar(&self.seconds, s, t, f64::INFINITY);
-        if !tree.dist[t as usize].is_finite() {
-            return Err(no_way());
-        }
-        let arcs = self.forward_path(&tree, t);
-        let mut r = self.build_route(s, &arcs, &self.seconds);
-        r.extra_s = 0.0;
-        Ok(r)
+        self.query_nodes(s, t, &[])?.fastest()
     }
 
-    fn check_nodes(&self, s: u32, t: u32) -> Result<()> {
-        let n = self.map.graph.node_count() as u32;
-        if s >= n || t >= n {
-            return Err(Error::invalid("route", "no such point on the map"));
-        }
-        if s == t {
-            return Err(Error::invalid(
-                "to",
-                "the start and the destination are the same place on the map",
-            ));
-        }
-        Ok(())
-    }
-
-    fn snap_pair(&self, from: (f64, f64), to: (f64, f64)) -> Result<(u32, u32)> {
-        let s = self.map.snap(from.0, from.1, self.profile, "from")?;
-        let t = self.map.snap(to.0, to.1, self.profile, "to")?;
-        if s == t {
-            return Err(Error::invalid(
-                "to",
-                "the start and the destination are the same place on the map",
-            ));
-        }
-        Ok((s, t))
-    }
-
-    /// Up to `opts.max_routes` admissible routes, fastest first.
+    /// Up to `opts.max_routes` admissible routes, fastest first, from and to the nearest
+    /// point on the nearest usable way.
     pub fn alternatives(
         &self,
         from: (f64, f64),
@@ -326,10 +348,10 @@ impl<'m> Router<'m> {
         opts: &AlternativeOptions,
     ) -> Result<Vec<Route>> {
         opts.validate()?;
-        let (s, t) = self.snap_pair(from, to)?;
-        self.alternatives_between(s, t, opts)
+        self.query_points(from, to, &opts.avoid)?.alternatives(opts)
     }
 
+    /// As `alternatives`, between two graph nodes.
     pub fn alternatives_between(
         &self,
         s: u32,
@@ -337,19 +359,203 @@ impl<'m> Router<'m> {
         opts: &AlternativeOptions,
     ) -> Result<Vec<Route>> {
         opts.validate()?;
-        self.check_nodes(s, t)?;
-        let weights = self.weights_with_avoid(&opts.avoid);
-        let fwd = self.dijkstra_bounded_by_stretch(&weights, s, t, opts);
+        self.query_nodes(s, t, &opts.avoid)?.alternatives(opts)
+    }
+
+    fn query_nodes(&self, s: u32, t: u32, avoid: &[AvoidArea]) -> Result<Query<'_>> {
+        let n = self.map.graph.node_count() as u32;
+        if s >= n || t >= n {
+            return Err(Error::invalid("route", "no such point on the map"));
+        }
+        if s == t {
+            return Err(same_place());
+        }
+        if self.map.piece(self.profile, s) != self.map.piece(self.profile, t) {
+            return Err(no_connection(self.profile));
+        }
+        Ok(Query::new(
+            self,
+            Overlay::empty(self.map),
+            s,
+            t,
+            (0.0, 0.0),
+            avoid,
+        ))
+    }
+
+    fn query_points(
+        &self,
+        from: (f64, f64),
+        to: (f64, f64),
+        avoid: &[AvoidArea],
+    ) -> Result<Query<'_>> {
+        let (sf, st) = self.map.snap_ends(from, to, self.profile)?;
+        let (dx, dy) = (sf.xy.0 - st.xy.0, sf.xy.1 - st.xy.1);
+        if (dx * dx + dy * dy).sqrt() < 1.0 {
+            return Err(same_place());
+        }
+        let mut ov = Overlay::empty(self.map);
+        let s = ov.add_point(self.map, self.profile, &sf);
+        let t = ov.add_point(self.map, self.profile, &st);
+        ov.join_on_same_way(self.map, self.profile, (s, &sf), (t, &st));
+        Ok(Query::new(self, ov, s, t, (sf.gap_m, st.gap_m), avoid))
+    }
+}
+
+/// One search: the map seen through the query's overlay (its start and destination as
+/// temporary nodes), with per-arc seconds and weights that include the temporary arcs.
+struct Query<'r> {
+    router: &'r Router<'r>,
+    map: &'r RoutingMap,
+    ov: Overlay,
+    profile: Profile,
+    s: u32,
+    t: u32,
+    /// Metres from the requested points to the route's ends (0 between graph nodes).
+    gaps: (f64, f64),
+    seconds: Vec<f64>,
+    /// Seconds with places to avoid made dearer.
+    weights: Vec<f64>,
+}
+
+impl<'r> Query<'r> {
+    fn new(
+        router: &'r Router<'r>,
+        ov: Overlay,
+        s: u32,
+        t: u32,
+        gaps: (f64, f64),
+        avoid: &[AvoidArea],
+    ) -> Query<'r> {
+        let mut seconds = router.seconds.clone();
+        seconds.extend(
+            ov.arcs
+                .iter()
+                .map(|a| a.seconds(router.profile).unwrap_or(f64::INFINITY)),
+        );
+        let mut q = Query {
+            router,
+            map: router.map,
+            ov,
+            profile: router.profile,
+            s,
+            t,
+            gaps,
+            weights: Vec::new(),
+            seconds,
+        };
+        q.weights = q.weights_with_avoid(avoid);
+        q
+    }
+
+    fn node_count(&self) -> usize {
+        self.ov.n as usize + self.ov.node_xy.len()
+    }
+
+    /// Arc ids leaving v, temporary ones included.
+    fn out(&self, v: u32) -> impl Iterator<Item = usize> + '_ {
+        let real = if v < self.ov.n {
+            self.map.graph.arc_range(v)
+        } else {
+            0..0
+        };
+        let k = if self.ov.touched.contains(&v) {
+            self.ov.arcs.len()
+        } else {
+            0
+        };
+        let m = self.ov.m as usize;
+        real.chain(
+            (0..k)
+                .filter(move |&i| self.ov.arc_from[i] == v)
+                .map(move |i| m + i),
+        )
+    }
+
+    /// Arc ids entering v, temporary ones included.
+    fn into(&self, v: u32) -> impl Iterator<Item = usize> + '_ {
+        let real: &[u32] = if v < self.ov.n {
+            self.map.arcs_into(v)
+        } else {
+            &[]
+        };
+        let k = if self.ov.touched.contains(&v) {
+            self.ov.arcs.len()
+        } else {
+            0
+        };
+        let m = self.ov.m as usize;
+        real.iter().map(|&id| id as usize).chain(
+            (0..k)
+                .filter(move |&i| self.ov.arcs[i].to == v)
+                .map(move |i| m + i),
+        )
+    }
+
+    fn arc(&self, id: usize) -> &Arc {
+        match id.checked_sub(self.ov.m as usize) {
+            Some(i) => &self.ov.arcs[i],
+            None => self.map.graph.arc(id),
+        }
+    }
+
+    fn arc_from(&self, id: usize) -> u32 {
+        match id.checked_sub(self.ov.m as usize) {
+            Some(i) => self.ov.arc_from[i],
+            None => self.map.arc_from(id),
+        }
+    }
+
+    fn xy(&self, v: u32) -> (f64, f64) {
+        match v.checked_sub(self.ov.n) {
+            Some(i) => self.ov.node_xy[i as usize],
+            None => self.map.xy[v as usize],
+        }
+    }
+
+    fn coord(&self, v: u32) -> (f64, f64) {
+        match v.checked_sub(self.ov.n) {
+            Some(i) => self.ov.node_coord[i as usize],
+            None => self.map.graph.coord(v),
+        }
+    }
+
+    fn fastest(&self) -> Result<Route> {
+        let (s, t) = (self.s, self.t);
+        let tree = self.astar(&self.seconds, s, t, f64::INFINITY);
+        if !tree.dist[t as usize].is_finite() {
+            return Err(no_connection(self.profile));
+        }
+        let arcs = self.forward_path(&tree, t);
+        let mut r = self.build_route(s, &arcs, &self.seconds);
+        r.extra_s = 0.0;
+        self.hand_over(&mut r);
+        Ok(r)
+    }
+
+    /// Ready a route for the caller: the gaps to the requested points, and only stored graph
+    /// nodes in `nodes` (the temporary start and end are query-local).
+    fn hand_over(&self, r: &mut Route) {
+        r.start_gap_m = self.gaps.0;
+        r.end_gap_m = self.gaps.1;
+        let n = self.ov.n;
+        r.nodes.retain(|&v| v < n);
+    }
+
+    fn alternatives(&self, opts: &AlternativeOptions) -> Result<Vec<Route>> {
+        let (s, t) = (self.s, self.t);
+        let weights = self.weights.as_slice();
+        let fwd = self.dijkstra_bounded_by_stretch(weights, s, t, opts);
         let opt = fwd.dist[t as usize];
         if !opt.is_finite() {
-            return Err(no_way());
+            return Err(no_connection(self.profile));
         }
-        let bound = (opts.max_stretch * opt).max(opt + opts.max_extra_s);
-        let bwd = self.backward_tree(&weights, t, bound);
+        let bound = opts.bound(opt);
+        let bwd = self.backward_tree(weights, t, bound);
 
         let p0 = self.forward_path(&fwd, t);
         let mut chosen: Vec<(Route, Corridor)> = Vec::new();
-        let first = self.build_route(s, &p0, &weights);
+        let first = self.build_route(s, &p0, weights);
         let c = self.corridor(&first, opts.corridor_m);
         chosen.push((first, c));
 
@@ -363,7 +569,7 @@ impl<'m> Router<'m> {
         for v in &mut vias {
             v.cover(&chosen[0].1);
         }
-        let mut penalized = weights.clone();
+        let mut penalized = weights.to_vec();
         let mut penalized_upto = 0;
         let mut rounds = 0;
         let mut tried: Vec<Vec<u32>> = vec![p0];
@@ -380,16 +586,8 @@ impl<'m> Router<'m> {
             ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
             let mut accepted = None;
             for &(_, i) in &ranked {
-                let found = self.admissible(
-                    s,
-                    &vias[i].cand,
-                    &weights,
-                    opt,
-                    bound,
-                    &chosen,
-                    &tried,
-                    opts,
-                );
+                let found =
+                    self.admissible(s, &vias[i].cand, weights, opt, bound, &chosen, &tried, opts);
                 if let Some((fixed, shared)) = found {
                     accepted = Some((i, fixed, shared));
                     break;
@@ -398,7 +596,7 @@ impl<'m> Router<'m> {
             let mut found = false;
             if let Some((i, fixed, shared)) = accepted {
                 let v = vias.swap_remove(i);
-                self.accept(s, &fixed, shared, &weights, opts, &mut chosen);
+                self.accept(s, &fixed, shared, weights, opts, &mut chosen);
                 tried.push(v.cand.arcs);
                 tried.push(fixed.arcs);
                 found = true;
@@ -423,9 +621,9 @@ impl<'m> Router<'m> {
                 };
                 if !tried.contains(&cand.arcs) {
                     if let Some((fixed, shared)) =
-                        self.admissible(s, &cand, &weights, opt, bound, &chosen, &tried, opts)
+                        self.admissible(s, &cand, weights, opt, bound, &chosen, &tried, opts)
                     {
-                        self.accept(s, &fixed, shared, &weights, opts, &mut chosen);
+                        self.accept(s, &fixed, shared, weights, opts, &mut chosen);
                         tried.push(fixed.arcs);
                         found = true;
                     }
@@ -445,7 +643,10 @@ impl<'m> Router<'m> {
         }
 
         let mut routes: Vec<Route> = chosen.into_iter().map(|(r, _)| r).collect();
-        self.finish(s, t, &mut routes, opts)?;
+        self.finish(&mut routes, opts)?;
+        for r in &mut routes {
+            self.hand_over(r);
+        }
         Ok(routes)
     }
 
@@ -491,22 +692,16 @@ impl<'m> Router<'m> {
     }
 
     /// Fill in extra time against the true fastest way and the avoid-area notes.
-    fn finish(
-        &self,
-        s: u32,
-        t: u32,
-        routes: &mut [Route],
-        opts: &AlternativeOptions,
-    ) -> Result<()> {
+    fn finish(&self, routes: &mut [Route], opts: &AlternativeOptions) -> Result<()> {
         let fastest = if opts.avoid.is_empty() {
             routes.first().map(|r| r.duration_s).unwrap_or(0.0)
         } else {
-            self.fastest_between(s, t)?.duration_s
+            self.fastest()?.duration_s
         };
         let fastest_hits = if opts.avoid.is_empty() {
             Vec::new()
         } else {
-            self.areas_touched(&self.fastest_between(s, t)?, &opts.avoid)
+            self.areas_touched(&self.fastest()?, &opts.avoid)
         };
         for r in routes.iter_mut() {
             r.extra_s = (r.duration_s - fastest).max(0.0);
@@ -555,13 +750,13 @@ impl<'m> Router<'m> {
             .into_iter()
             .flatten()
             .any(|&v| {
-                let p = self.map.xy(v);
+                let p = self.xy(v);
                 ((p.0 - c.0).powi(2) + (p.1 - c.1).powi(2)).sqrt() <= a.radius_m
             })
     }
 
     fn areas_touched(&self, r: &Route, avoid: &[AvoidArea]) -> Vec<usize> {
-        let pts: Vec<(f64, f64)> = r.nodes.iter().map(|&v| self.map.xy(v)).collect();
+        let pts: Vec<(f64, f64)> = r.nodes.iter().map(|&v| self.xy(v)).collect();
         let mut out = Vec::new();
         for (i, a) in avoid.iter().enumerate() {
             let c = self.map.project((a.lat, a.lon));
@@ -585,12 +780,18 @@ impl<'m> Router<'m> {
             near.clear();
             let c = self.map.project((a.lat, a.lon));
             self.map.nodes_within(c, a.radius_m, &mut near);
+            // The temporary start and destination count as nodes here too.
+            for (i, p) in self.ov.node_xy.iter().enumerate() {
+                if (p.0 - c.0).hypot(p.1 - c.1) <= a.radius_m {
+                    near.push(self.ov.n + i as u32);
+                }
+            }
             for &v in &near {
-                for id in self.map.graph.arc_range(v) {
+                for id in self.out(v) {
                     w[id] *= AVOID_FACTOR;
                 }
-                for &id in self.map.arcs_into(v) {
-                    w[id as usize] *= AVOID_FACTOR;
+                for id in self.into(v) {
+                    w[id] *= AVOID_FACTOR;
                 }
             }
         }
@@ -598,29 +799,26 @@ impl<'m> Router<'m> {
     }
 
     fn corridor(&self, r: &Route, radius: f64) -> Corridor {
-        let pts: Vec<(f64, f64)> = r.nodes.iter().map(|&v| self.map.xy(v)).collect();
+        let pts: Vec<(f64, f64)> = r.nodes.iter().map(|&v| self.xy(v)).collect();
         Corridor::new(&pts, radius)
     }
 
     fn line_samples(&self, s: u32, arcs: &[u32]) -> Vec<((f64, f64), f64)> {
         let mut pts = Vec::with_capacity(arcs.len() + 1);
-        pts.push(self.map.xy(s));
-        pts.extend(
-            arcs.iter()
-                .map(|&a| self.map.xy(self.map.graph.arc(a as usize).to)),
-        );
+        pts.push(self.xy(s));
+        pts.extend(arcs.iter().map(|&a| self.xy(self.arc(a as usize).to)));
         samples(&pts, SAMPLE_STEP_M)
     }
 
     fn shared_with(&self, r: &Route, chosen: &[(Route, Corridor)]) -> f64 {
-        let pts: Vec<(f64, f64)> = r.nodes.iter().map(|&v| self.map.xy(v)).collect();
+        let pts: Vec<(f64, f64)> = r.nodes.iter().map(|&v| self.xy(v)).collect();
         let cs: Vec<&Corridor> = chosen.iter().map(|(_, c)| c).collect();
         shared_fraction(&pts, &cs, SAMPLE_STEP_M)
     }
 
     /// Make every arc with both ends within the corridor of `path` dearer.
     fn penalize_corridor(&self, s: u32, path: &[u32], radius: f64, w: &mut [f64]) {
-        let n = self.map.graph.node_count();
+        let n = self.node_count();
         let mut near = vec![false; n];
         let mut found = Vec::new();
         let mut mark = |p: (f64, f64), found: &mut Vec<u32>| {
@@ -630,10 +828,10 @@ impl<'m> Router<'m> {
                 near[v as usize] = true;
             }
         };
-        mark(self.map.xy(s), &mut found);
-        let mut prev = self.map.xy(s);
+        mark(self.xy(s), &mut found);
+        let mut prev = self.xy(s);
         for &a in path {
-            let to = self.map.xy(self.map.graph.arc(a as usize).to);
+            let to = self.xy(self.arc(a as usize).to);
             let len = ((to.0 - prev.0).powi(2) + (to.1 - prev.1).powi(2)).sqrt();
             let k = (len / radius).ceil().max(1.0) as usize;
             for i in 1..=k {
@@ -646,8 +844,8 @@ impl<'m> Router<'m> {
             prev = to;
         }
         for (id, weight) in w.iter_mut().enumerate() {
-            let from = self.map.arc_from(id) as usize;
-            let to = self.map.graph.arc(id).to as usize;
+            let from = self.arc_from(id) as usize;
+            let to = self.arc(id).to as usize;
             if near[from] && near[to] {
                 *weight *= PENALTY_FACTOR;
             }
@@ -662,7 +860,7 @@ impl<'m> Router<'m> {
         t: u32,
         opts: &AlternativeOptions,
     ) -> Tree {
-        let n = self.map.graph.node_count();
+        let n = self.node_count();
         let mut dist = vec![f64::INFINITY; n];
         let mut parent = vec![NONE; n];
         let mut heap = BinaryHeap::new();
@@ -679,7 +877,7 @@ impl<'m> Router<'m> {
                 break;
             }
             if node == t {
-                limit = (opts.max_stretch * cost).max(cost + opts.max_extra_s);
+                limit = opts.bound(cost);
             }
             self.relax_out(w, node, cost, &mut dist, &mut parent, &mut heap);
         }
@@ -699,9 +897,9 @@ impl<'m> Router<'m> {
         parent: &mut [u32],
         heap: &mut BinaryHeap<Item>,
     ) {
-        for id in self.map.graph.arc_range(v) {
+        for id in self.out(v) {
             let c = cost + w[id];
-            let to = self.map.graph.arc(id).to;
+            let to = self.arc(id).to;
             if c < dist[to as usize] {
                 dist[to as usize] = c;
                 parent[to as usize] = id as u32;
@@ -712,7 +910,7 @@ impl<'m> Router<'m> {
 
     /// Dijkstra along arcs in reverse: distances *to* `target`, settled up to `limit`.
     fn backward_tree(&self, w: &[f64], target: u32, limit: f64) -> Tree {
-        let n = self.map.graph.node_count();
+        let n = self.node_count();
         let mut dist = vec![f64::INFINITY; n];
         let mut parent = vec![NONE; n];
         let mut heap = BinaryHeap::new();
@@ -730,12 +928,12 @@ impl<'m> Router<'m> {
                 settled_to = limit;
                 break;
             }
-            for &id in self.map.arcs_into(node) {
-                let c = cost + w[id as usize];
-                let from = self.map.arc_from(id as usize);
+            for id in self.into(node) {
+                let c = cost + w[id];
+                let from = self.arc_from(id);
                 if c < dist[from as usize] {
                     dist[from as usize] = c;
-                    parent[from as usize] = id;
+                    parent[from as usize] = id as u32;
                     heap.push(Item {
                         cost: c,
                         node: from,
@@ -755,11 +953,11 @@ impl<'m> Router<'m> {
     /// estimate never overshoots. Only the target's distance and path are meaningful; the
     /// search gives up once no path can be cheaper than `limit`.
     fn astar(&self, w: &[f64], source: u32, target: u32, limit: f64) -> Tree {
-        let n = self.map.graph.node_count();
-        let goal = self.map.xy(target);
+        let n = self.node_count();
+        let goal = self.xy(target);
         let h = |v: u32| {
-            let p = self.map.xy(v);
-            ((p.0 - goal.0).powi(2) + (p.1 - goal.1).powi(2)).sqrt() * self.min_sec_per_m
+            let p = self.xy(v);
+            ((p.0 - goal.0).powi(2) + (p.1 - goal.1).powi(2)).sqrt() * self.router.min_sec_per_m
         };
         let mut dist = vec![f64::INFINITY; n];
         let mut parent = vec![NONE; n];
@@ -777,9 +975,9 @@ impl<'m> Router<'m> {
             if cost > g + h(node) + 1e-9 {
                 continue; // stale entry
             }
-            for id in self.map.graph.arc_range(node) {
+            for id in self.out(node) {
                 let c = g + w[id];
-                let to = self.map.graph.arc(id).to;
+                let to = self.arc(id).to;
                 if c < dist[to as usize] {
                     dist[to as usize] = c;
                     parent[to as usize] = id as u32;
@@ -804,7 +1002,7 @@ impl<'m> Router<'m> {
         while tree.parent[x as usize] != NONE {
             let a = tree.parent[x as usize];
             arcs.push(a);
-            x = self.map.arc_from(a as usize);
+            x = self.arc_from(a as usize);
         }
         arcs.reverse();
         arcs
@@ -817,7 +1015,7 @@ impl<'m> Router<'m> {
         while tree.parent[x as usize] != NONE {
             let a = tree.parent[x as usize];
             arcs.push(a);
-            x = self.map.graph.arc(a as usize).to;
+            x = self.arc(a as usize).to;
         }
         arcs
     }
@@ -825,11 +1023,10 @@ impl<'m> Router<'m> {
     /// Via-node candidates from plateaus: maximal chains of arcs that lie in both the forward
     /// tree from s and the backward tree to t. Longest plateaus first.
     fn via_candidates(&self, fwd: &Tree, bwd: &Tree, s: u32, t: u32, bound: f64) -> Vec<Candidate> {
-        let g = &self.map.graph;
-        let n = g.node_count();
+        let n = self.node_count();
         let is_plateau = |a: u32| -> bool {
-            let from = self.map.arc_from(a as usize);
-            let to = g.arc(a as usize).to;
+            let from = self.arc_from(a as usize);
+            let to = self.arc(a as usize).to;
             fwd.settled(to)
                 && bwd.settled(from)
                 && fwd.parent[to as usize] == a
@@ -858,8 +1055,8 @@ impl<'m> Router<'m> {
                 if a == NONE || !is_plateau(a) {
                     break;
                 }
-                len += fwd.dist[g.arc(a as usize).to as usize] - fwd.dist[end as usize];
-                end = g.arc(a as usize).to;
+                len += fwd.dist[self.arc(a as usize).to as usize] - fwd.dist[end as usize];
+                end = self.arc(a as usize).to;
             }
             let total = fwd.dist[v as usize] + len + bwd.dist[end as usize];
             // A chain that reaches t is the fastest route's own plateau.
@@ -884,7 +1081,7 @@ impl<'m> Router<'m> {
             seen[s as usize] = true;
             visited.push(s);
             for &a in &arcs {
-                let v = g.arc(a as usize).to;
+                let v = self.arc(a as usize).to;
                 if seen[v as usize] {
                     simple = false;
                     break;
@@ -920,7 +1117,7 @@ impl<'m> Router<'m> {
             if a == NONE {
                 break;
             }
-            x = self.map.graph.arc(a as usize).to;
+            x = self.arc(a as usize).to;
             k += 1;
         }
         k
@@ -941,7 +1138,6 @@ impl<'m> Router<'m> {
         opts: &AlternativeOptions,
     ) -> Option<Candidate> {
         let window = opts.local_window * opt;
-        let g = &self.map.graph;
         let mut arcs = cand.arcs.clone();
         let mut known = cand.known_optimal.clone();
         let mut repairs = 0;
@@ -951,7 +1147,7 @@ impl<'m> Router<'m> {
             nodes.push(s);
             cum.push(0.0);
             for &a in &arcs {
-                nodes.push(g.arc(a as usize).to);
+                nodes.push(self.arc(a as usize).to);
                 cum.push(cum.last().copied().unwrap_or(0.0) + w[a as usize]);
             }
             let total = *cum.last().unwrap_or(&0.0);
@@ -1002,7 +1198,7 @@ impl<'m> Router<'m> {
         let mut out = Vec::with_capacity(arcs.len());
         pos.insert(s, 0);
         for &a in arcs {
-            let v = self.map.graph.arc(a as usize).to;
+            let v = self.arc(a as usize).to;
             if let Some(&i) = pos.get(&v) {
                 for x in nodes.drain(i + 1..) {
                     pos.remove(&x);
@@ -1018,7 +1214,6 @@ impl<'m> Router<'m> {
     }
 
     fn build_route(&self, s: u32, arcs: &[u32], weights: &[f64]) -> Route {
-        let g = &self.map.graph;
         let mut nodes = Vec::with_capacity(arcs.len() + 1);
         nodes.push(s);
         let mut length = 0.0;
@@ -1027,7 +1222,7 @@ impl<'m> Router<'m> {
         // (name id, metres) runs for the street list.
         let mut runs: Vec<(u32, f64)> = Vec::new();
         for &a in arcs {
-            let arc = g.arc(a as usize);
+            let arc = self.arc(a as usize);
             nodes.push(arc.to);
             length += f64::from(arc.length_m);
             duration += self.seconds[a as usize];
@@ -1043,7 +1238,7 @@ impl<'m> Router<'m> {
             if m < 30.0 {
                 continue;
             }
-            if let Some(n) = g.name(name) {
+            if let Some(n) = self.map.graph.name(name) {
                 if street_names.last().map(String::as_str) != Some(n) {
                     street_names.push(n.to_string());
                 }
@@ -1051,13 +1246,15 @@ impl<'m> Router<'m> {
         }
         Route {
             profile: self.profile,
-            geometry: nodes.iter().map(|&v| g.coord(v)).collect(),
+            geometry: nodes.iter().map(|&v| self.coord(v)).collect(),
             length_m: length,
             duration_s: duration,
             extra_s: 0.0,
             street_names,
             shared_with_earlier: 0.0,
             notes: Vec::new(),
+            start_gap_m: 0.0,
+            end_gap_m: 0.0,
             nodes,
             cost,
         }
@@ -1078,6 +1275,9 @@ fn describe_areas(ids: &[usize], avoid: &[AvoidArea]) -> String {
     }
 }
 
-fn no_way() -> Error {
-    Error::not_found("a way between those two points for this way of travelling")
+fn same_place() -> Error {
+    Error::invalid(
+        "to",
+        "the start and the destination are the same place on the map",
+    )
 }

@@ -614,3 +614,242 @@ fn damaged_map_files_never_crash_the_import() {
         }
     }
 }
+
+// ---- Synthetic maps: each test draws the ways it needs around a real city, so the country's
+// ---- default access rules apply as they would to an imported extract there.
+
+use super::test_pbf::Sketch;
+
+const LONDON: (f64, f64) = (51.5, -0.12);
+const BERLIN: (f64, f64) = (52.52, 13.40);
+const PARIS: (f64, f64) = (48.86, 2.35);
+
+fn import(sketch: &Sketch) -> RoutingMap {
+    RoutingMap::from_pbf(&sketch.pbf())
+        .expect("sketch imports")
+        .0
+}
+
+/// A rectangle of streets with corners only (long edges), from (x, y) to (x + w, y + h).
+fn block(s: &mut Sketch, x: f64, y: f64, w: f64, h: f64, tags: &[(&str, &str)]) -> [i64; 4] {
+    let a = s.node(x, y);
+    let b = s.node(x + w, y);
+    let c = s.node(x + w, y + h);
+    let d = s.node(x, y + h);
+    s.way(&[a, b], &[&[("name", "High Street")], tags].concat());
+    s.way(&[b, c, d, a], tags);
+    [a, b, c, d]
+}
+
+#[test]
+fn a_point_off_a_street_starts_the_route_on_that_street() {
+    let mut s = Sketch::at(LONDON.0, LONDON.1);
+    block(
+        &mut s,
+        0.0,
+        0.0,
+        400.0,
+        300.0,
+        &[("highway", "residential")],
+    );
+    let m = import(&s);
+    // 30 m south of the middle of High Street; the nearest corner is 201 m away.
+    let from = s.lat_lon(200.0, -30.0);
+    let to = s.lat_lon(200.0, 330.0);
+    let r = m.router(Profile::Foot).fastest(from, to).unwrap();
+    let start = r.geometry[0];
+    assert!(
+        hav(start, s.lat_lon(200.0, 0.0)) < 1.0,
+        "starts {:.1} m from the street's nearest point",
+        hav(start, s.lat_lon(200.0, 0.0))
+    );
+    assert!(hav(*r.geometry.last().unwrap(), s.lat_lon(200.0, 300.0)) < 1.0);
+    assert!((r.start_gap_m - 30.0).abs() < 0.5, "{}", r.start_gap_m);
+    assert!((r.length_m - 700.0).abs() < 2.0, "{}", r.length_m);
+    assert_eq!(
+        r.street_names.first().map(String::as_str),
+        Some("High Street")
+    );
+    let note = r.gap_note().expect("a 30 m gap is mentioned");
+    assert!(
+        note.contains("starts 30 m") && note.contains("ends 30 m"),
+        "{note}"
+    );
+    // Alternatives start there too, and a point on the street itself needs no note.
+    let routes = m
+        .router(Profile::Foot)
+        .alternatives(from, to, &AlternativeOptions::default())
+        .unwrap();
+    assert!(routes.len() >= 2, "both ways round the block");
+    for r in &routes {
+        assert!(hav(r.geometry[0], s.lat_lon(200.0, 0.0)) < 1.0);
+    }
+    let on = m
+        .router(Profile::Foot)
+        .fastest(s.lat_lon(100.0, 2.0), s.lat_lon(300.0, 298.0))
+        .unwrap();
+    assert!(on.gap_note().is_none(), "{:?}", on.gap_note());
+    // Too far from any way: refused, saying how far the nearest one is.
+    match m
+        .router(Profile::Foot)
+        .fastest(s.lat_lon(200.0, -400.0), to)
+    {
+        Err(Error::InvalidInput { field, reason }) => {
+            assert_eq!(field, "from");
+            assert!(
+                reason.contains("nearest walkable way") && reason.contains("about 400 m"),
+                "{reason}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A block of streets, and 400 m east of it a second block joined to it only by `link`.
+fn two_blocks(place: (f64, f64), link: &[(&str, &str)]) -> (Sketch, RoutingMap) {
+    let mut s = Sketch::at(place.0, place.1);
+    let [_, b, _, _] = block(
+        &mut s,
+        0.0,
+        0.0,
+        400.0,
+        300.0,
+        &[("highway", "residential")],
+    );
+    let [e, _, _, _] = block(&mut s, 800.0, 0.0, 200.0, 200.0, &[("highway", "footway")]);
+    s.line((400.0, 0.0), (800.0, 0.0), (Some(b), Some(e)), link);
+    let m = import(&s);
+    (s, m)
+}
+
+fn is_no_connection(r: Result<Route>) -> bool {
+    match r {
+        Err(Error::NotFound { what }) => {
+            assert!(
+                what.contains("no walkable connection between them") && !what.contains("outside"),
+                "{what}"
+            );
+            true
+        }
+        _ => false,
+    }
+}
+
+#[test]
+fn a_cycleway_only_pocket_is_walkable_where_the_country_allows_it() {
+    let cycleway = [("highway", "cycleway")];
+    let (s, uk) = two_blocks(LONDON, &cycleway);
+    assert_eq!(uk.graph().country(), "GB");
+    // The country travels with the stored map.
+    let stored = RoutingMap::from_bytes(&uk.to_bytes()).unwrap();
+    assert_eq!(stored.graph().country(), "GB");
+    let in_pocket = s.lat_lon(900.0, -20.0);
+    let in_town = s.lat_lon(200.0, -20.0);
+    let r = uk
+        .router(Profile::Foot)
+        .fastest(in_pocket, in_town)
+        .unwrap();
+    // 100 m to the pocket's corner, 400 m of cycleway, 200 m along High Street.
+    assert!((r.length_m - 700.0).abs() < 2.0, "{}", r.length_m);
+
+    let (s, de) = two_blocks(BERLIN, &cycleway);
+    assert_eq!(de.graph().country(), "DE");
+    let (in_pocket, in_town) = (s.lat_lon(900.0, -20.0), s.lat_lon(200.0, -20.0));
+    assert!(is_no_connection(
+        de.router(Profile::Foot).fastest(in_pocket, in_town)
+    ));
+    assert!(is_no_connection(
+        de.router(Profile::Foot)
+            .alternatives(in_town, in_pocket, &AlternativeOptions::default())
+            .map(|mut v| v.remove(0))
+    ));
+    // A bicycle may use the cycleway there.
+    assert!(de.router(Profile::Bike).fastest(in_pocket, in_town).is_ok());
+}
+
+#[test]
+fn a_pocket_is_routed_within_itself() {
+    // In Germany the footway block is cut off for walking; both ends inside it still route.
+    let (s, de) = two_blocks(BERLIN, &[("highway", "cycleway")]);
+    let from = s.lat_lon(900.0, -20.0);
+    let to = s.lat_lon(900.0, 220.0);
+    let r = de.router(Profile::Foot).fastest(from, to).unwrap();
+    assert!((r.length_m - 400.0).abs() < 2.0, "{}", r.length_m);
+    assert!(r.start_gap_m < 21.0 && r.end_gap_m < 21.0);
+    for &p in &r.geometry {
+        let x_east = (p.1 - BERLIN.1) * 111_195.0 * BERLIN.0.to_radians().cos();
+        assert!(x_east > 790.0, "left the pocket at {x_east:.0} m");
+    }
+    let alts = de
+        .router(Profile::Foot)
+        .alternatives(from, to, &AlternativeOptions::default())
+        .unwrap();
+    assert_eq!(alts.len(), 2, "both ways round the pocket's block");
+}
+
+#[test]
+fn trunk_roads_are_walked_beside_a_pavement_but_never_as_motor_roads() {
+    let from_to = |s: &Sketch| (s.lat_lon(200.0, -20.0), s.lat_lon(900.0, -20.0));
+    // France: trunk roads are closed to pedestrians unless a pavement is mapped along them.
+    let (s, fr) = two_blocks(PARIS, &[("highway", "trunk")]);
+    assert_eq!(fr.graph().country(), "FR");
+    let (a, b) = from_to(&s);
+    assert!(is_no_connection(fr.router(Profile::Foot).fastest(a, b)));
+    let (s, fr) = two_blocks(PARIS, &[("highway", "trunk"), ("sidewalk", "both")]);
+    let (a, b) = from_to(&s);
+    let r = fr.router(Profile::Foot).fastest(a, b).unwrap();
+    assert!((r.length_m - 700.0).abs() < 2.0, "{}", r.length_m);
+    // The UK: trunk roads are walkable, motor roads are not, pavement or not.
+    let (s, uk) = two_blocks(LONDON, &[("highway", "trunk")]);
+    let (a, b) = from_to(&s);
+    assert!(uk.router(Profile::Foot).fastest(a, b).is_ok());
+    let motor_road = [
+        ("highway", "trunk"),
+        ("motorroad", "yes"),
+        ("sidewalk", "both"),
+    ];
+    let (s, uk) = two_blocks(LONDON, &motor_road);
+    let (a, b) = from_to(&s);
+    assert!(is_no_connection(uk.router(Profile::Foot).fastest(a, b)));
+}
+
+#[test]
+fn driving_alternatives_are_capped_at_twice_the_quickest() {
+    // A 1 km street (2 min at 30 km/h), a 1.8 km loop north and a 2.5 km loop south: "+5
+    // minutes" alone would admit both loops.
+    let mut s = Sketch::at(LONDON.0, LONDON.1);
+    let road = [("highway", "residential")];
+    let ends = s.line((0.0, 0.0), (1000.0, 0.0), (None, None), &road);
+    let (a, b) = (ends[0], *ends.last().unwrap());
+    for y in [400.0, -750.0] {
+        let up = s.line((0.0, 0.0), (0.0, y), (Some(a), None), &road);
+        let across = s.line((0.0, y), (1000.0, y), (up.last().copied(), None), &road);
+        s.line(
+            (1000.0, y),
+            (1000.0, 0.0),
+            (across.last().copied(), Some(b)),
+            &road,
+        );
+    }
+    let m = import(&s);
+    let car = m.router(Profile::Car);
+    let (from, to) = (s.lat_lon(0.0, 0.0), s.lat_lon(1000.0, 0.0));
+    let lengths = |opts: &AlternativeOptions| -> Vec<f64> {
+        let routes = car.alternatives(from, to, opts).unwrap();
+        for r in &routes {
+            assert!(r.duration_s <= opts.bound(routes[0].duration_s) + 1e-6);
+        }
+        routes.iter().map(|r| r.length_m.round()).collect()
+    };
+    let capped = lengths(&AlternativeOptions::default());
+    assert_eq!(capped.len(), 2, "{capped:?}");
+    assert!((capped[0] - 1000.0).abs() < 3.0 && (capped[1] - 1800.0).abs() < 3.0);
+    let uncapped = lengths(&AlternativeOptions {
+        max_stretch_cap: 5.0,
+        ..AlternativeOptions::default()
+    });
+    assert!(
+        uncapped.iter().any(|l| (l - 2500.0).abs() < 3.0),
+        "without the cap the long loop is admitted: {uncapped:?}"
+    );
+}

@@ -37,6 +37,10 @@ object KeystoreHardwarePrf {
     private fun generate(alias: String, strongBox: Boolean): SecretKey {
         val spec = KeyGenParameterSpec.Builder(alias, KeyProperties.PURPOSE_SIGN)
             .setIsStrongBoxBacked(strongBox)
+            // Usable while the phone is locked: the armed check-in's key comes from this PRF,
+            // and a missed check-in must alert the buddy from a locked phone in a pocket.
+            .setUnlockedDeviceRequired(false)
+            .setUserAuthenticationRequired(false)
             .build()
         return KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_HMAC_SHA256, KEYSTORE)
             .apply { init(spec) }
