@@ -7,6 +7,8 @@
 pub mod clock;
 pub mod error;
 pub mod evidence;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod insight;
 pub mod log;
 pub mod progress;

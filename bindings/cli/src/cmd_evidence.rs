@@ -21,6 +21,10 @@ pub struct CaptureOptions {
     /// How precise the location is, in metres.
     #[arg(long, value_name = "METRES", requires = "lat")]
     pub accuracy: Option<f64>,
+    /// The largest file to keep (e.g. 500M, 8G); a larger one is refused before anything is
+    /// written, so a wrong file cannot fill the disk.
+    #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = crate::input::parse_size)]
+    pub max_size: u64,
 }
 
 impl CaptureOptions {
@@ -89,7 +93,7 @@ pub fn attach(args: AttachArgs, app: &mut App) -> CliResult {
         let result = args
             .options
             .new_evidence()
-            .and_then(|new| Ok(store.add_file(file, new)?))
+            .and_then(|new| Ok(store.add_file_limited(file, new, args.options.max_size)?))
             .and_then(|item| Ok(store.attach(&item.id, &incident)?));
         match result {
             Ok(item) => kept.push(item),
@@ -114,7 +118,11 @@ pub fn attach(args: AttachArgs, app: &mut App) -> CliResult {
 
 pub fn capture(args: CaptureArgs, app: &mut App) -> CliResult {
     let new = args.options.new_evidence()?;
-    let item = EvidenceStore::new(app.vault()?).add_file(&args.file, new)?;
+    let item = EvidenceStore::new(app.vault()?).add_file_limited(
+        &args.file,
+        new,
+        args.options.max_size,
+    )?;
     if app.json {
         return app.print_json(&item);
     }

@@ -344,7 +344,9 @@ pub fn receipt(app: &mut App) -> CliResult {
 
 /// Called by `waymark verify --since RECEIPT` after the full log check.
 pub fn verify_since(receipt_path: &std::path::Path, app: &mut App) -> CliResult {
-    let text = std::fs::read_to_string(receipt_path).map_err(|_| {
+    // A receipt is under 1 KiB; pasted into an email with quoting it stays far below this.
+    let bytes = crate::input::read_plain_file(receipt_path, "that receipt file", 1 << 20)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
         CliError::usage(
             "could not read that receipt file (it should be the text of a Waymark receipt)",
         )

@@ -121,9 +121,11 @@ pub fn map(args: MapArgs, app: &mut App) -> CliResult {
     let store = RouteStore::new(app.vault()?);
     match args.command {
         MapCommand::Import { file } => {
-            let bytes = std::fs::read(&file).map_err(|_| {
-                CliError::usage("could not read that map file; check the name and try again")
-            })?;
+            let bytes = crate::input::read_plain_file(
+                &file,
+                "that map file",
+                waymark_core::routes::import::MAX_MAP_BYTES,
+            )?;
             let report = store.import_map(&bytes)?;
             if json {
                 print_json(&json!({"imported": report, "attribution": ATTRIBUTION}))?;

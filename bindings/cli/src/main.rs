@@ -9,6 +9,7 @@ mod cmd_routes;
 mod cmd_safety;
 mod cmd_vault;
 mod demo;
+mod input;
 mod when;
 
 use app::App;

@@ -12,10 +12,11 @@ pub mod store;
 pub mod stream;
 pub mod strip;
 
+pub use store::human_size;
 pub(crate) use store::MIGRATIONS;
 pub use store::{
     CaptureMethod, Derivation, EvidenceItem, EvidenceStore, EvidenceVerifyReport, EvidenceWriter,
-    ItemProblem, Location, NewEvidence, SharingCopy,
+    ItemProblem, Location, NewEvidence, SharingCopy, DEFAULT_MAX_FILE_BYTES,
 };
 
 #[cfg(test)]

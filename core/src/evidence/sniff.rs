@@ -197,7 +197,9 @@ fn iso_bmff(h: &[u8]) -> Option<MediaType> {
     }
     let box_len = u32::from_be_bytes(h[0..4].try_into().ok()?) as usize;
     let major: &[u8] = h.get(8..12)?;
-    let end = box_len.clamp(16, h.len());
+    // Brands from byte 16 to the box's end, within what was read. (`clamp(16, len)` panicked
+    // on a head shorter than 16 bytes: found by fuzzing.)
+    let end = box_len.min(h.len());
     let compatible: Vec<&[u8]> = h
         .get(16..end)
         .map(|c| c.chunks_exact(4).collect())
@@ -331,6 +333,16 @@ mod tests {
         for (bytes, want) in cases {
             assert_eq!(sniff(&bytes), want, "{bytes:02x?}");
         }
+    }
+
+    #[test]
+    fn a_file_shorter_than_its_ftyp_box_is_sniffed_without_panicking() {
+        // Found by fuzzing: a 13-byte file whose ftyp box claims 24 bytes panicked.
+        for len in 8..=16 {
+            let head = &b"\0\0\0\x18ftypmisomABCD"[..len];
+            let _ = sniff(head);
+        }
+        assert_eq!(sniff(b"\0\0\0\x18ftypmp42\0\0\0\0"), MediaType::Mp4);
     }
 
     #[test]

@@ -440,6 +440,20 @@ pub struct EvidenceStore<'v> {
     vault: &'v Vault,
 }
 
+/// The largest file `add_file` keeps unless told otherwise (4 GiB: an hour of phone video).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 4 << 30;
+
+/// "4.0 GB", "512 MB", "900 bytes": sizes as a person reads them (powers of 1024).
+pub fn human_size(n: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB")];
+    for (unit, name) in UNITS {
+        if n >= unit {
+            return format!("{:.1} {name}", n as f64 / unit as f64);
+        }
+    }
+    format!("{n} bytes")
+}
+
 impl<'v> EvidenceStore<'v> {
     pub fn new(vault: &'v Vault) -> Self {
         EvidenceStore { vault }
@@ -476,9 +490,20 @@ impl<'v> EvidenceStore<'v> {
         w.finish()
     }
 
-    /// Adds a file from disk; its name is kept (encrypted) unless `new` already names it.
+    /// Adds a file from disk; its name is kept (encrypted) unless `new` already names it. Files
+    /// larger than `DEFAULT_MAX_FILE_BYTES` are refused; see `add_file_limited`.
     pub fn add_file(&self, path: &Path, new: NewEvidence) -> Result<EvidenceItem> {
-        self.add_file_with_progress(path, new, Progress::NONE)
+        self.add_file_inner(path, new, DEFAULT_MAX_FILE_BYTES, Progress::NONE)
+    }
+
+    /// As `add_file`, refusing a file larger than `max_bytes` before anything is written.
+    pub fn add_file_limited(
+        &self,
+        path: &Path,
+        new: NewEvidence,
+        max_bytes: u64,
+    ) -> Result<EvidenceItem> {
+        self.add_file_inner(path, new, max_bytes, Progress::NONE)
     }
 
     /// As `add_file`, reporting progress by bytes read; cancelled, the capture is thrown away
@@ -486,11 +511,42 @@ impl<'v> EvidenceStore<'v> {
     pub fn add_file_with_progress(
         &self,
         path: &Path,
+        new: NewEvidence,
+        progress: Progress,
+    ) -> Result<EvidenceItem> {
+        self.add_file_inner(path, new, DEFAULT_MAX_FILE_BYTES, progress)
+    }
+
+    /// Only plain files: a device (/dev/zero), a pipe or a socket has no end anyone can see, so
+    /// it could fill the disk; and nothing over `max_bytes`.
+    fn add_file_inner(
+        &self,
+        path: &Path,
         mut new: NewEvidence,
+        max_bytes: u64,
         progress: Progress,
     ) -> Result<EvidenceItem> {
         progress.check()?;
-        let mut file = File::open(path).map_err(|e| match e.kind() {
+        // Looked at before it is opened: opening a pipe waits for a writer, possibly for ever.
+        let before = std::fs::metadata(path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => {
+                Error::not_found("that file (it may have been moved or deleted)")
+            }
+            io::ErrorKind::PermissionDenied => {
+                Error::invalid("file", "Waymark is not allowed to read it")
+            }
+            _ => Error::from(e),
+        })?;
+        if before.is_dir() {
+            return Err(Error::invalid("file", "is a folder, not a file"));
+        }
+        if !before.is_file() {
+            return Err(Error::invalid(
+                "file",
+                "is not a plain file (a device, a pipe or a socket), so it cannot be kept",
+            ));
+        }
+        let file = File::open(path).map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => {
                 Error::not_found("that file (it may have been moved or deleted)")
             }
@@ -503,16 +559,34 @@ impl<'v> EvidenceStore<'v> {
         if meta.is_dir() {
             return Err(Error::invalid("file", "is a folder, not a file"));
         }
-        if meta.is_file() && meta.len() == 0 {
+        if !meta.is_file() {
+            return Err(Error::invalid(
+                "file",
+                "is not a plain file (a device, a pipe or a socket), so it cannot be kept",
+            ));
+        }
+        if meta.len() == 0 {
             return Err(Error::invalid(
                 "file",
                 "is empty, so there is nothing to keep",
+            ));
+        }
+        if meta.len() > max_bytes {
+            return Err(Error::invalid(
+                "file",
+                format!(
+                    "is {} but the limit for one item is {}; nothing was kept (the limit can be raised)",
+                    human_size(meta.len()),
+                    human_size(max_bytes)
+                ),
             ));
         }
         if new.original_name.is_none() {
             new.original_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         }
         let mut w = self.begin(new)?;
+        // One byte more than its size: a file that keeps growing is not read to the end.
+        let mut file = file.take(meta.len() + 1);
         let storing = progress.span(Stage::StoringEvidence, 0.0, 0.95);
         let total = meta.len();
         let mut last = 0u64;
@@ -527,7 +601,7 @@ impl<'v> EvidenceStore<'v> {
             }
         }
         // A regular file that shrank or grew while being read was being changed or removed.
-        if meta.is_file() && w.size() != meta.len() {
+        if w.size() != meta.len() {
             w.abort()?;
             return Err(Error::storage(
                 "the file changed or disappeared while it was being read; nothing was kept",

@@ -5,7 +5,20 @@
 //! image data is copied byte for byte, so the copy is exactly as sharp as the original.
 //!
 //! Only the orientation survives (rewritten into a fresh one-tag Exif block) so the picture is
-//! not shown sideways. Everything is kept by allow-list: an unknown block is dropped, not kept.
+//! not shown sideways. Everything is kept by allow-list, and what is kept is checked to be
+//! exactly its fixed structure (no spare bytes after a table, no free-form field), so a crafted
+//! file cannot carry text into a copy meant to be shared:
+//! - JPEG: SOI, DQT, SOF*, DHT, DAC, DRI, SOS with its entropy-coded data and RSTn, DNL, EOI;
+//!   APP0 JFIF cut to its 14 fixed bytes without thumbnail; APP14 "Adobe" rebuilt from its
+//!   colour-transform byte alone. Everything else goes: every other APPn (ICC profiles too),
+//!   COM, the reserved and extension markers (0x02-0xBF, JPG, JPG0-13 = 0xF0-0xFD, TEM).
+//! - PNG: IHDR, PLTE, IDAT, IEND, plus the fixed-size chunks that change how pixels look: tRNS
+//!   (transparency), gAMA, cHRM, sRGB (colour). Every chunk kept must have a correct CRC (a
+//!   wrong one would be four free bytes). No iCCP (its profile name is text), sPLT (named),
+//!   text, time, physical size, animation or unknown chunks, critical or not.
+//!
+//! Not removed: anything hidden inside the compressed pixel data itself (the entropy-coded JPEG
+//! scan, the zlib stream in IDAT), which is copied byte for byte; see docs/ARCHITECTURE.md.
 //! Both formats are processed as streams with memory bounded by one JPEG segment (64 KiB) or one
 //! small PNG chunk.
 
@@ -24,6 +37,7 @@ pub enum Removed {
     Iptc,
     Comments,
     HiddenTrailingData,
+    ColourProfile,
     OtherMetadata,
 }
 
@@ -39,6 +53,7 @@ impl Removed {
             Removed::Iptc => "captions, names and keywords (IPTC)",
             Removed::Comments => "text comments",
             Removed::HiddenTrailingData => "extra data hidden after the picture",
+            Removed::ColourProfile => "a colour profile (which can carry names and text)",
             Removed::OtherMetadata => "other hidden details",
         }
     }
@@ -165,8 +180,9 @@ fn strip_jpeg<R: BufRead, W: Write>(r: &mut R, out: &mut W) -> Result<StripRepor
                 put(out, &[0xFF, EOI])?;
                 break;
             }
-            // Markers without a length.
-            0x01 | 0xD0..=0xD7 => put(out, &[0xFF, marker])?,
+            // Markers without a length: restart markers belong to the image; TEM does not.
+            0xD0..=0xD7 => put(out, &[0xFF, marker])?,
+            0x01 => report.add(Removed::OtherMetadata),
             SOI => return Err(StripError::Malformed("a second start-of-image marker")),
             _ => {
                 let mut len = [0u8; 2];
@@ -177,7 +193,7 @@ fn strip_jpeg<R: BufRead, W: Write>(r: &mut R, out: &mut W) -> Result<StripRepor
                 }
                 let mut payload = vec![0u8; len - 2];
                 read_exact(r, &mut payload, "a segment is cut short")?;
-                if let Some(kept) = jpeg_segment_filter(marker, payload, &mut report) {
+                if let Some(kept) = jpeg_segment_filter(marker, payload, &mut report)? {
                     let seg_len = u16::try_from(kept.len() + 2)
                         .map_err(|_| StripError::Malformed("a segment is too long"))?;
                     put(out, &[0xFF, marker])?;
@@ -241,23 +257,88 @@ fn copy_entropy_coded<R: BufRead, W: Write>(r: &mut R, out: &mut W) -> Result<u8
     }
 }
 
-/// Decides what happens to one marker segment: kept as is, rewritten, or dropped (`None`).
-fn jpeg_segment_filter(marker: u8, payload: Vec<u8>, report: &mut StripReport) -> Option<Vec<u8>> {
+/// Decides what happens to one marker segment: kept (checked to be exactly its structure),
+/// rewritten, or dropped (`None`). A segment the image needs that has spare or missing bytes is
+/// an error: dropping it would change the picture, keeping it would keep the spare bytes.
+fn jpeg_segment_filter(
+    marker: u8,
+    payload: Vec<u8>,
+    report: &mut StripReport,
+) -> Result<Option<Vec<u8>>, StripError> {
     let starts = |p: &[u8]| payload.starts_with(p);
-    match marker {
-        0xE0 if starts(b"JFIF\0") => {
-            // JFIF may carry an uncompressed thumbnail after the 14 fixed bytes.
+    let exact = |ok: bool, what: &'static str| {
+        if ok {
+            Ok(())
+        } else {
+            Err(StripError::Malformed(what))
+        }
+    };
+    Ok(match marker {
+        // Frame headers (baseline, extended, progressive, lossless, arithmetic; and the
+        // hierarchical DHP): precision, height, width, components, 3 bytes per component.
+        0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF | 0xDE => {
+            exact(
+                payload.len() >= 6 && payload.len() == 6 + 3 * usize::from(payload[5]),
+                "a frame header has the wrong length",
+            )?;
+            Some(payload)
+        }
+        0xC4 => {
+            exact(
+                huffman_tables_exact(&payload),
+                "a Huffman table has the wrong length",
+            )?;
+            Some(payload)
+        }
+        0xCC => {
+            exact(
+                arithmetic_tables_valid(&payload),
+                "an arithmetic-coding table is invalid",
+            )?;
+            Some(payload)
+        }
+        0xDB => {
+            exact(
+                quant_tables_exact(&payload),
+                "a quantisation table has the wrong length",
+            )?;
+            Some(payload)
+        }
+        SOS => {
+            exact(
+                !payload.is_empty() && payload.len() == 1 + 2 * usize::from(payload[0]) + 3,
+                "a scan header has the wrong length",
+            )?;
+            Some(payload)
+        }
+        // Restart interval, number of lines.
+        0xDD | 0xDC => {
+            exact(
+                payload.len() == 2,
+                "a restart or line-count segment has the wrong length",
+            )?;
+            Some(payload)
+        }
+        // Hierarchical expansion: one byte of two flags.
+        0xDF => {
+            exact(
+                payload.len() == 1 && payload[0] & 0xEE == 0,
+                "an expansion segment is invalid",
+            )?;
+            Some(payload)
+        }
+        0xE0 if starts(b"JFIF\0") && payload.len() >= 12 => {
+            // Version, density unit and densities (aspect ratio) are kept; a thumbnail, which
+            // may show the uncropped original, and anything after the fixed 14 bytes are not.
             if payload.len() > 14 || payload.get(12..14).is_some_and(|d| d != [0, 0]) {
                 report.add(Removed::Thumbnail);
-                let mut p = payload;
-                p.truncate(14);
-                p.resize(14, 0);
-                p[12] = 0;
-                p[13] = 0;
-                Some(p)
-            } else {
-                Some(payload)
             }
+            let mut p = payload;
+            p.truncate(14);
+            p.resize(14, 0);
+            p[12] = 0;
+            p[13] = 0;
+            Some(p)
         }
         0xE0 if starts(b"JFXX\0") => {
             report.add(Removed::Thumbnail);
@@ -279,7 +360,10 @@ fn jpeg_segment_filter(marker: u8, payload: Vec<u8>, report: &mut StripReport) -
             report.add(Removed::Xmp);
             None
         }
-        0xE2 if starts(b"ICC_PROFILE\0") => Some(payload), // colours; no personal data
+        0xE2 if starts(b"ICC_PROFILE\0") => {
+            report.add(Removed::ColourProfile);
+            None
+        }
         0xE2 if starts(b"MPF\0") => {
             report.add(Removed::Thumbnail); // index of extra pictures stored after the image
             None
@@ -288,17 +372,70 @@ fn jpeg_segment_filter(marker: u8, payload: Vec<u8>, report: &mut StripReport) -
             report.add(Removed::Iptc);
             None
         }
-        0xEE if starts(b"Adobe") => Some(payload), // colour transform needed to decode
-        0xE0..=0xEF => {
-            report.add(Removed::OtherMetadata);
-            None
+        // Adobe: "Adobe", version, two flag words, then the colour transform a decoder needs
+        // (0 none / CMYK, 1 YCbCr, 2 YCCK). Rebuilt from that one byte.
+        0xEE if starts(b"Adobe") && payload.len() >= 12 && payload[11] <= 2 => {
+            if payload.len() > 12 {
+                report.add(Removed::OtherMetadata);
+            }
+            let mut p = b"Adobe\x00\x64\0\0\0\0".to_vec();
+            p.push(payload[11]);
+            Some(p)
         }
         0xFE => {
             report.add(Removed::Comments);
             None
         }
-        _ => Some(payload), // tables, frame and scan headers: the image itself
+        // Every other APPn, the reserved and extension markers (0x02-0xBF, JPG, 0xF0-0xFD),
+        // and an Adobe segment that is cut short or names an unknown transform.
+        _ => {
+            report.add(Removed::OtherMetadata);
+            None
+        }
+    })
+}
+
+/// DQT: one or more tables, each a precision/id byte then 64 one-byte or two-byte values.
+fn quant_tables_exact(p: &[u8]) -> bool {
+    let mut at = 0;
+    while at < p.len() {
+        let (precision, id) = (p[at] >> 4, p[at] & 0x0F);
+        if precision > 1 || id > 3 {
+            return false;
+        }
+        at += 1 + 64 * (1 + usize::from(precision));
     }
+    at == p.len() && !p.is_empty()
+}
+
+/// DHT: one or more tables, each a class/id byte, 16 code counts, then that many symbols.
+fn huffman_tables_exact(p: &[u8]) -> bool {
+    let mut at = 0;
+    while at < p.len() {
+        let Some(counts) = p.get(at + 1..at + 17) else {
+            return false;
+        };
+        if p[at] >> 4 > 1 || p[at] & 0x0F > 3 {
+            return false;
+        }
+        at += 17 + counts.iter().map(|&c| usize::from(c)).sum::<usize>();
+    }
+    at == p.len() && !p.is_empty()
+}
+
+/// DAC: pairs of (class/id, conditioning value), each value in its class's range.
+fn arithmetic_tables_valid(p: &[u8]) -> bool {
+    !p.is_empty()
+        && p.len() % 2 == 0
+        && p.chunks(2).all(|e| {
+            let (class, id, v) = (e[0] >> 4, e[0] & 0x0F, e[1]);
+            id <= 3
+                && match class {
+                    0 => v & 0x0F <= v >> 4, // DC: lower bound L (low nibble) <= upper bound U
+                    1 => (1..=63).contains(&v), // AC: Kx
+                    _ => false,
+                }
+        })
 }
 
 // ---------------------------------------------------------------- Exif (TIFF) inspection
@@ -434,11 +571,22 @@ fn minimal_tiff_with_orientation(orientation: u16) -> Vec<u8> {
 // ---------------------------------------------------------------- PNG
 
 const PNG_SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
-/// Ancillary chunks needed to show the picture correctly; nothing personal in them.
-const PNG_KEEP: &[&[u8; 4]] = &[
-    b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"bKGD", b"pHYs", b"cICP", b"mDCV",
-    b"mDCv", b"cLLI", b"cLLi", b"hIST", b"sPLT", b"acTL", b"fcTL", b"fdAT",
-];
+/// Every chunk a sharing copy may hold, with the length it must have (`None`: any). Critical
+/// chunks are the image; the others change how its pixels look and are fixed-size numbers.
+fn png_allowed(kind: &[u8; 4], len: u32) -> Option<bool> {
+    let ok = match kind {
+        b"IHDR" => len == 13,
+        b"PLTE" => len % 3 == 0 && (3..=768).contains(&len),
+        b"IDAT" => true,
+        b"IEND" => len == 0,
+        b"tRNS" => len <= 256, // grey: 2, truecolour: 6, palette: one byte per entry
+        b"gAMA" => len == 4,
+        b"cHRM" => len == 32,
+        b"sRGB" => len == 1,
+        _ => return None,
+    };
+    Some(ok)
+}
 /// eXIf chunks larger than this are dropped without being inspected.
 const PNG_EXIF_INSPECT_MAX: u32 = 1 << 20;
 
@@ -463,16 +611,18 @@ fn strip_png<R: BufRead, W: Write>(r: &mut R, out: &mut W) -> Result<StripReport
             return Err(StripError::Malformed("the header chunk is missing"));
         }
         first = false;
-        let critical = kind[0].is_ascii_uppercase();
         let with_crc = u64::from(len) + 4;
-        if critical || PNG_KEEP.contains(&&kind) {
-            // Critical chunks (IHDR, PLTE, IDAT, IEND, ...) are the image itself.
-            put(out, &head)?;
-            pass(r, Some(&mut *out), with_crc)?;
-            if &kind == b"IEND" {
-                break;
+        match png_allowed(&kind, len) {
+            Some(true) => {
+                put(out, &head)?;
+                copy_png_chunk_checked(r, out, &kind, len)?;
+                if &kind == b"IEND" {
+                    break;
+                }
+                continue;
             }
-            continue;
+            Some(false) => return Err(StripError::Malformed("a chunk has the wrong length")),
+            None => {}
         }
         match &kind {
             b"eXIf" if len <= PNG_EXIF_INSPECT_MAX => {
@@ -498,10 +648,10 @@ fn strip_png<R: BufRead, W: Write>(r: &mut R, out: &mut W) -> Result<StripReport
                 pass::<_, W>(r, None, with_crc)?;
             }
             _ => {
-                report.add(if &kind == b"eXIf" {
-                    Removed::CameraDetails
-                } else {
-                    Removed::OtherMetadata
+                report.add(match &kind {
+                    b"eXIf" => Removed::CameraDetails,
+                    b"iCCP" => Removed::ColourProfile,
+                    _ => Removed::OtherMetadata,
                 });
                 pass::<_, W>(r, None, with_crc)?;
             }
@@ -511,6 +661,36 @@ fn strip_png<R: BufRead, W: Write>(r: &mut R, out: &mut W) -> Result<StripReport
         report.add(Removed::HiddenTrailingData);
     }
     Ok(report)
+}
+
+/// Copies a chunk's data and CRC (its length and type are already written), checking the CRC:
+/// a wrong one would be four bytes a crafted file could fill freely.
+fn copy_png_chunk_checked<R: BufRead, W: Write>(
+    r: &mut R,
+    out: &mut W,
+    kind: &[u8; 4],
+    len: u32,
+) -> Result<(), StripError> {
+    let mut crc = Crc32::new();
+    crc.update(kind);
+    let mut n = u64::from(len);
+    while n > 0 {
+        let buf = r.fill_buf().map_err(StripError::Read)?;
+        if buf.is_empty() {
+            return Err(StripError::Malformed("the file ends too early"));
+        }
+        let take = buf.len().min(usize::try_from(n).unwrap_or(usize::MAX));
+        crc.update(&buf[..take]);
+        put(out, &buf[..take])?;
+        r.consume(take);
+        n -= take as u64;
+    }
+    let mut stored = [0u8; 4];
+    read_exact(r, &mut stored, "the file ends too early")?;
+    if u32::from_be_bytes(stored) != crc.finish() {
+        return Err(StripError::Malformed("a chunk's checksum is wrong"));
+    }
+    put(out, &stored)
 }
 
 fn write_png_chunk<W: Write>(out: &mut W, kind: &[u8; 4], data: &[u8]) -> Result<(), StripError> {
@@ -525,20 +705,44 @@ fn write_png_chunk<W: Write>(out: &mut W, kind: &[u8; 4], data: &[u8]) -> Result
 
 /// CRC-32 (ISO 3309) as PNG uses it, over the concatenation of `parts`.
 fn crc32(parts: &[&[u8]]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
+    let mut crc = Crc32::new();
     for part in parts {
-        for &b in *part {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 != 0 {
-                    0xEDB8_8320 ^ (crc >> 1)
-                } else {
-                    crc >> 1
-                };
+        crc.update(part);
+    }
+    crc.finish()
+}
+
+/// CRC-32 fed in pieces (a chunk streams through in buffer-sized parts).
+struct Crc32(u32);
+
+impl Crc32 {
+    fn new() -> Self {
+        Crc32(0xFFFF_FFFF)
+    }
+    fn update(&mut self, bytes: &[u8]) {
+        static TABLE: std::sync::OnceLock<[u32; 256]> = std::sync::OnceLock::new();
+        let table = TABLE.get_or_init(|| {
+            let mut t = [0u32; 256];
+            for (i, e) in t.iter_mut().enumerate() {
+                let mut c = i as u32;
+                for _ in 0..8 {
+                    c = if c & 1 != 0 {
+                        0xEDB8_8320 ^ (c >> 1)
+                    } else {
+                        c >> 1
+                    };
+                }
+                *e = c;
             }
+            t
+        });
+        for &b in bytes {
+            self.0 = table[((self.0 ^ u32::from(b)) & 0xFF) as usize] ^ (self.0 >> 8);
         }
     }
-    !crc
+    fn finish(&self) -> u32 {
+        !self.0
+    }
 }
 
 #[cfg(test)]
@@ -723,8 +927,8 @@ pub(crate) mod tests {
                 );
             }
             assert!(
-                copy.windows(11).any(|w| w == b"ICC_PROFILE"),
-                "colour profile kept"
+                !copy.windows(11).any(|w| w == b"ICC_PROFILE"),
+                "a colour profile can carry text: dropped"
             );
             assert_eq!(
                 report.removed,
@@ -738,6 +942,7 @@ pub(crate) mod tests {
                     Removed::Iptc,
                     Removed::Comments,
                     Removed::HiddenTrailingData,
+                    Removed::ColourProfile,
                 ]
             );
             assert!(report.kept_orientation);
@@ -879,6 +1084,132 @@ pub(crate) mod tests {
                 Removed::OtherMetadata,
             ]
         );
+    }
+
+    /// Text a crafted file tries to smuggle into a sharing copy, in every place that is neither
+    /// metadata a camera writes nor needed for the pixels.
+    const SMUGGLED: &[u8] = b"SMUGGLED-TEXT";
+
+    fn assert_nothing_smuggled(copy: &[u8]) {
+        assert!(
+            !copy.windows(SMUGGLED.len()).any(|w| w == SMUGGLED),
+            "text carried into the sharing copy"
+        );
+    }
+
+    #[test]
+    fn jpeg_copy_keeps_only_the_allow_list_and_the_same_pixels() {
+        let image = tiny_jpeg(24, 16, 3);
+        let mut body_at = 2;
+        while image[body_at + 1] >= 0xE0 && image[body_at + 1] <= 0xEF {
+            body_at +=
+                2 + usize::from(u16::from_be_bytes([image[body_at + 2], image[body_at + 3]]));
+        }
+        let mut adobe = b"Adobe\x00\x64\x40\x00\x00\x00\x01".to_vec();
+        adobe.extend_from_slice(SMUGGLED);
+        let mut jfif = b"JFIF\0\x01\x01\x00\x00\x01\x00\x01\x00\x00".to_vec();
+        jfif.extend_from_slice(SMUGGLED);
+        let mut icc = b"ICC_PROFILE\0\x01\x01".to_vec();
+        icc.extend_from_slice(SMUGGLED);
+        let mut j = vec![0xFF, 0xD8];
+        j.extend(segment(0xE0, &jfif));
+        j.extend(segment(0xEE, &adobe));
+        j.extend(segment(0xE2, &icc));
+        for marker in [0xF0, 0xF7, 0xFD, 0xC8, 0xE3, 0xEF, 0x02, 0xBF] {
+            j.extend(segment(marker, SMUGGLED));
+        }
+        j.extend_from_slice(&[0xFF, 0x01]); // TEM
+        j.extend_from_slice(&image[body_at..]);
+        let mut copy = Vec::new();
+        let report = strip_metadata(MediaType::Jpeg, &j[..], &mut copy).unwrap();
+        assert_nothing_smuggled(&copy);
+        assert!(report.removed.contains(&Removed::ColourProfile));
+        assert!(report.removed.contains(&Removed::OtherMetadata));
+        // The Adobe colour transform is kept (decoders need it), alone.
+        let mut adobe_kept = vec![0xFF, 0xEE, 0, 14];
+        adobe_kept.extend_from_slice(b"Adobe\x00\x64\x00\x00\x00\x00\x01");
+        assert!(copy.windows(adobe_kept.len()).any(|w| w == adobe_kept));
+        assert_eq!(decode(&copy), decode(&image), "the same pixels");
+        let sos = |b: &[u8]| b.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+        assert_eq!(
+            &copy[sos(&copy)..],
+            &image[sos(&image)..],
+            "the scan byte for byte"
+        );
+
+        // A table the image needs, with spare bytes after it, is refused rather than copied.
+        let dqt_at = image.windows(2).position(|w| w == [0xFF, 0xDB]).unwrap();
+        let dqt_len = usize::from(u16::from_be_bytes([image[dqt_at + 2], image[dqt_at + 3]]));
+        let mut padded = image[..dqt_at].to_vec();
+        let mut dqt = image[dqt_at + 4..dqt_at + 2 + dqt_len].to_vec();
+        dqt.extend_from_slice(SMUGGLED);
+        padded.extend(segment(0xDB, &dqt));
+        padded.extend_from_slice(&image[dqt_at + 2 + dqt_len..]);
+        assert!(matches!(
+            strip_metadata(MediaType::Jpeg, &padded[..], &mut Vec::new()),
+            Err(StripError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn png_copy_keeps_only_the_allow_list_and_the_same_pixels() {
+        let (clean, idat) = {
+            let (p, idat) = revealing_png();
+            let mut copy = Vec::new();
+            strip_metadata(MediaType::Png, &p[..], &mut copy).unwrap();
+            (copy, idat)
+        };
+        let iend = png_chunk(b"IEND", &[]);
+        let body = &clean[..clean.len() - iend.len()];
+        let mut iccp = SMUGGLED.to_vec();
+        iccp.extend_from_slice(b"\0\0\x78\x01");
+        let mut splt = SMUGGLED.to_vec();
+        splt.extend_from_slice(b"\0\x08\x01\x02\x03\x04\x00\x05");
+        let mut p = body.to_vec();
+        p.extend(png_chunk(b"iCCP", &iccp));
+        p.extend(png_chunk(b"sPLT", &splt));
+        p.extend(png_chunk(b"CaRD", SMUGGLED)); // unknown, upper-case first letter
+        p.extend(png_chunk(b"prVt", SMUGGLED));
+        p.extend(png_chunk(b"sBIT", &[8]));
+        p.extend(png_chunk(b"pHYs", &[0, 0, 0x0B, 0x13, 0, 0, 0x0B, 0x13, 1]));
+        p.extend_from_slice(&iend);
+        let mut copy = Vec::new();
+        let report = strip_metadata(MediaType::Png, &p[..], &mut copy).unwrap();
+        assert_nothing_smuggled(&copy);
+        for kind in [b"iCCP", b"sPLT", b"CaRD", b"prVt", b"sBIT", b"pHYs"] {
+            assert!(
+                !copy.windows(4).any(|w| w == kind),
+                "{}",
+                String::from_utf8_lossy(kind)
+            );
+        }
+        assert!(report.removed.contains(&Removed::ColourProfile));
+        assert!(
+            copy.windows(idat.len()).any(|w| w == idat),
+            "image data byte for byte"
+        );
+        assert!(
+            copy.windows(4).any(|w| w == b"gAMA"),
+            "gamma changes the pixels: kept"
+        );
+
+        // A kept chunk with a wrong CRC would carry four free bytes: refused.
+        let mut bad = clean.clone();
+        let at = bad.windows(4).position(|w| w == b"IDAT").unwrap();
+        let len = u32::from_be_bytes(bad[at - 4..at].try_into().unwrap()) as usize;
+        bad[at + 4 + len] ^= 0x55;
+        assert!(matches!(
+            strip_metadata(MediaType::Png, &bad[..], &mut Vec::new()),
+            Err(StripError::Malformed(_))
+        ));
+        // So would a fixed-size chunk with spare bytes.
+        let mut long = body.to_vec();
+        long.extend(png_chunk(b"sRGB", b"\0SMUGGLED"));
+        long.extend_from_slice(&iend);
+        assert!(matches!(
+            strip_metadata(MediaType::Png, &long[..], &mut Vec::new()),
+            Err(StripError::Malformed(_))
+        ));
     }
 
     #[test]

@@ -772,3 +772,133 @@ fn report_holds_every_risk_question_and_answer_with_the_not_an_assessment_note()
     let text = super::pdf::tests::pdftotext(&std::fs::read(&out).unwrap()).unwrap();
     assert!(!text.contains("S-DASH") && !text.contains("NOTE-1 "));
 }
+/// A ZIP of stored (uncompressed) entries, written by hand so a test can make what no ZIP
+/// library writes: a name twice, or a local entry the central directory leaves out.
+fn raw_zip(entries: &[(&str, Vec<u8>, bool)]) -> Vec<u8> {
+    fn crc32(b: &[u8]) -> u32 {
+        let mut c = 0xFFFF_FFFFu32;
+        for &x in b {
+            c ^= u32::from(x);
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+    let (mut out, mut central, mut count) = (Vec::new(), Vec::new(), 0u16);
+    for (name, data, in_directory) in entries {
+        let offset = out.len() as u32;
+        let (crc, len) = (crc32(data), data.len() as u32);
+        let common = |h: &mut Vec<u8>| {
+            h.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // version, flags, stored, time, date
+            h.extend_from_slice(&crc.to_le_bytes());
+            h.extend_from_slice(&len.to_le_bytes());
+            h.extend_from_slice(&len.to_le_bytes());
+            h.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            h.extend_from_slice(&[0, 0]); // extra length
+        };
+        out.extend_from_slice(b"PK\x03\x04");
+        common(&mut out);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(data);
+        if *in_directory {
+            central.extend_from_slice(b"PK\x01\x02\x14\x00");
+            common(&mut central);
+            central.extend_from_slice(&[0; 6]); // comment length, disk, internal attributes
+            central.extend_from_slice(&0o100644u32.wrapping_shl(16).to_le_bytes());
+            central.extend_from_slice(&offset.to_le_bytes());
+            central.extend_from_slice(name.as_bytes());
+            count += 1;
+        }
+    }
+    let cd_start = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&cd_start.to_le_bytes());
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+#[test]
+fn only_what_the_signed_manifest_names_may_be_in_a_bundle() {
+    let f = setup();
+    let (good, _) = selective_bundle(&f, "good");
+
+    // Folder: a file added to the bundle and to the unsigned SHA256SUMS alike.
+    let (why, sha256sum, _) = tampered(&f, &good, "added-file", |d| {
+        let extra = b"The victim admitted making this up.\n";
+        std::fs::write(d.join("STATEMENT.txt"), extra).unwrap();
+        let sha = hex::encode(ring::digest::digest(&ring::digest::SHA256, extra).as_ref());
+        let mut sums = std::fs::read_to_string(d.join("SHA256SUMS")).unwrap();
+        sums.push_str(&format!("{sha}  STATEMENT.txt\n"));
+        std::fs::write(d.join("SHA256SUMS"), sums).unwrap();
+    });
+    assert!(
+        why.contains("STATEMENT.txt") && why.contains("signed manifest"),
+        "{why}"
+    );
+    assert_ne!(
+        sha256sum,
+        Some(false),
+        "the standard tool alone cannot see this"
+    );
+
+    // ZIP: the bundle's own files, stored by hand (the control: this one verifies).
+    let mut files: Vec<(String, Vec<u8>)> = walk(&good)
+        .iter()
+        .map(|p| {
+            let name = p
+                .strip_prefix(&good)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(p).unwrap())
+        })
+        .collect();
+    files.sort();
+    let zip_of = |name: &str, entries: Vec<(&str, Vec<u8>, bool)>| {
+        let path = f.out.path().join(name);
+        std::fs::write(&path, raw_zip(&entries)).unwrap();
+        verify_bundle(&path).unwrap()
+    };
+    let plain: Vec<(&str, Vec<u8>, bool)> = files
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.clone(), true))
+        .collect();
+    let r = zip_of("plain.zip", plain.clone());
+    assert!(r.ok, "{:?}", r.first_failure);
+
+    // The same name twice: a tampered copy first (what `unzip -n` extracts), the genuine second.
+    let (first_name, first_data) = files
+        .iter()
+        .find(|(n, _)| n == "incidents.json")
+        .cloned()
+        .unwrap();
+    let mut forged = first_data.clone();
+    forged.extend_from_slice(b" ");
+    let mut twice = vec![(first_name.as_str(), forged, true)];
+    twice.extend(plain.clone());
+    let r = zip_of("twice.zip", twice);
+    assert!(!r.ok, "a ZIP naming incidents.json twice passed");
+    assert!(r.first_failure.unwrap().contains("more than once"));
+
+    // A local entry the central directory never names.
+    let mut hidden = vec![("evidence/planted.jpg", b"planted".to_vec(), false)];
+    hidden.extend(plain.clone());
+    let r = zip_of("hidden.zip", hidden);
+    assert!(!r.ok, "a ZIP with a hidden local entry passed");
+    assert!(r.first_failure.unwrap().contains("does not name"));
+
+    // And one after the last named entry, just before the central directory.
+    let mut trailing = plain;
+    trailing.push(("planted.txt", b"planted".to_vec(), false));
+    let r = zip_of("trailing.zip", trailing);
+    assert!(!r.ok, "a ZIP with a hidden trailing entry passed");
+}

@@ -53,6 +53,10 @@ struct DirectionalAccess {
     backward: u8,
 }
 
+/// The largest map file imported. The whole file is held in memory while it is read twice (a
+/// city or county extract is 5-100 MB); past this, a phone would run out of memory.
+pub const MAX_MAP_BYTES: u64 = 256 << 20;
+
 /// Parse a PBF file held in memory. Errors say what is wrong with the file, never its contents.
 pub fn import_pbf(bytes: &[u8]) -> Result<(Graph, ImportReport)> {
     import_pbf_with_progress(bytes, &|_| true)
@@ -66,6 +70,12 @@ pub fn import_pbf_with_progress(
 ) -> Result<(Graph, ImportReport)> {
     if bytes.is_empty() {
         return Err(Error::invalid("map file", "the file is empty"));
+    }
+    if bytes.len() as u64 > MAX_MAP_BYTES {
+        return Err(Error::invalid(
+            "map file",
+            "the file is larger than 256 MB; cut a smaller area (a city or a county)",
+        ));
     }
     let cancelled = AtomicBool::new(false);
     // osmpbf reports malformed input as errors; a panic deep in a decoder on hostile input

@@ -113,12 +113,29 @@ pub fn open(key: &[u8; 32], vault_id: &[u8; 16], bytes: &[u8]) -> Result<Zeroizi
 }
 
 /// Reads the payload; a vault made before armed files existed has none: nothing is armed.
+/// The file has a fixed size, so at most that size (plus one byte, to see it is too long) is
+/// read: whatever someone puts there, a wake-up (which needs no PIN) never loads more.
 pub fn read(dir: &Path, key: &[u8; 32], vault_id: &[u8; 16]) -> Result<Zeroizing<Vec<u8>>> {
-    match std::fs::read(path(dir)) {
-        Ok(bytes) => open(key, vault_id, &bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Zeroizing::new(Vec::new())),
-        Err(e) => Err(e.into()),
+    use std::io::Read;
+    let replaced =
+        || Error::integrity("the armed check-in file was replaced by something that is not a file");
+    // Looked at before it is opened: opening a pipe put in its place would wait for a writer.
+    match std::fs::metadata(path(dir)) {
+        Ok(m) if !m.is_file() => return Err(replaced()),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Zeroizing::new(Vec::new()))
+        }
+        Err(e) => return Err(e.into()),
     }
+    let file = std::fs::File::open(path(dir))?;
+    if !file.metadata()?.is_file() {
+        return Err(replaced());
+    }
+    let mut bytes = Zeroizing::new(Vec::with_capacity(ARMED_FILE_LEN + 1));
+    file.take(ARMED_FILE_LEN as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    open(key, vault_id, &bytes)
 }
 
 pub fn write(dir: &Path, key: &[u8; 32], vault_id: &[u8; 16], payload: &[u8]) -> Result<()> {

@@ -4,9 +4,9 @@
 //! Unlocking runs Argon2id once, passes the result through the device's hardware PRF, then tries
 //! every key slot with a cheap HKDF + AEAD, so an attempt costs the same whichever slot matches.
 
-mod armed_file;
+pub(crate) mod armed_file;
 mod kdf;
-mod keyfile;
+pub(crate) mod keyfile;
 mod recovery;
 pub(crate) mod schema;
 

@@ -100,6 +100,9 @@ pub fn verify_bundle_with_progress(path: &Path, progress: Progress) -> Result<Bu
 }
 
 fn run_checks(src: &mut BundleSource, c: &mut Checks, progress: Progress) -> Option<()> {
+    if let Some(problem) = src.layout_problem().map(str::to_string) {
+        c.run("ZIP layout", || Err::<((), String), _>(problem))?;
+    }
     let (manifest_bytes, sig, pem) = c.run("required files", || {
         let m = src.read_all(MANIFEST).map_err(err)?;
         let s = src.read_all(SIGNATURE).map_err(err)?;
@@ -224,11 +227,28 @@ fn run_checks(src: &mut BundleSource, c: &mut Checks, progress: Progress) -> Opt
                     printable(path)
                 ));
             }
-            listed.insert(path.to_string());
+            if !listed.insert(path.to_string()) {
+                return Err(format!("{SUMS} lists {} twice", printable(path)));
+            }
         }
+        // Only what the signed manifest names (and the three files that cannot name themselves
+        // in it) may be in the bundle: SHA256SUMS is not signed, so a file added to the bundle
+        // and to SHA256SUMS alike must still be refused.
+        let signed: BTreeSet<&str> = manifest
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .chain([MANIFEST, SIGNATURE, SUMS])
+            .collect();
         for f in src.list().map_err(err)? {
             if let Some(odd) = f.strip_prefix('!') {
                 return Err(format!("{} is not a plain file", printable(odd)));
+            }
+            if !signed.contains(f.as_str()) {
+                return Err(format!(
+                    "{} is in the bundle but the signed manifest does not name it",
+                    printable(&f)
+                ));
             }
             if f != SUMS && !listed.contains(&f) {
                 return Err(format!(
