@@ -12,6 +12,7 @@
 
 uniffi::setup_scaffolding!();
 
+mod app;
 mod error;
 mod evidence;
 mod log;
@@ -21,6 +22,7 @@ mod risk;
 mod time;
 mod vault;
 
+pub use app::open_app;
 pub use error::WaymarkError;
 pub use evidence::{
     CaptureMethod, Derivation, EvidenceItem, EvidenceLocation, EvidenceStore, EvidenceVerifyReport,
@@ -36,6 +38,7 @@ pub use risk::{
     RiskAnswer, RiskAnswerRecord, RiskChecklist, RiskEvidence, RiskQuestion, RiskQuestions,
 };
 pub use vault::{create_vault, vault_exists, CreatedVault, KeyDerivation, Vault, VaultStatus};
+pub use waymark_app;
 
 /// The library version, e.g. to show on an About screen. Also the cheapest call there is,
 /// which the FFI benchmarks use as their trivial call.

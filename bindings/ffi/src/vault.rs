@@ -23,7 +23,7 @@ pub enum KeyDerivation {
 }
 
 impl KeyDerivation {
-    fn to_core(self) -> Result<KdfChoice> {
+    pub(crate) fn to_core(self) -> Result<KdfChoice> {
         match self {
             KeyDerivation::Calibrated { target_ms } => {
                 if !(50..=10_000).contains(&target_ms) {
@@ -97,7 +97,7 @@ pub struct Vault {
     pub(crate) inner: core_vault::Vault,
 }
 
-fn vault_dir(dir: &str) -> Result<PathBuf> {
+pub(crate) fn vault_dir(dir: &str) -> Result<PathBuf> {
     if dir.is_empty() || dir.contains('\0') {
         return Err(WaymarkError::invalid(
             "vault folder",
@@ -107,7 +107,7 @@ fn vault_dir(dir: &str) -> Result<PathBuf> {
     Ok(PathBuf::from(dir))
 }
 
-fn clock_for(clock: Option<Arc<dyn WallClock>>) -> Arc<dyn waymark_core::Clock> {
+pub(crate) fn clock_for(clock: Option<Arc<dyn WallClock>>) -> Arc<dyn waymark_core::Clock> {
     match clock {
         Some(c) => Arc::new(ShellClock(c)),
         None => Arc::new(waymark_core::SystemClock),

@@ -510,6 +510,32 @@ impl Vault {
         Ok(guard.as_ref().ok_or(Error::Locked)?.duress)
     }
 
+    /// A choice the person made in the app (stored encrypted, like everything else).
+    pub fn preference(&self, key: &str) -> Result<Option<String>> {
+        self.read(|c| {
+            Ok(
+                c.query_row("SELECT value FROM preferences WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
+                .optional()?,
+            )
+        })
+    }
+
+    pub fn set_preference(&self, key: &str, value: &str) -> Result<()> {
+        if key.is_empty() || key.len() > 100 || value.len() > 10_000 {
+            return Err(Error::invalid("preference", "key or value is too long"));
+        }
+        self.write(|tx| {
+            tx.conn().execute(
+                "INSERT INTO preferences (key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Moves committed WAL pages into the database and empties the WAL, so that removed content
     /// (redactions) does not linger in the -wal file.
     pub fn checkpoint(&self) -> Result<()> {

@@ -6,8 +6,11 @@
 use crate::error::{Error, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 
-const VAULT_MIGRATIONS: &[&str] =
-    &["CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);"];
+const VAULT_MIGRATIONS: &[&str] = &[
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);",
+    // The app's own choices (auto-lock delay, location on or off): inside the encrypted vault.
+    "CREATE TABLE preferences (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+];
 
 /// Every module's migrations, in the order they are applied. One line per module.
 pub(crate) const MODULES: &[(&str, &[&str])] = &[

@@ -1,0 +1,90 @@
+//! Effects: what only the phone can do. The shell carries each one out and reports the outcome
+//! as an event. An effect that must not happen twice (a text to a buddy) carries an id and is
+//! emitted once; a shell that is asked again for an id it already handled ignores it.
+
+use std::time::SystemTime;
+
+/// Phone permissions the app model asks for, always with the reason to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Permission {
+    Location,
+    Notifications,
+    Camera,
+    Sms,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum HapticKind {
+    /// Something was saved.
+    Confirm,
+    /// Something needs attention (a wrong PIN).
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum Effect {
+    /// Open the phone's own dialler with this number (never place the call: Android refuses
+    /// ACTION_CALL for emergency numbers, and the dialler sends the caller's location).
+    Dial {
+        number: String,
+    },
+    /// Send a text without asking (Android). Report `SmsSent { id, ok }`.
+    SendSms {
+        id: String,
+        to: String,
+        body: String,
+    },
+    /// Open the messages app with the text filled in (iOS cannot send silently); the person
+    /// presses Send. Report `SmsSent { id, ok }` when the composer closes.
+    ComposeSms {
+        id: String,
+        to: String,
+        body: String,
+    },
+    /// Wake the app at `at` even if it is not running; report `WakeFired { id }`. A new wake
+    /// with the same id replaces the old one.
+    ScheduleWake {
+        id: String,
+        at: SystemTime,
+    },
+    CancelWake {
+        id: String,
+    },
+    /// A notification; its words never name a place, a person or what was logged.
+    ShowNotification {
+        id: String,
+        title: String,
+        body: String,
+    },
+    ClearNotification {
+        id: String,
+    },
+    /// Open the camera; stream what it captures back as `CameraChunk` then `CameraDone`
+    /// (or `CameraCancelled`).
+    OpenCamera,
+    /// Let the person pick a file; report `FilePicked { path }` (or `FilePickCancelled`).
+    PickFile,
+    /// Offer the share sheet for a file the core wrote.
+    ShareFile {
+        path: String,
+        mime: String,
+    },
+    /// Keep the screen out of screenshots and the app switcher (FLAG_SECURE, a cover view).
+    SecureScreen {
+        on: bool,
+    },
+    /// Cover the content at once (the app is going to the background, or panic).
+    HideContent {
+        hidden: bool,
+    },
+    /// Ask for a permission, showing `reason`; report `PermissionResult`.
+    RequestPermission {
+        what: Permission,
+        reason: String,
+    },
+    /// One position fix, if location is allowed; report `LocationFix` (or nothing).
+    RequestLocation,
+    Haptic {
+        kind: HapticKind,
+    },
+}

@@ -1,0 +1,105 @@
+//! Events: what the person did on a screen, and what the phone reports back (the outcome of an
+//! effect, the app going to the background, a wake-up, a clock tick).
+
+use crate::effect::Permission;
+use crate::view::{Destination, QuickKind};
+
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum AppEvent {
+    // ----- life cycle -----
+    /// The app was launched (or the shell re-created its UI): answers with the screen to show
+    /// and the effects to set up (secure screen, pending wake-ups).
+    Started,
+    /// The app went to the background: content is hidden and the auto-lock delay starts.
+    Backgrounded,
+    /// Back in front: locks if the delay has passed.
+    Foregrounded,
+    /// About once a second while a countdown shows. Time itself always comes from the clock the
+    /// app model was built with (the shell's `WallClock`, or the system's), so the vault, the
+    /// check-in and the screens never disagree about what time it is.
+    Tick,
+    /// A wake-up scheduled with `ScheduleWake` fired (the app may have been asleep or killed).
+    WakeFired {
+        id: String,
+    },
+    /// Lock at once and show the lock screen (the panic action).
+    Panic,
+
+    // ----- navigation -----
+    Open {
+        to: Destination,
+    },
+    Back,
+
+    // ----- PIN pad (lock screen, first run, settings) -----
+    PinDigit {
+        digit: u8,
+    },
+    PinDelete,
+    /// Unlock (lock screen), or accept the PIN typed so far (first run, settings).
+    PinSubmit,
+    /// Lock screen: check in with the PIN typed so far, without unlocking.
+    PinCheckIn,
+
+    // ----- emergency and help, on any screen, locked or not -----
+    CallEmergency,
+    CallHelp {
+        id: String,
+    },
+
+    // ----- first run -----
+    SetupStart,
+    RecoveryCodeWritten,
+    RecoveryCodeTyped {
+        text: String,
+    },
+    SetupBuddy {
+        name: String,
+        phone: String,
+    },
+    SetupLocation {
+        on: bool,
+    },
+    SetupSkip,
+
+    // ----- home -----
+    QuickLog {
+        kind: QuickKind,
+    },
+    Undo,
+    AddNote {
+        text: String,
+    },
+    AddWitness {
+        name: String,
+    },
+    AddFeeling {
+        level: u8,
+    },
+    /// Starts the camera for the incident just logged (or open in detail).
+    AddPhoto,
+
+    // ----- outcomes of effects -----
+    SmsSent {
+        id: String,
+        ok: bool,
+    },
+    CameraChunk {
+        bytes: Vec<u8>,
+    },
+    CameraDone,
+    CameraCancelled,
+    FilePicked {
+        path: String,
+    },
+    FilePickCancelled,
+    PermissionResult {
+        what: Permission,
+        granted: bool,
+    },
+    LocationFix {
+        lat: f64,
+        lon: f64,
+        accuracy_m: Option<f64>,
+    },
+}

@@ -1,0 +1,223 @@
+//! The app model: every decision a Waymark screen makes, made once in Rust and tested here, so
+//! the Android and iOS shells only draw view models and carry out effects.
+//!
+//! The shape is the Elm architecture (as in redbadger/crux), over UniFFI records: the shell
+//! sends an [`AppEvent`]; [`AppCore::dispatch`] updates the state through the core and answers
+//! with an [`AppUpdate`], the [`ViewModel`] to draw and the [`Effect`]s to carry out. Each
+//! effect's outcome comes back as another event. The core does the work (vault, log, safety,
+//! evidence, ...); this crate decides what happens and what the person reads (`strings`).
+//!
+//! This crate's UniFFI scaffolding is linked into waymark-ffi's library; the shells build an
+//! `AppCore` with waymark-ffi's `openApp` (which owns the platform traits: the hardware PRF and
+//! the clock).
+
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+uniffi::setup_scaffolding!();
+
+mod effect;
+mod event;
+mod model;
+mod screens;
+pub mod strings;
+mod time;
+mod view;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use waymark_core::vault::{HardwarePrf, KdfChoice};
+use waymark_core::Clock;
+
+pub use effect::{Effect, HapticKind, Permission};
+pub use event::AppEvent;
+pub use model::{AppConfig, SmsAbility};
+pub use view::*;
+
+use model::{Model, Route};
+
+/// The app's state and logic. Thread-safe: events are handled one at a time.
+///
+/// Some events take a while (unlocking stretches the PIN for about half a second; first run
+/// creates the vault): call `dispatch` off the main thread and draw the answer on it.
+#[derive(uniffi::Object)]
+pub struct AppCore {
+    model: Mutex<Model>,
+}
+
+impl std::fmt::Debug for AppCore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppCore").finish_non_exhaustive()
+    }
+}
+
+impl AppCore {
+    /// For Rust callers (tests, waymark-ffi's `openApp`): the vault folder (it may not hold a
+    /// vault yet: then the first run shows), the phone's PRF and clock, and how hard a new
+    /// vault stretches its PIN.
+    pub fn new(
+        vault_dir: PathBuf,
+        prf: Arc<dyn HardwarePrf>,
+        clock: Arc<dyn Clock>,
+        kdf: KdfChoice,
+        config: AppConfig,
+    ) -> AppCore {
+        AppCore {
+            model: Mutex::new(Model::new(vault_dir, prf, clock, kdf, config)),
+        }
+    }
+
+    fn model(&self) -> MutexGuard<'_, Model> {
+        // A panic while handling an event must not make the app unusable: the state is still
+        // consistent at event boundaries, so take it back.
+        self.model.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[uniffi::export]
+impl AppCore {
+    /// Handles one event and returns what to draw and do.
+    pub fn dispatch(&self, event: AppEvent) -> AppUpdate {
+        let mut m = self.model();
+        m.banner = None;
+        m.handle(event);
+        let view = m.view();
+        let effects = std::mem::take(&mut m.effects);
+        AppUpdate { view, effects }
+    }
+
+    /// The current view model, without changing anything (e.g. after the UI was re-created).
+    pub fn view(&self) -> ViewModel {
+        self.model().view()
+    }
+}
+
+impl Model {
+    fn handle(&mut self, event: AppEvent) {
+        use AppEvent as E;
+        match event {
+            E::Started => self.started(),
+            E::Backgrounded => self.backgrounded(),
+            E::Foregrounded => self.foregrounded(),
+            E::Tick => {}
+            E::WakeFired { id } => self.wake_fired(&id),
+            E::Panic => self.panic(),
+            E::CallEmergency => self.call_emergency(),
+            E::CallHelp { id } => self.call_help(&id),
+            E::Open { to } => self.open(to),
+            E::Back => self.back(),
+            E::PinDigit { digit } => screens::lock::pin_digit(self, digit),
+            E::PinDelete => screens::lock::pin_delete(self),
+            E::PinSubmit => match self.route {
+                Route::Lock => self.lock_submit(),
+                Route::FirstRun => self.setup_pin_submit(),
+                _ => {}
+            },
+            E::PinCheckIn => {
+                if self.route == Route::Lock {
+                    self.lock_check_in()
+                }
+            }
+            E::SetupStart => self.setup_start(),
+            E::RecoveryCodeWritten => self.setup_recovery_written(),
+            E::RecoveryCodeTyped { text } => self.setup_recovery_typed(&text),
+            E::SetupBuddy { name, phone } => self.setup_buddy(&name, &phone),
+            E::SetupLocation { on } => self.setup_location(on),
+            E::SetupSkip => self.setup_skip(),
+            E::LocationFix {
+                lat,
+                lon,
+                accuracy_m,
+            } => self.location_fix(lat, lon, accuracy_m),
+            // Everything below needs the vault open.
+            other if !self.is_unlocked() => {
+                tracing::debug!("event ignored while locked");
+                let _ = other;
+            }
+            E::QuickLog { kind } => self.quick_log(kind),
+            E::Undo => self.undo(),
+            E::AddNote { text } => self.add_note(&text),
+            E::AddWitness { name } => self.add_witness(&name),
+            E::AddFeeling { level } => self.add_feeling(level),
+            E::AddPhoto
+            | E::SmsSent { .. }
+            | E::CameraChunk { .. }
+            | E::CameraDone
+            | E::CameraCancelled
+            | E::FilePicked { .. }
+            | E::FilePickCancelled
+            | E::PermissionResult { .. } => {}
+        }
+    }
+
+    fn open(&mut self, to: Destination) {
+        match to {
+            Destination::Help => self.open_help(),
+            Destination::Home => {
+                if self.route == Route::FirstRun {
+                    self.setup_finish();
+                } else if self.is_unlocked() {
+                    self.show_home();
+                }
+            }
+        }
+    }
+
+    fn back(&mut self) {
+        match self.route.clone() {
+            Route::Help { back } => self.go(*back),
+            Route::FirstRun => {
+                self.setup_back();
+            }
+            Route::Lock | Route::Home => {}
+        }
+    }
+
+    fn view(&mut self) -> ViewModel {
+        let s = self.s;
+        let (title, screen, back) = match self.route.clone() {
+            Route::Lock => (
+                s.lock_title,
+                Screen::Lock {
+                    lock: self.lock_view(),
+                },
+                false,
+            ),
+            Route::FirstRun => (
+                s.app_name,
+                Screen::FirstRun {
+                    setup: self.first_run_view(),
+                },
+                matches!(
+                    self.setup.step,
+                    SetupStep::ConfirmPin | SetupStep::ConfirmRecoveryCode
+                ),
+            ),
+            Route::Home => (
+                s.home_title,
+                Screen::Home {
+                    home: self.home_view(),
+                },
+                false,
+            ),
+            Route::Help { .. } => (
+                s.help_title,
+                Screen::Help {
+                    help: self.help_view(),
+                },
+                true,
+            ),
+        };
+        ViewModel {
+            title: title.to_string(),
+            screen,
+            banner: self.banner.clone(),
+            emergency: self.emergency_bar(),
+            back_label: back.then(|| s.back.to_string()),
+            hide_content: self.hidden,
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! The app's life: launch, background and foreground (auto-lock after a delay), wake-ups, the
+//! clock tick, and the panic action that locks at once.
+
+use chrono::Duration;
+use waymark_core::vault::Vault;
+
+use crate::effect::Effect;
+use crate::model::{Model, Route};
+use crate::screens::checkin::CHECKIN_WAKE;
+use crate::time::to_system_time;
+
+/// The id of the wake-up that locks the vault in the background.
+pub(crate) const AUTO_LOCK_WAKE: &str = "auto-lock";
+
+impl Model {
+    pub(crate) fn started(&mut self) {
+        // Screenshots and the app switcher never show Waymark's content.
+        self.effect(Effect::SecureScreen { on: true });
+        if self.is_unlocked() {
+            return;
+        }
+        if Vault::exists(&self.dir) {
+            self.show_lock();
+        } else if self.route != Route::FirstRun {
+            self.show_first_run();
+        }
+        // Anything a check-in owes while the app was not running goes out now.
+        self.checkin_tick();
+    }
+
+    /// After the PIN (or the duress PIN: the same path) opened the vault, or set-up ended.
+    pub(crate) fn after_unlock(&mut self) {
+        self.refresh_region();
+        self.show_home();
+        self.checkin_tick();
+    }
+
+    pub(crate) fn backgrounded(&mut self) {
+        self.hidden = true;
+        self.effect(Effect::HideContent { hidden: true });
+        if !self.is_unlocked() {
+            return;
+        }
+        let now = self.now();
+        self.background_since = Some(now);
+        let delay = self.auto_lock_seconds();
+        if delay == 0 {
+            return self.lock_now();
+        }
+        let at = now + Duration::seconds(i64::from(delay));
+        self.effect(Effect::ScheduleWake {
+            id: AUTO_LOCK_WAKE.into(),
+            at: to_system_time(at),
+        });
+    }
+
+    pub(crate) fn foregrounded(&mut self) {
+        self.hidden = false;
+        self.effect(Effect::HideContent { hidden: false });
+        self.auto_lock_if_due();
+        self.background_since = None;
+        self.effect(Effect::CancelWake {
+            id: AUTO_LOCK_WAKE.into(),
+        });
+        self.checkin_tick();
+    }
+
+    fn auto_lock_if_due(&mut self) {
+        let Some(since) = self.background_since else {
+            return;
+        };
+        let delay = i64::from(self.auto_lock_seconds());
+        if self.is_unlocked() && (self.now() - since).num_seconds() >= delay {
+            self.lock_now();
+        }
+    }
+
+    pub(crate) fn wake_fired(&mut self, id: &str) {
+        match id {
+            AUTO_LOCK_WAKE => self.auto_lock_if_due(),
+            CHECKIN_WAKE => self.checkin_tick(),
+            _ => {}
+        }
+    }
+
+    pub(crate) fn panic(&mut self) {
+        self.lock_now();
+        self.effect(Effect::HideContent { hidden: false });
+    }
+}

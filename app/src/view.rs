@@ -1,0 +1,264 @@
+//! The view model: everything a shell draws, with ready-to-show words (from `strings`) and the
+//! structured values beside them (seconds remaining, ids for actions, colours as roles).
+//!
+//! Names here must not clash with waymark-ffi's in Swift, where both live in one module:
+//! screens end in `Screen`, parts have names of their own.
+
+use std::time::SystemTime;
+
+use waymark_core::log::IncidentKind;
+
+/// Colours as roles; each shell maps them to its theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Tone {
+    Neutral,
+    Good,
+    Caution,
+    Danger,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Banner {
+    pub text: String,
+    pub tone: Tone,
+}
+
+/// On every screen, locked or not: the emergency number and how to use it silently.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct EmergencyBar {
+    /// "Emergency: 999"
+    pub label: String,
+    /// What `CallEmergency` dials.
+    pub number: String,
+    /// "If you cannot speak, stay on the line and press 55" (empty where a region has no scheme).
+    pub hint: String,
+    pub help_label: String,
+}
+
+/// Where `Open` can go.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum Destination {
+    Home,
+    Help,
+}
+
+/// The incident kinds, as the buttons and lists name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum QuickKind {
+    Followed,
+    Watching,
+    TurnedUpHome,
+    TurnedUpWork,
+    TurnedUpSchool,
+    UnwantedContact,
+    GiftsLeft,
+    PropertyDamage,
+    Threats,
+    ContactingOthers,
+    OnlineAccounts,
+    Impersonation,
+    TrackerSuspected,
+    Other,
+}
+
+impl From<QuickKind> for IncidentKind {
+    fn from(k: QuickKind) -> Self {
+        match k {
+            QuickKind::Followed => IncidentKind::Followed,
+            QuickKind::Watching => IncidentKind::Watching,
+            QuickKind::TurnedUpHome => IncidentKind::TurnedUpHome,
+            QuickKind::TurnedUpWork => IncidentKind::TurnedUpWork,
+            QuickKind::TurnedUpSchool => IncidentKind::TurnedUpSchool,
+            QuickKind::UnwantedContact => IncidentKind::UnwantedContact,
+            QuickKind::GiftsLeft => IncidentKind::GiftsLeft,
+            QuickKind::PropertyDamage => IncidentKind::PropertyDamage,
+            QuickKind::Threats => IncidentKind::Threats,
+            QuickKind::ContactingOthers => IncidentKind::ContactingOthers,
+            QuickKind::OnlineAccounts => IncidentKind::OnlineAccounts,
+            QuickKind::Impersonation => IncidentKind::Impersonation,
+            QuickKind::TrackerSuspected => IncidentKind::TrackerSuspected,
+            QuickKind::Other => IncidentKind::Other,
+        }
+    }
+}
+
+impl From<IncidentKind> for QuickKind {
+    fn from(k: IncidentKind) -> Self {
+        match k {
+            IncidentKind::Followed => QuickKind::Followed,
+            IncidentKind::Watching => QuickKind::Watching,
+            IncidentKind::TurnedUpHome => QuickKind::TurnedUpHome,
+            IncidentKind::TurnedUpWork => QuickKind::TurnedUpWork,
+            IncidentKind::TurnedUpSchool => QuickKind::TurnedUpSchool,
+            IncidentKind::UnwantedContact => QuickKind::UnwantedContact,
+            IncidentKind::GiftsLeft => QuickKind::GiftsLeft,
+            IncidentKind::PropertyDamage => QuickKind::PropertyDamage,
+            IncidentKind::Threats => QuickKind::Threats,
+            IncidentKind::ContactingOthers => QuickKind::ContactingOthers,
+            IncidentKind::OnlineAccounts => QuickKind::OnlineAccounts,
+            IncidentKind::Impersonation => QuickKind::Impersonation,
+            IncidentKind::TrackerSuspected => QuickKind::TrackerSuspected,
+            IncidentKind::Other => QuickKind::Other,
+        }
+    }
+}
+
+/// A PIN pad: shows dots, never digits.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct PinPad {
+    pub prompt: String,
+    pub dots: u32,
+    /// For screen readers: "3 digits entered".
+    pub dots_label: String,
+    /// False while a wrong-PIN delay runs (the pad greys out and ignores digits).
+    pub enabled: bool,
+    pub submit_label: String,
+    pub delete_label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct LockScreen {
+    pub pad: PinPad,
+    /// Wrong PIN, the wait, "checked in".
+    pub message: Option<Banner>,
+    /// Seconds until the next try is allowed, counting down with `Tick`.
+    pub retry_in_seconds: Option<u32>,
+    /// Checks in with the PIN typed, without unlocking (`PinCheckIn`).
+    pub check_in_label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct HelpNumber {
+    /// For `CallHelp { id }`.
+    pub id: String,
+    pub name: String,
+    pub number: String,
+    pub call_label: String,
+    pub hours: String,
+    pub what_for: String,
+    pub notes: Vec<String>,
+    pub is_emergency: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct HelpScreen {
+    pub region: String,
+    pub numbers: Vec<HelpNumber>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum SetupStep {
+    Welcome,
+    ChoosePin,
+    ConfirmPin,
+    /// The code is on screen this once.
+    ShowRecoveryCode,
+    ConfirmRecoveryCode,
+    Buddy,
+    DuressPin,
+    Location,
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct FirstRunScreen {
+    pub step: SetupStep,
+    pub heading: String,
+    pub body: String,
+    /// For the PIN steps.
+    pub pad: Option<PinPad>,
+    /// Only on `ShowRecoveryCode`: the code in groups, never again after that step.
+    pub recovery_groups: Vec<String>,
+    /// `RecoveryCodeWritten`, `SetupBuddy`, `SetupLocation { on: true }`, `SetupStart`, or the
+    /// last step's "done".
+    pub primary_label: String,
+    /// `SetupSkip` / `SetupLocation { on: false }`; empty when the step cannot be skipped.
+    pub secondary_label: String,
+    /// Field labels on the buddy step.
+    pub name_label: String,
+    pub phone_label: String,
+    /// Set while the vault is being created (about half a second).
+    pub busy: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct KindButton {
+    pub kind: QuickKind,
+    pub label: String,
+}
+
+/// After a quick log: what was logged, Undo while it lasts, and the bar to add details.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct LoggedCard {
+    pub incident_id: String,
+    pub text: String,
+    /// Present while Undo is still possible ("Undo (5)").
+    pub undo_label: Option<String>,
+    pub undo_seconds: u32,
+    pub add_note_label: String,
+    pub add_photo_label: String,
+    pub add_witness_label: String,
+    pub add_feeling_label: String,
+    /// For `AddFeeling { level }`: index 0 is level 1.
+    pub feelings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct IncidentRow {
+    pub id: String,
+    pub kind: QuickKind,
+    pub kind_label: String,
+    /// "Today 18:30", in the phone's time zone.
+    pub when: String,
+    pub at: SystemTime,
+    /// The start of the note, if any.
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct NavItem {
+    pub to: Destination,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct HomeScreen {
+    pub quick_log_heading: String,
+    /// Most used first; the order stays put while the home screen is showing.
+    pub kinds: Vec<KindButton>,
+    pub logged: Option<LoggedCard>,
+    pub recent_heading: String,
+    pub recent: Vec<IncidentRow>,
+    /// Shown when `recent` is empty.
+    pub empty_text: String,
+    pub nav: Vec<NavItem>,
+    pub lock_label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum Screen {
+    Lock { lock: LockScreen },
+    FirstRun { setup: FirstRunScreen },
+    Home { home: HomeScreen },
+    Help { help: HelpScreen },
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ViewModel {
+    pub title: String,
+    pub screen: Screen,
+    /// A one-off message (saved, an error); cleared by the next event.
+    pub banner: Option<Banner>,
+    pub emergency: EmergencyBar,
+    /// `Back` is allowed; the label to show.
+    pub back_label: Option<String>,
+    /// The content must be covered (background, panic): draw nothing personal.
+    pub hide_content: bool,
+}
+
+/// What `dispatch` returns: the screen to draw and what the phone must do.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct AppUpdate {
+    pub view: ViewModel,
+    pub effects: Vec<crate::effect::Effect>,
+}

@@ -1,0 +1,171 @@
+//! Shared by the journeys: an app model over a temporary vault with a clock the test moves.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use waymark_app::{
+    AppConfig, AppCore, AppEvent, AppUpdate, Effect, FirstRunScreen, HomeScreen, LockScreen,
+    Screen, SetupStep, SmsAbility, ViewModel,
+};
+use waymark_core::vault::{KdfChoice, KdfParams, SoftwarePrfNoHardware};
+use waymark_core::ManualClock;
+
+pub const PIN: &str = "246810";
+pub const DURESS: &str = "135799";
+
+pub struct Phone {
+    pub app: AppCore,
+    pub clock: Arc<ManualClock>,
+    pub dir: tempfile::TempDir,
+    /// Every effect the app asked for, in order.
+    pub effects: Vec<Effect>,
+    pub last: Option<AppUpdate>,
+}
+
+pub fn start() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-20T17:00:00Z")
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+impl Phone {
+    pub fn new(sms: SmsAbility) -> Phone {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(start()));
+        let app = AppCore::new(
+            dir.path().join("vault"),
+            Arc::new(SoftwarePrfNoHardware::default()),
+            clock.clone(),
+            KdfChoice::Fixed(KdfParams::MIN_FOR_TESTS),
+            AppConfig {
+                language: "en-GB".into(),
+                region: "GB".into(),
+                sms,
+                utc_offset_minutes: 0,
+            },
+        );
+        Phone {
+            app,
+            clock,
+            dir,
+            effects: Vec::new(),
+            last: None,
+        }
+    }
+
+    /// The same vault folder, as after the app was killed and launched again.
+    pub fn relaunch(self) -> Phone {
+        let Phone { dir, clock, .. } = self;
+        let app = AppCore::new(
+            dir.path().join("vault"),
+            Arc::new(SoftwarePrfNoHardware::default()),
+            clock.clone(),
+            KdfChoice::Fixed(KdfParams::MIN_FOR_TESTS),
+            AppConfig {
+                language: "en-GB".into(),
+                region: "GB".into(),
+                sms: SmsAbility::SendSilently,
+                utc_offset_minutes: 0,
+            },
+        );
+        Phone {
+            app,
+            clock,
+            dir,
+            effects: Vec::new(),
+            last: None,
+        }
+    }
+
+    pub fn send(&mut self, e: AppEvent) -> AppUpdate {
+        let u = self.app.dispatch(e);
+        self.effects.extend(u.effects.iter().cloned());
+        self.last = Some(u.clone());
+        u
+    }
+
+    pub fn view(&self) -> ViewModel {
+        self.app.view()
+    }
+
+    pub fn advance(&mut self, secs: i64) -> AppUpdate {
+        self.clock.advance(Duration::seconds(secs));
+        self.send(AppEvent::Tick)
+    }
+
+    pub fn type_pin(&mut self, pin: &str) {
+        for c in pin.chars() {
+            let digit = c.to_digit(10).unwrap() as u8;
+            self.send(AppEvent::PinDigit { digit });
+        }
+    }
+
+    pub fn enter_pin(&mut self, pin: &str) -> AppUpdate {
+        self.type_pin(pin);
+        self.send(AppEvent::PinSubmit)
+    }
+
+    /// The whole first run with a buddy and a duress PIN; ends on the home screen.
+    pub fn set_up(&mut self) {
+        self.send(AppEvent::Started);
+        self.send(AppEvent::SetupStart);
+        self.enter_pin(PIN);
+        self.enter_pin(PIN);
+        let setup = first_run(&self.view());
+        let group = setup.recovery_groups.clone();
+        self.send(AppEvent::RecoveryCodeWritten);
+        let n = group_asked(&first_run(&self.view()));
+        self.send(AppEvent::RecoveryCodeTyped {
+            text: group[n - 1].clone(),
+        });
+        self.send(AppEvent::SetupBuddy {
+            name: "Sam".into(),
+            phone: "07700 900123".into(),
+        });
+        self.enter_pin(DURESS);
+        self.send(AppEvent::SetupLocation { on: false });
+        self.send(AppEvent::Open {
+            to: waymark_app::Destination::Home,
+        });
+        assert!(matches!(self.view().screen, Screen::Home { .. }));
+    }
+
+    pub fn lock_and_relaunch(self) -> Phone {
+        let mut p = self.relaunch();
+        p.send(AppEvent::Started);
+        p
+    }
+}
+
+pub fn first_run(v: &ViewModel) -> FirstRunScreen {
+    match &v.screen {
+        Screen::FirstRun { setup } => setup.clone(),
+        other => panic!("expected the first run, got {other:?}"),
+    }
+}
+
+pub fn home(v: &ViewModel) -> HomeScreen {
+    match &v.screen {
+        Screen::Home { home } => home.clone(),
+        other => panic!("expected home, got {other:?}"),
+    }
+}
+
+pub fn lock(v: &ViewModel) -> LockScreen {
+    match &v.screen {
+        Screen::Lock { lock } => lock.clone(),
+        other => panic!("expected the lock screen, got {other:?}"),
+    }
+}
+
+/// Which group of the recovery code the confirm step asks for (from its words).
+pub fn group_asked(s: &FirstRunScreen) -> usize {
+    assert_eq!(s.step, SetupStep::ConfirmRecoveryCode);
+    s.body
+        .chars()
+        .find(|c| c.is_ascii_digit())
+        .and_then(|c| c.to_digit(10))
+        .unwrap() as usize
+}
