@@ -2,7 +2,7 @@
 //!
 //! One module per capability (see ARCHITECTURE.md): `vault` (keys, unlock, storage),
 //! `log` (incidents, append-only entries, Merkle tree), `evidence`, `safety`, `routes`,
-//! `report`, `insight`. A module reaches another only through its public API.
+//! `report`, `insight`, `risk` (the police's stalking risk questions). A module reaches another only through its public API.
 
 pub mod clock;
 pub mod error;
@@ -13,6 +13,7 @@ pub mod insight;
 pub mod log;
 pub mod progress;
 pub mod report;
+pub mod risk;
 pub mod routes;
 pub mod safety;
 pub mod vault;

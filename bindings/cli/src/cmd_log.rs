@@ -349,6 +349,8 @@ pub fn verify(args: VerifyArgs, app: &mut App) -> CliResult {
         ))
         .into());
     }
+    // The risk answers live in the log; their index must agree with it.
+    waymark_core::risk::RiskChecklist::new(app.vault()?).verify()?;
     if let Some(receipt) = &args.since {
         return crate::cmd_report::verify_since(receipt, app);
     }

@@ -29,6 +29,9 @@ pub struct ReportArgs {
     /// Your name, to print on the cover (left off unless you give it).
     #[arg(long)]
     pub name: Option<String>,
+    /// Leave out the page of stalking risk questions and your answers.
+    #[arg(long)]
+    pub without_risk_questions: bool,
 }
 
 #[derive(Args)]
@@ -227,6 +230,7 @@ pub fn report(args: ReportArgs, app: &mut App) -> CliResult {
         kinds: kinds(&args.kinds)?,
         name: args.name.clone(),
         saved_places: places,
+        without_risk_questions: args.without_risk_questions,
     };
     let count = {
         let vault = app.vault()?;

@@ -17,6 +17,7 @@ mod bindings_table;
 mod cmd_evidence;
 mod cmd_log;
 mod cmd_report;
+mod cmd_risk;
 mod cmd_routes;
 mod cmd_safety;
 mod cmd_vault;
@@ -70,6 +71,8 @@ enum Command {
     Verify(cmd_log::VerifyArgs),
     /// Patterns in your log: how often, when, where, and signs it is getting worse.
     Insights,
+    /// The police's stalking risk questions, what your log says about each, and your answers.
+    Risk(cmd_risk::RiskArgs),
     /// Make a PDF report to give to the police or a support worker.
     Report(cmd_report::ReportArgs),
     /// Export incidents and their evidence so anyone can check them; or check a bundle.
@@ -131,6 +134,7 @@ fn main() -> ExitCode {
         Command::Search(a) => cmd_log::search(a, &mut app),
         Command::Verify(a) => cmd_log::verify(a, &mut app),
         Command::Insights => cmd_report::insights(&mut app),
+        Command::Risk(a) => cmd_risk::risk(a, &mut app),
         Command::Report(a) => cmd_report::report(a, &mut app),
         Command::Bundle(a) => cmd_report::bundle(a, &mut app),
         Command::Receipt => cmd_report::receipt(&mut app),

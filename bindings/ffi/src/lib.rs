@@ -22,6 +22,7 @@ mod progress;
 mod reports;
 mod routes;
 mod safety;
+mod risk;
 mod time;
 mod vault;
 
@@ -52,6 +53,9 @@ pub use safety::{
     CheckInLocation, CheckInPlan, CheckInReceipt, CheckInState, CheckInStateChange, CheckInView,
     ChecklistEntry, ChecklistStatus, Contact, ContactRole, CustomHelpNumber, EventRecipient,
     HelpKind, HelpNumber, HelpRegion, NewContact, Safety, SmsEncoding, SmsLength,
+};
+pub use risk::{
+    RiskAnswer, RiskAnswerRecord, RiskChecklist, RiskEvidence, RiskQuestion, RiskQuestions,
 };
 pub use vault::{create_vault, vault_exists, CreatedVault, KeyDerivation, Vault, VaultStatus};
 pub use waymark_app;

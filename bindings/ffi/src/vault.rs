@@ -221,4 +221,9 @@ impl Vault {
     pub fn evidence_store(self: Arc<Self>) -> Arc<EvidenceStore> {
         Arc::new(EvidenceStore { vault: self })
     }
+
+    /// The police's stalking risk questions with the log's evidence and the person's answers.
+    pub fn risk_checklist(self: Arc<Self>) -> Arc<crate::risk::RiskChecklist> {
+        Arc::new(crate::risk::RiskChecklist { vault: self })
+    }
 }

@@ -1205,3 +1205,70 @@ fn every_new_call_on_a_locked_vault_says_locked() {
     locked("sweep_leftovers", evidence.sweep_leftovers().map(|_| ()));
     assert!(!std::path::Path::new(&out).exists());
 }
+
+#[test]
+fn risk_checklist_rejects_hostile_input_and_changes_nothing() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let created = new_vault(tmp.path(), TestClock::new());
+    let risk = created.vault.clone().risk_checklist();
+    let kept = risk
+        .answer("1".into(), RiskAnswer::Yes, Some("kept".into()))
+        .expect("answer");
+    let huge = "é".repeat(100_000);
+    for q in [
+        "",
+        "0",
+        "12",
+        "-1",
+        "q",
+        "%",
+        "1; DROP TABLE risk_answers",
+        "\0",
+        huge.as_str(),
+        "340282366920938463463374607431768211456",
+    ] {
+        assert_invalid(
+            "risk answer with a hostile question",
+            no_panic("risk.answer", || {
+                risk.answer(q.into(), RiskAnswer::No, None)
+            }),
+        );
+    }
+    assert_invalid(
+        "risk answer with a huge note",
+        no_panic("risk.answer", || {
+            risk.answer("2".into(), RiskAnswer::No, Some(huge.clone()))
+        }),
+    );
+    for offset in [i32::MIN, i32::MAX, 1440, -1440, 35_791_395] {
+        assert_invalid(
+            "risk view with an absurd UTC offset",
+            no_panic("risk.view", || risk.view(offset)),
+        );
+    }
+    // A NUL or emoji in a note is just text.
+    let odd = no_panic("risk.answer", || {
+        risk.answer("3".into(), RiskAnswer::Unsure, Some("a\0b 🫠".into()))
+    })
+    .expect("odd but valid note");
+    assert_eq!(odd.note.as_deref(), Some("a\0b 🫠"));
+    let history = risk.history().expect("history");
+    assert_eq!(history.len(), 2, "only the two valid answers were kept");
+    assert_eq!(history[0], kept);
+    assert_eq!(risk.verify().expect("verify"), 2);
+    let view = risk.view(60).expect("view");
+    assert_eq!(view.questions.len(), 11);
+    assert_eq!(view.answered, 2);
+
+    created.vault.lock();
+    let locked = |what: &str, r: Result<(), WaymarkError>| {
+        assert!(matches!(r, Err(WaymarkError::Locked)), "{what}: {r:?}");
+    };
+    locked("risk.view", risk.view(0).map(|_| ()));
+    locked(
+        "risk.answer",
+        risk.answer("1".into(), RiskAnswer::No, None).map(|_| ()),
+    );
+    locked("risk.history", risk.history().map(|_| ()));
+    locked("risk.verify", risk.verify().map(|_| ()));
+}

@@ -345,6 +345,8 @@ pub struct ReportRequest {
     /// Printed on the cover only if given.
     pub name: Option<String>,
     pub saved_places: Vec<SavedPlace>,
+    /// Leave out the page of stalking risk questions and answers (it is in by default).
+    pub without_risk_questions: bool,
 }
 
 /// Photos larger than this are listed but not decoded for a thumbnail.
@@ -513,6 +515,14 @@ pub fn build_report_with_progress<Tz: TimeZone>(
         });
     }
     add_thumbnails(&mut incidents, &pictures, catalog, progress)?;
+    let risk = if req.without_risk_questions {
+        None
+    } else {
+        let plain: Vec<crate::log::Incident> =
+            incidents.iter().map(|i| i.incident.clone()).collect();
+        let answers = crate::risk::RiskChecklist::new(vault).history()?;
+        Some(crate::risk::view(&plain, &answers, input_now, tz))
+    };
     let head = log.tree_head()?;
     let input = ReportInput {
         name: req.name.clone(),
@@ -529,6 +539,7 @@ pub fn build_report_with_progress<Tz: TimeZone>(
             signature_hex: hex::encode(&head.signature),
             public_key_hex: hex::encode(&head.public_key),
         }),
+        risk,
     };
     let ids = input
         .incidents

@@ -678,6 +678,100 @@ fn hostile_bundle_contents_fail_cleanly() {
     assert!(verify_bundle(&f.out.path().join("missing")).is_err());
 }
 
+/// pdftotext breaks lines where the PDF wraps them; compare with all whitespace collapsed.
+fn collapsed(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn report_holds_every_risk_question_and_answer_with_the_not_an_assessment_note() {
+    use crate::risk::{Answer, RiskChecklist, NOT_AN_ASSESSMENT, QUESTIONS};
+    let f = setup();
+    let risk = RiskChecklist::new(&f.vault);
+    let answers = [Answer::Yes, Answer::No, Answer::Unsure];
+    risk.answer("5", Answer::No, Some("NOTE-EARLIER only once"))
+        .unwrap();
+    f.clock.advance(Duration::hours(1));
+    for q in QUESTIONS.iter() {
+        let a = answers[q.number as usize % 3];
+        risk.answer(
+            &q.number.to_string(),
+            a,
+            Some(&format!("NOTE-{} Zoë saw it", q.number)),
+        )
+        .unwrap();
+    }
+    let out = f.out.path().join("risk.pdf");
+    export_report(&f.vault, &ReportRequest::default(), &f.evidence, &Utc, &out).unwrap();
+    let pdf = std::fs::read(&out).unwrap();
+    if let Some(dir) = std::env::var_os("WAYMARK_RISK_SAMPLE") {
+        std::fs::write(Path::new(&dir), &pdf).unwrap(); // to look at the page by eye
+    }
+    let Some(text) = super::pdf::tests::pdftotext(&pdf) else {
+        return;
+    };
+    let text = collapsed(&text);
+    assert!(
+        text.contains(&collapsed(NOT_AN_ASSESSMENT)),
+        "the plain note"
+    );
+    assert!(text.contains("Stalking risk questions (S-DASH)"));
+    assert!(text.contains("S-DASH (2009) Risk Identification Checklist"));
+    for q in QUESTIONS.iter() {
+        let a = answers[q.number as usize % 3];
+        let line = collapsed(&format!("{}. {}", q.number, q.text));
+        assert!(text.contains(&line), "question {} missing", q.number);
+        assert!(
+            text.contains(&collapsed(&format!(
+                "Checklist item {}: {}",
+                q.number, q.checklist_item
+            ))),
+            "checklist item {}",
+            q.number
+        );
+        let at = text.find(&line).unwrap();
+        let end = text[at..]
+            .find(&format!("Checklist item {}:", q.number))
+            .unwrap();
+        let after = &text[at..at + end];
+        assert!(
+            after.contains(&format!("{} (answered", a.label())),
+            "answer to {} missing",
+            q.number
+        );
+        assert!(
+            after.contains(&format!("NOTE-{} Zoë saw it", q.number)),
+            "note {}",
+            q.number
+        );
+    }
+    assert!(
+        text.contains("Earlier answers")
+            && text.contains(
+                "No (Fri 20 Nov 2026, 18:25 (UTC+00:00), note: \"NOTE-EARLIER only once\")"
+            ),
+        "the changed answer keeps its history"
+    );
+    // Five "followed" incidents: the log speaks to question 5 and cites them by number.
+    let q5 = &text[text.find("5. Has this person loitered").unwrap()..];
+    assert!(
+        q5.contains("Followed you 5 times") || q5.contains("followed you 5 times"),
+        "{}",
+        &q5[..400]
+    );
+    assert!(
+        q5.contains("#1, #2, #3, #4, #5"),
+        "the report's numbers of the incidents"
+    );
+
+    let without = ReportRequest {
+        without_risk_questions: true,
+        ..Default::default()
+    };
+    export_report(&f.vault, &without, &f.evidence, &Utc, &out).unwrap();
+    let text = super::pdf::tests::pdftotext(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(!text.contains("S-DASH") && !text.contains("NOTE-1 "));
+}
 /// A ZIP of stored (uncompressed) entries, written by hand so a test can make what no ZIP
 /// library writes: a name twice, or a local entry the central directory leaves out.
 fn raw_zip(entries: &[(&str, Vec<u8>, bool)]) -> Vec<u8> {

@@ -19,6 +19,7 @@ pub(crate) const MODULES: &[(&str, &[&str])] = &[
     ("evidence", crate::evidence::MIGRATIONS),
     ("safety", crate::safety::MIGRATIONS),
     ("routes", crate::routes::MIGRATIONS),
+    ("risk", crate::risk::MIGRATIONS),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -1,5 +1,6 @@
 //! The PDF report: a document a person can hand to the police or a support worker.
-//! Cover page, patterns summary with vector charts, then every selected incident in order.
+//! Cover page, patterns summary with vector charts, the stalking risk questions with the
+//! person's answers, then every selected incident in order.
 
 mod charts;
 mod page;
@@ -17,6 +18,7 @@ pub(crate) mod tests_support {
 
 use crate::insight::{Insights, TrendDirection, COURSE_OF_CONDUCT_LAW, SAFETY_NOTE};
 use crate::log::{feeling_label, Incident, IncidentKind};
+use crate::risk::RiskView;
 use crate::{Error, Result};
 use chrono::{DateTime, TimeZone, Utc};
 use page::{Flow, Op, BLACK, GREY, MARGIN};
@@ -67,6 +69,8 @@ pub struct ReportInput {
     pub incidents: Vec<ReportIncident>,
     pub insights: Insights,
     pub tree_head: Option<TreeHeadSummary>,
+    /// The risk questions page (evidence drawn from these incidents), unless left out.
+    pub risk: Option<RiskView>,
 }
 
 struct Ctx<'a, Tz: TimeZone> {
@@ -122,6 +126,10 @@ pub fn render_report<Tz: TimeZone>(input: &ReportInput, tz: &Tz) -> Result<Vec<u
     flow.new_page();
     patterns(&mut flow, &input.insights, &ctx);
     flow.new_page();
+    if let Some(r) = &input.risk {
+        risk_questions(&mut flow, r, &ctx);
+        flow.new_page();
+    }
     heading(&mut flow, "Incidents, oldest first");
     for (n, item) in input.incidents.iter().enumerate() {
         incident(&mut flow, n + 1, item, &ctx);
@@ -382,6 +390,107 @@ fn patterns<Tz: TimeZone>(flow: &mut Flow, ins: &Insights, ctx: &Ctx<Tz>) {
     }
 }
 
+/// The S-DASH questions, the person's answers and the incidents behind each. It says plainly
+/// that this is not a risk assessment: the police or an advocate make that.
+fn risk_questions<Tz: TimeZone>(flow: &mut Flow, r: &RiskView, ctx: &Ctx<Tz>) {
+    heading(flow, "Stalking risk questions (S-DASH)");
+    flow.paragraph(r.not_an_assessment, 9.5, true, BLACK, 0.0);
+    flow.gap(3.0);
+    flow.paragraph(
+        &format!(
+            "The questions are those of the {} ({}), by {}. Used by {}. \
+             Each is put here to the person in plain words, with the checklist's own item beneath it.",
+            r.source.title, r.source.published, r.source.authors, r.source.used_by
+        ),
+        8.0,
+        false,
+        GREY,
+        0.0,
+    );
+    flow.gap(2.0);
+    flow.paragraph(
+        &format!(
+            "{} of {} questions answered. \"What the log shows\" is worked out from the incidents \
+             in this report (their kind, time, recorded feeling, place and who is named), never from \
+             guesses; questions about the other person's history are only ever answered by the person.",
+            r.answered,
+            r.questions.len()
+        ),
+        9.0,
+        false,
+        BLACK,
+        0.0,
+    );
+    for q in &r.questions {
+        flow.ensure(70.0);
+        flow.gap(7.0);
+        flow.paragraph(
+            &format!("{}. {}", q.question.number, q.question.text),
+            10.5,
+            true,
+            BLACK,
+            0.0,
+        );
+        flow.gap(1.0);
+        match &q.answer {
+            Some(a) => {
+                flow.field(
+                    "Answer",
+                    &format!(
+                        "{} (answered {})",
+                        a.answer.label(),
+                        ctx.when(a.answered_at)
+                    ),
+                    9.5,
+                );
+                if let Some(n) = &a.note {
+                    flow.field("Note", n, 9.5);
+                }
+            }
+            None => flow.field("Answer", "not answered", 9.5),
+        }
+        if !q.earlier.is_empty() {
+            let earlier: Vec<String> = q
+                .earlier
+                .iter()
+                .map(|e| {
+                    let note = e
+                        .note
+                        .as_deref()
+                        .map(|n| format!(", note: \"{n}\""))
+                        .unwrap_or_default();
+                    format!("{} ({}{note})", e.answer.label(), ctx.when(e.answered_at))
+                })
+                .collect();
+            flow.field("Earlier answers", &earlier.join("; "), 9.0);
+        }
+        match &q.evidence {
+            Some(e) => {
+                flow.field("What the log shows", &e.summary, 9.0);
+                let refs = ctx.refs(&e.incident_ids);
+                if !refs.is_empty() {
+                    flow.field("Incidents", &refs, 9.0);
+                }
+            }
+            None => flow.field(
+                "What the log shows",
+                &format!("Asked, not taken from the log. {}", q.question.why),
+                9.0,
+            ),
+        }
+        flow.paragraph(
+            &format!(
+                "Checklist item {}: {}",
+                q.question.number, q.question.checklist_item
+            ),
+            8.0,
+            false,
+            GREY,
+            0.0,
+        );
+    }
+}
+
 fn incident<Tz: TimeZone>(flow: &mut Flow, n: usize, item: &ReportIncident, ctx: &Ctx<Tz>) {
     let i = &item.incident;
     flow.ensure(90.0);
@@ -624,6 +733,7 @@ pub(crate) mod tests {
                 signature_hex: "ef".repeat(64),
                 public_key_hex: "01".repeat(32),
             }),
+            risk: None,
         };
         let pdf = render_report(&input, &Utc).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
