@@ -20,9 +20,9 @@ mod logging;
 mod platform;
 mod progress;
 mod reports;
+mod risk;
 mod routes;
 mod safety;
-mod risk;
 mod time;
 mod vault;
 
@@ -44,6 +44,9 @@ pub use reports::{
     EscalationSignal, Insights, PeriodCount, PlaceCluster, ReportOptions, Reports, SignalKind,
     SinceReport, TrendDirection, TrendTest,
 };
+pub use risk::{
+    RiskAnswer, RiskAnswerRecord, RiskChecklist, RiskEvidence, RiskQuestion, RiskQuestions,
+};
 pub use routes::{
     map_attribution, AvoidOptions, AvoidSpot, MapImportReport, MapInfo, PlanRequest, PlannedTrip,
     Predictability, PredictorScore, RouteOption, Routes, SavedPlace, TravelProfile, TripPlan,
@@ -53,9 +56,6 @@ pub use safety::{
     CheckInLocation, CheckInPlan, CheckInReceipt, CheckInState, CheckInStateChange, CheckInView,
     ChecklistEntry, ChecklistStatus, Contact, ContactRole, CustomHelpNumber, EventRecipient,
     HelpKind, HelpNumber, HelpRegion, NewContact, Safety, SmsEncoding, SmsLength,
-};
-pub use risk::{
-    RiskAnswer, RiskAnswerRecord, RiskChecklist, RiskEvidence, RiskQuestion, RiskQuestions,
 };
 pub use vault::{create_vault, vault_exists, CreatedVault, KeyDerivation, Vault, VaultStatus};
 pub use waymark_app;

@@ -591,6 +591,15 @@ fn build_graph(parsed: Parsed) -> Result<(Graph, ImportReport)> {
             report.car_km += km;
         }
     }
+    // A map with no length (every way folded onto one spot, or nothing left after the
+    // connectivity pass) would replace a working map with one that routes nowhere.
+    if report.foot_km + report.bike_km + report.car_km < 0.001 {
+        return Err(Error::invalid(
+            "map file",
+            "the file's roads and paths add up to no length, so there is nothing to route on; \
+             the map you have now is kept",
+        ));
+    }
     Ok((graph, report))
 }
 

@@ -853,3 +853,18 @@ fn driving_alternatives_are_capped_at_twice_the_quickest() {
         "without the cap the long loop is admitted: {uncapped:?}"
     );
 }
+
+#[test]
+fn a_map_that_adds_up_to_no_length_is_refused() {
+    // Two ways whose nodes all sit on one spot: roads, but nothing to walk along.
+    let mut s = Sketch::at(LONDON.0, LONDON.1);
+    let a = s.node(0.0, 0.0);
+    let b = s.node(0.0, 0.0);
+    let c = s.node(0.0, 0.0);
+    s.way(&[a, b, c], &[("highway", "residential")]);
+    s.way(&[c, a], &[("highway", "footway")]);
+    let err = super::import::import_pbf(&s.pbf())
+        .err()
+        .expect("a 0 km map must be refused");
+    assert!(err.to_string().contains("no length"), "{err}");
+}
