@@ -2,11 +2,11 @@
 //! large. Each is refused quickly with a clear message (exit 1, or 2 for a changed vault file),
 //! with bounded memory and nothing half-written.
 
-mod common;
-use common::*;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use waymark_test_support::cli::*;
+use waymark_test_support::PIN;
 
 /// Runs `waymark ARGS --vault DIR --pin-stdin`, killing it (and failing) after `limit`.
 fn run_within(dir: &Path, args: &[&str], limit: Duration) -> Output {

@@ -1,8 +1,8 @@
 //! End-to-end: `waymark risk` shows the S-DASH questions with what the log says, takes answers,
 //! keeps the earlier ones, and the report carries them.
 
-mod common;
-use common::*;
+use waymark_test_support::cli::*;
+use waymark_test_support::PIN;
 
 #[test]
 fn risk_questions_answers_history_and_report() {
