@@ -10,24 +10,7 @@ use waymark_test_support::PIN;
 
 /// Runs `waymark ARGS --vault DIR --pin-stdin`, killing it (and failing) after `limit`.
 fn run_within(dir: &Path, args: &[&str], limit: Duration) -> Output {
-    let mut child = waymark()
-        .args(args)
-        .arg("--vault")
-        .arg(dir)
-        .arg("--pin-stdin")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn waymark");
-    {
-        use std::io::Write;
-        let _ = child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{PIN}\n").as_bytes());
-    }
+    let mut child = spawn(dir, args, &format!("{PIN}\n"));
     let start = Instant::now();
     loop {
         if child.try_wait().unwrap().is_some() {
