@@ -33,6 +33,9 @@ pub struct ReportOptions {
     pub name: Option<String>,
     #[uniffi(default = 0)]
     pub utc_offset_minutes: i32,
+    /// Leave out the page of stalking risk questions (it is in by default).
+    #[uniffi(default = false)]
+    pub without_risk_questions: bool,
 }
 
 /// A bundle that was written.
@@ -321,6 +324,7 @@ impl Reports {
             kinds: options.kinds.into_iter().map(Into::into).collect(),
             name: options.name,
             saved_places,
+            without_risk_questions: options.without_risk_questions,
         };
         let store = waymark_core::evidence::EvidenceStore::new(vault);
         with_progress(listener, cancel, |p| {

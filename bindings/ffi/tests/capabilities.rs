@@ -356,6 +356,7 @@ fn report_with_progress_bundle_receipt_and_insights() {
         kinds: vec![],
         name: None,
         utc_offset_minutes: 60,
+        without_risk_questions: false,
     };
     // Cancelled half-way: Cancelled, and no file.
     let cancel = CancelHandle::new();

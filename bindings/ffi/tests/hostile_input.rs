@@ -933,6 +933,7 @@ fn report_calls_reject_hostile_input_and_leave_nothing() {
         kinds: vec![],
         name: None,
         utc_offset_minutes: 0,
+        without_risk_questions: false,
     };
     for (i, path, opts) in [
         (String::new(), options()),
@@ -1187,6 +1188,7 @@ fn every_new_call_on_a_locked_vault_says_locked() {
                     kinds: vec![],
                     name: None,
                     utc_offset_minutes: 0,
+                    without_risk_questions: false,
                 },
                 None,
                 None,
