@@ -142,18 +142,18 @@ fn report_export_cancelled_at_every_stage_leaves_nothing() {
             )
         });
     }
-    // A report already at the path is not touched by a cancelled export.
+    // A report already at the path is never replaced: refused before any work, the old one kept.
     std::fs::write(&out, b"the old report").unwrap();
-    f.assert_cancel_leaves_nothing(0.5, |c| {
-        export_report_with_progress(
-            &f.vault,
-            &ReportRequest::default(),
-            &EvidenceStore::new(&f.vault),
-            &Utc,
-            &out,
-            c.progress(),
-        )
-    });
+    let keep = CancelAt::new(2.0);
+    let r = export_report_with_progress(
+        &f.vault,
+        &ReportRequest::default(),
+        &EvidenceStore::new(&f.vault),
+        &Utc,
+        &out,
+        keep.progress(),
+    );
+    assert!(matches!(r, Err(Error::InvalidInput { .. })), "{r:?}");
     assert_eq!(std::fs::read(&out).unwrap(), b"the old report");
 
     // Not cancelled: every stage shows, it ends at 1.0, and the PDF is there.

@@ -768,6 +768,7 @@ fn report_holds_every_risk_question_and_answer_with_the_not_an_assessment_note()
         without_risk_questions: true,
         ..Default::default()
     };
+    let out = out.with_file_name("without-risk.pdf");
     export_report(&f.vault, &without, &f.evidence, &Utc, &out).unwrap();
     let text = super::pdf::tests::pdftotext(&std::fs::read(&out).unwrap()).unwrap();
     assert!(!text.contains("S-DASH") && !text.contains("NOTE-1 "));
