@@ -128,7 +128,7 @@ pub struct LockScreen {
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct HelpNumber {
+pub struct HelpLine {
     /// For `CallHelp { id }`.
     pub id: String,
     pub name: String,
@@ -143,7 +143,7 @@ pub struct HelpNumber {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct HelpScreen {
     pub region: String,
-    pub numbers: Vec<HelpNumber>,
+    pub numbers: Vec<HelpLine>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]

@@ -5,7 +5,7 @@
 use crate::effect::Effect;
 use crate::model::{Model, Route};
 use crate::strings::fill;
-use crate::view::{EmergencyBar, HelpNumber, HelpScreen};
+use crate::view::{EmergencyBar, HelpLine, HelpScreen};
 
 impl Model {
     pub(crate) fn call_emergency(&mut self) {
@@ -50,7 +50,7 @@ impl Model {
             numbers: r
                 .entries
                 .iter()
-                .map(|e| HelpNumber {
+                .map(|e| HelpLine {
                     id: e.id.to_string(),
                     name: e.name.to_string(),
                     number: e.number.to_string(),

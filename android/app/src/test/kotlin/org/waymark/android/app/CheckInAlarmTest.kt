@@ -74,7 +74,8 @@ class CheckInAlarmTest {
         val sent = shadowOf(sms).lastSentTextMessageParams?.let { it.destinationAddress to it.text }
             ?: shadowOf(sms).lastSentMultipartTextMessageParams?.let { it.destinationAddress to it.parts.joinToString("") }
         assertNotNull("the buddy was texted", sent)
-        assertEquals("07700900123", sent!!.first.filter { it.isDigit() })
+        // The core hands over the buddy's number in international form (+44 7700 900123).
+        assertEquals("447700900123", sent!!.first.filter { it.isDigit() })
         println("alert text: ${sent.second}")
 
         // The same wake-up delivered again (the system may): nothing more is sent.
