@@ -150,13 +150,14 @@ only_aliases_and_boot_exported() {
   # Exported: the four aliases (the launcher) and the boot receiver (system broadcast only).
   local exported
   exported=$(grep -c 'android:exported(0x01010010)=(type 0x12)0xffffffff' <<<"$manifest")
-  [ "$exported" -eq 4 ] || { echo "$exported exported components, want 4"; return 1; }
+  [ "$exported" -eq 5 ] || { echo "$exported exported components, want 5"; return 1; }
 }
 dex_holds_the_app() {
   local cls
-  for cls in org.waymark.android.app.MainActivity \
-    org.waymark.android.app.VaultFileProvider \
-    org.waymark.android.app.WaymarkApplication com.sun.jna.Native org.waymark.ffi.Vault; do
+  for cls in org.waymark.android.app.MainActivity org.waymark.android.app.WakeReceiver \
+    org.waymark.android.app.BootReceiver org.waymark.android.app.VaultFileProvider \
+    org.waymark.android.app.WaymarkApplication com.sun.jna.Native org.waymark.ffi.Vault \
+    org.waymark.app.model.AppCore; do
     grep -qx "$cls" <<<"$dex" || { echo "missing class $cls"; return 1; }
   done
 }

@@ -1,0 +1,47 @@
+package org.waymark.android.app
+
+import org.junit.Test
+import org.junit.runner.RunWith
+import org.robolectric.RobolectricTestRunner
+import org.robolectric.annotation.Config
+import org.robolectric.annotation.GraphicsMode
+import java.time.Duration
+
+/**
+ * Every screen drawn to PNG at phone size (360 x 780 dp at xhdpi: 720 x 1560 px), in the light
+ * and the dark theme, each one audited as it is drawn (Screens.audit: touch targets, text size,
+ * nothing cut off or overlapping; colours are checked in DiscretionTest).
+ */
+abstract class ScreensTest {
+    @Test
+    fun drawEveryScreen() {
+        val d = Driver().start()
+        d.firstRun(shoot = true)
+        Screens.shoot(d.activity, "10-home")
+        d.tap("quick-followed")
+        Screens.shoot(d.activity, "11-home-logged")
+        d.tap("nav-help")
+        Screens.shoot(d.activity, "12-help")
+        d.tap("back")
+        d.tap("lock-now")
+        Screens.shoot(d.activity, "13-lock")
+        d.pin("1234", submit = false)
+        Screens.shoot(d.activity, "14-lock-typing")
+        d.tap("pin-submit")
+        repeat(5) { d.pin("111111") }
+        Screens.shoot(d.activity, "15-lock-wait")
+        d.wait(Duration.ofHours(2))
+        d.tap("help")
+        Screens.shoot(d.activity, "16-help-locked")
+    }
+}
+
+@RunWith(RobolectricTestRunner::class)
+@Config(sdk = [34], application = TestApp::class, qualifiers = "w360dp-h780dp-xhdpi")
+@GraphicsMode(GraphicsMode.Mode.NATIVE)
+class LightScreensTest : ScreensTest()
+
+@RunWith(RobolectricTestRunner::class)
+@Config(sdk = [34], application = TestApp::class, qualifiers = "w360dp-h780dp-night-xhdpi")
+@GraphicsMode(GraphicsMode.Mode.NATIVE)
+class DarkScreensTest : ScreensTest()
