@@ -40,6 +40,11 @@ class TestClock(@Volatile var now: Instant = Instant.now().truncatedTo(java.time
  * cheap key stretching, a scripted clock starting now.
  */
 class TestApp : WaymarkApplication() {
+    override fun onCreate() {
+        oneSandbox()
+        super.onCreate()
+    }
+
     val clock = TestClock()
     val key = SecretKeySpec("waymark software prf: no hardware protection".toByteArray(), "HmacSHA256")
     fun prf(): HardwarePrf = MacHardwarePrf({ key })
@@ -47,6 +52,22 @@ class TestApp : WaymarkApplication() {
     override fun keyDerivation(): KeyDerivation = KeyDerivation.MinimalForTestsOnly
     override fun clock(): WallClock = clock
     override fun config() = AppConfig(language = "en-GB", region = "GB", sms = SmsAbility.SEND_SILENTLY, utcOffsetMinutes = 0)
+}
+
+/**
+ * Fails clearly when a test runs in a second Robolectric sandbox in this process. The Rust
+ * library is loaded once per process, and UniFFI registers the Kotlin callback table (hardware
+ * PRF, clock) with it once per class loader; the library keeps the first, so a later sandbox's
+ * callbacks would be looked up in the first one's handle map ("a platform callback failed").
+ * The pom gives every class the same sandbox (sdk 34, native graphics).
+ */
+fun oneSandbox() {
+    val mine = System.identityHashCode(HardwarePrf::class.java.classLoader).toString()
+    // System properties belong to the JVM, not to a sandbox: the first sandbox writes its id.
+    val first = System.getProperty("waymark.test.sandbox") ?: mine.also { System.setProperty("waymark.test.sandbox", it) }
+    check(first == mine) {
+        "a second Robolectric sandbox in one JVM: give this test class sdk = [34] and native graphics like the others"
+    }
 }
 
 /** Drives the real MainActivity like a person would: taps by tag, waits for the core's answers. */
