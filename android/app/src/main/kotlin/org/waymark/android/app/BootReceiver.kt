@@ -12,6 +12,7 @@ import org.waymark.app.model.AppEvent
 class BootReceiver : BroadcastReceiver() {
     override fun onReceive(context: Context, intent: Intent) {
         if (intent.action != Intent.ACTION_BOOT_COMPLETED) return
-        (context.applicationContext as WaymarkApplication).shell.handleNow(AppEvent.Started)
+        val pending = goAsync()
+        (context.applicationContext as WaymarkApplication).shell.handleInBackground(AppEvent.Started) { pending.finish() }
     }
 }

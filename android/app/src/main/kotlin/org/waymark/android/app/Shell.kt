@@ -50,15 +50,30 @@ class Shell(context: Context, val core: AppCore) {
     }
 
     /**
-     * For receivers woken without a screen: handles [event] on the calling thread and carries
-     * out the phone's effects at once (texts, alarms, notifications), then their outcomes.
+     * For receivers (woken with or without a screen): handles [event] on the worker thread,
+     * after any event already in flight, and carries out the phone's effects there at once
+     * (texts, alarms, notifications), then their outcomes; [done] runs last, whatever happened.
+     * A showing screen gets the answers to draw. The main thread never waits for the core,
+     * which an unlock can hold for half a second.
      */
-    fun handleNow(event: AppEvent) {
-        var pending = listOf(event)
-        // Outcomes can lead to more effects; a few rounds at most (a text, then its outcome).
-        repeat(MAX_ROUNDS) {
-            if (pending.isEmpty()) return
-            pending = pending.flatMap { phone.carryOut(core.dispatch(it).effects) }
+    fun handleInBackground(event: AppEvent, done: () -> Unit) {
+        worker.execute {
+            try {
+                var pending = listOf(event)
+                // Outcomes can lead to more effects; a few rounds at most (a text, then its outcome).
+                repeat(MAX_ROUNDS) {
+                    if (pending.isEmpty()) return@repeat
+                    pending = pending.flatMap { e ->
+                        val update = core.dispatch(e)
+                        val outcomes = phone.carryOut(update.effects)
+                        // The screen carries out only its own effects; the phone's are done.
+                        screen?.let { draw -> main.post { draw(update) } }
+                        outcomes
+                    }
+                }
+            } finally {
+                done()
+            }
         }
     }
 

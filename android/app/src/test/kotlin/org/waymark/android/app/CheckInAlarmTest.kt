@@ -3,6 +3,7 @@ package org.waymark.android.app
 import android.app.AlarmManager
 import android.app.Application
 import android.content.pm.PackageManager
+import android.os.Looper
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
@@ -17,6 +18,7 @@ import org.robolectric.shadows.ShadowSubscriptionManager
 import org.waymark.app.model.Screen
 import java.io.File
 import java.time.Duration
+import java.util.concurrent.CountDownLatch
 import java.util.concurrent.TimeUnit
 
 /**
@@ -69,8 +71,17 @@ class CheckInAlarmTest {
         shadowOf(sms).clearLastSentTextMessageParams()
         shadowOf(sms).clearLastSentMultipartTextMessageParams()
         app.clock.advance(Duration.ofMinutes(45 + 15 + 1))
-        val wake = shadowOf(alarm.operation).savedIntent
-        WakeReceiver().onReceive(app, wake)
+        // The system delivers the alarm's broadcast while the app model's worker is busy (say,
+        // an unlock stretching the PIN): the receiver returns at once and the text goes out
+        // when the worker is free, not on the main thread.
+        val busy = CountDownLatch(1)
+        app.shell.worker.execute { busy.await() }
+        alarm.operation!!.send()
+        shadowOf(Looper.getMainLooper()).idle()
+        assertNull("nothing sent while the core is busy", shadowOf(sms).lastSentTextMessageParams)
+        assertNull(shadowOf(sms).lastSentMultipartTextMessageParams)
+        busy.countDown()
+        d.settle()
         val sent = shadowOf(sms).lastSentTextMessageParams?.let { it.destinationAddress to it.text }
             ?: shadowOf(sms).lastSentMultipartTextMessageParams?.let { it.destinationAddress to it.parts.joinToString("") }
         assertNotNull("the buddy was texted", sent)
@@ -81,7 +92,8 @@ class CheckInAlarmTest {
         // The same wake-up delivered again (the system may): nothing more is sent.
         shadowOf(sms).clearLastSentTextMessageParams()
         shadowOf(sms).clearLastSentMultipartTextMessageParams()
-        WakeReceiver().onReceive(app, wake)
+        alarm.operation!!.send()
+        d.settle()
         assertNull(shadowOf(sms).lastSentTextMessageParams)
         assertNull(shadowOf(sms).lastSentMultipartTextMessageParams)
     }
