@@ -21,7 +21,8 @@ object HomeView {
                 minHeight = ui.dp(56)
                 minimumHeight = ui.dp(56)
             }
-            grid.addView(b, GridLayout.LayoutParams(GridLayout.spec(GridLayout.UNDEFINED), GridLayout.spec(GridLayout.UNDEFINED, 1f)).apply {
+            // FILL: a one-line label's button as tall as its two-line neighbour, tops aligned.
+            grid.addView(b, GridLayout.LayoutParams(GridLayout.spec(GridLayout.UNDEFINED, GridLayout.FILL), GridLayout.spec(GridLayout.UNDEFINED, 1f)).apply {
                 width = 0
                 setMargins(ui.dp(4), ui.dp(4), ui.dp(4), ui.dp(4))
             })

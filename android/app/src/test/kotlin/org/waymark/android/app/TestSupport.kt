@@ -176,6 +176,13 @@ object Screens {
                 assertTrue("$name: '${v.text}' needs $needed px, has ${v.height}", v.height >= needed - 1)
             }
         }
+        // A grid's cells line up: those side by side in one row share their top and height.
+        for (g in views.filterIsInstance<android.widget.GridLayout>()) {
+            val cells = (0 until g.childCount).map { g.getChildAt(it) }.filter { it.visibility == View.VISIBLE }
+            for (row in cells.chunked(g.columnCount)) {
+                assertTrue("$name: a row of '${g.tag}' is uneven: ${row.map { it.top to it.height }}", row.map { it.top to it.height }.distinct().size == 1)
+            }
+        }
         // Siblings in a linear layout or grid never overlap.
         for (g in views.filterIsInstance<ViewGroup>()) {
             if (g !is android.widget.LinearLayout && g !is android.widget.GridLayout) continue
