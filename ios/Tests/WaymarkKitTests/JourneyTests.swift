@@ -67,7 +67,7 @@ final class JourneyTests: XCTestCase {
 
     /// The whole first run, skipping the optional steps; returns the recovery code shown.
     @discardableResult
-    func firstRun(_ app: App) throws -> [String] {
+    func firstRun(_ app: App, buddy: (name: String, phone: String)? = nil) throws -> [String] {
         app.store.send(.started)
         app.store.send(.setupStart)
         app.enter(pinDigits)
@@ -81,7 +81,11 @@ final class JourneyTests: XCTestCase {
         // Which group is asked for, from the app model's words ("Type group 3").
         let n = try XCTUnwrap(ask.body.first(where: \.isNumber).flatMap { Int(String($0)) })
         app.store.send(.recoveryCodeTyped(text: shown.recoveryGroups[n - 1]))
-        app.store.send(.setupSkip)  // buddy
+        if let buddy {
+            app.store.send(.setupBuddy(name: buddy.name, phone: buddy.phone))
+        } else {
+            app.store.send(.setupSkip)  // buddy
+        }
         app.store.send(.setupSkip)  // duress PIN
         app.store.send(.setupLocation(on: false))
         app.store.send(.open(to: .home))
@@ -202,6 +206,75 @@ final class JourneyTests: XCTestCase {
         XCTAssertEqual(done, 1, "the background task is told it finished")
         _ = try lock(app.view)  // locked by the refresh, before the person comes back
         app.store.foregrounded()
+        _ = try lock(app.view)
+    }
+
+    /// A check-in started on the same vault (the app model has no check-in screen yet, so
+    /// through the FFI's Safety, as that screen will), missed while the app is in the background
+    /// and locked: the alert waits for the app to come to the front and reaches the composer
+    /// exactly once, however many wake-ups and ticks follow; the notifications on the lock screen
+    /// name nothing.
+    func testAMissedCheckInHandsTheAlertToTheComposerExactlyOnce() throws {
+        let app = try App()
+        try firstRun(app, buddy: ("Alex", "07700 900123"))
+        let vault = try Vault.open(dir: app.dir, prf: app.prf, clock: app.clock)
+        try vault.unlock(secret: pinDigits)
+        let destination = "Dworzec Centralny"
+        _ = try vault.safety().startCheckin(plan: CheckInPlan(
+            destination: destination, expect: .withinMinutes(minutes: 20), graceMinutes: 10, shareLocation: false))
+        vault.lock()
+
+        // The app model picks it up on its next tick of the check-in: the plan text to the buddy.
+        app.store.foregrounded()
+        XCTAssertEqual(app.phone.composer.shown.count, 1)
+        XCTAssertEqual(app.phone.composer.shown.first?.to, "+447700900123")
+        XCTAssertTrue(app.phone.composer.shown.first?.body.contains(destination) ?? false)
+        app.phone.composer.close(.sent)
+        let deadlineWake = try XCTUnwrap(app.phone.wakes.requested.last, "iOS is asked to wake the app for the deadline")
+        XCTAssertLessThanOrEqual(deadlineWake, app.clock.value.addingTimeInterval(31 * 60))
+
+        // Away from the phone: backgrounded, locked by the auto-lock, the deadline passes.
+        app.phone.composer.canPresent = false
+        app.store.backgrounded()
+        app.clock.advance(45 * 60)
+        for _ in 0..<3 {
+            var done = false
+            app.store.backgroundRefresh { done = true }
+            XCTAssertTrue(done)
+            app.clock.advance(60)
+        }
+        _ = try lock(app.view)
+        XCTAssertEqual(app.phone.composer.shown.count, 1, "no composer while the app is in the background")
+        // The alert, then (every buddy alerted) the "please call 999" text: each waits, once.
+        XCTAssertEqual(app.store.waitingMessages, 2)
+        let notes = app.phone.notifications.shown
+        XCTAssertGreaterThanOrEqual(Set(notes.map(\.id)).count, 2, "missed, then call 999: the person is told on the lock screen")
+        XCTAssertEqual(Set(notes.map(\.id)).count, notes.count, "each notification once")
+        for n in notes {
+            for secret in [destination, "Alex", "7700", "Dworzec"] {
+                XCTAssertFalse(n.title.contains(secret) || n.body.contains(secret), "\(n)")
+            }
+        }
+
+        // Back in front: the waiting texts show one composer at a time, the alert once.
+        app.phone.composer.canPresent = true
+        app.store.foregrounded()
+        while app.phone.composer.isShowing { app.phone.composer.close(.sent) }
+        let toBuddy = app.phone.composer.shown.dropFirst()
+        XCTAssertEqual(toBuddy.count, 2)
+        let alerts = toBuddy.filter { $0.body.contains("ALERT") }
+        XCTAssertEqual(alerts.count, 1)
+        XCTAssertTrue(toBuddy.last?.body.contains("call 999") ?? false, "999 is offered: \(toBuddy.map(\.body))")
+        XCTAssertTrue(toBuddy.allSatisfy { $0.to == "+447700900123" })
+        XCTAssertTrue(alerts.first?.body.contains(destination) ?? false)
+        let composed = app.phone.composer.shown.count
+        for _ in 0..<3 {
+            app.advance(60)
+            app.store.foregrounded()
+            app.store.backgroundRefresh {}
+        }
+        XCTAssertEqual(app.phone.composer.shown.count, composed, "no text is ever composed twice")
+        XCTAssertEqual(app.store.waitingMessages, 0)
         _ = try lock(app.view)
     }
 }
