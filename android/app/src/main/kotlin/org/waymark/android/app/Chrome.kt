@@ -9,6 +9,7 @@ import org.waymark.app.model.AppEvent
 import org.waymark.app.model.Banner
 import org.waymark.app.model.Destination
 import org.waymark.app.model.EmergencyBar
+import org.waymark.app.model.SmsFailure
 import org.waymark.app.model.Tone
 
 /** What every screen has: the title bar (with Back when allowed), banners, and the 999 bar. */
@@ -40,6 +41,19 @@ class Chrome(private val ui: Ui, private val send: (AppEvent) -> Unit) {
         accessibilityLiveRegion = View.ACCESSIBILITY_LIVE_REGION_POLITE
     }
 
+    /** A text to a buddy the phone could not send: said plainly, with "try again" and "send it yourself". */
+    fun smsFailure(f: SmsFailure): View {
+        val card = ui.card(ui.text(f.text, Ui.BODY_SP, R.color.danger_text, bold = true).apply {
+            tag = "sms-failed-text"
+            accessibilityLiveRegion = View.ACCESSIBILITY_LIVE_REGION_ASSERTIVE
+        })
+        card.tag = "sms-failed"
+        card.background = ui.rounded(ui.color(R.color.banner_danger))
+        card.addView(ui.button(f.retryLabel, Ui.Style.Primary) { send(AppEvent.SmsRetry(f.id)) }.apply { tag = "sms-retry" }, ui.spaced(8))
+        card.addView(ui.button(f.composeLabel, Ui.Style.Secondary) { send(AppEvent.SmsCompose(f.id)) }.apply { tag = "sms-compose" }, ui.spaced(4))
+        return card
+    }
+
     fun toneBackground(t: Tone) = when (t) {
         Tone.NEUTRAL -> R.color.banner_neutral
         Tone.GOOD -> R.color.banner_good
@@ -51,7 +65,7 @@ class Chrome(private val ui: Ui, private val send: (AppEvent) -> Unit) {
         Tone.NEUTRAL -> R.color.on_background
         Tone.GOOD -> R.color.good
         Tone.CAUTION -> R.color.caution
-        Tone.DANGER -> R.color.danger
+        Tone.DANGER -> R.color.danger_text
     }
 
     /** Always at the bottom, locked or not: the 999 button, the press-55 line, help numbers. */
@@ -64,7 +78,14 @@ class Chrome(private val ui: Ui, private val send: (AppEvent) -> Unit) {
         }
         val bar = ui.column(padding = 12, spacing = 6)
         bar.setBackgroundColor(ui.color(R.color.surface))
-        bar.addView(call, ui.spaced(0))
+        // A missed check-in, the 999 prompt or a text that did not go: the call comes first, large.
+        if (e.prominent) {
+            e.urgentText?.let { bar.addView(ui.text(it, Ui.SUBHEADING_SP, R.color.danger_text, bold = true).apply { tag = "urgent" }, ui.spaced(0)) }
+            call.minHeight = ui.dp(72)
+            call.minimumHeight = ui.dp(72)
+            call.setTextSize(android.util.TypedValue.COMPLEX_UNIT_SP, 22f)
+        }
+        bar.addView(call, ui.spaced(if (e.prominent) 6 else 0))
         if (e.hint.isNotEmpty()) bar.addView(ui.muted(e.hint).apply { tag = "silent-hint" }, ui.spaced(4))
         if (showHelp) {
             bar.addView(

@@ -11,8 +11,10 @@ import org.waymark.R
  */
 class Fields(private val ui: Ui) {
     private val fields = HashMap<String, EditText>()
+    private val watchers = HashMap<String, android.text.TextWatcher>()
 
-    fun get(key: String, hint: String, kind: Kind = Kind.Text): EditText {
+    /** [onChange] (set when the field is made) reports each edit, for views that update as typed. */
+    fun get(key: String, hint: String, kind: Kind = Kind.Text, onChange: ((String) -> Unit)? = null): EditText {
         val field = fields.getOrPut(key) {
             EditText(ui.context).apply {
                 tag = "field-$key"
@@ -27,6 +29,15 @@ class Fields(private val ui: Ui) {
                 // After the input type: a single-line type resets the minimum to one line.
                 minHeight = ui.dp(Ui.MIN_TOUCH_DP)
                 minimumHeight = ui.dp(Ui.MIN_TOUCH_DP)
+                if (onChange != null) {
+                    val watcher = object : android.text.TextWatcher {
+                        override fun beforeTextChanged(s: CharSequence?, start: Int, count: Int, after: Int) {}
+                        override fun onTextChanged(s: CharSequence?, start: Int, before: Int, count: Int) {}
+                        override fun afterTextChanged(s: android.text.Editable?) = onChange(s?.toString() ?: "")
+                    }
+                    addTextChangedListener(watcher)
+                    watchers[key] = watcher
+                }
             }
         }
         field.hint = hint
@@ -36,8 +47,16 @@ class Fields(private val ui: Ui) {
 
     fun text(key: String): String = fields[key]?.text?.toString() ?: ""
 
+    /** Empties one field (its text was handed to the app model). */
+    fun wipe(key: String) {
+        fields[key]?.text?.clear()
+    }
+
     /** Forget (and wipe) every field: the screen changed. */
     fun clear() {
+        // Wiping is not editing: the app model is not told.
+        for ((key, w) in watchers) fields[key]?.removeTextChangedListener(w)
+        watchers.clear()
         for (f in fields.values) f.text.clear()
         fields.clear()
     }

@@ -9,8 +9,9 @@ import org.waymark.app.model.LoggedCard
 
 /** Home: one tap logs an incident now; then the card to add details, Undo, recent incidents. */
 object HomeView {
-    fun draw(ui: Ui, fields: Fields, home: HomeScreen, send: (AppEvent) -> Unit): View {
+    fun draw(ui: Ui, chrome: Chrome, fields: Fields, home: HomeScreen, send: (AppEvent) -> Unit): View {
         val col = ui.column(padding = 16, spacing = 8)
+        home.checkin?.let { col.addView(CheckInView.card(ui, chrome, it, send), ui.spaced(0)) }
         home.logged?.let { col.addView(logged(ui, fields, it, send), ui.spaced(0)) }
 
         col.addView(ui.subheading(home.quickLogHeading), ui.spaced(4))

@@ -136,6 +136,7 @@ class MainActivity : Activity() {
             val page = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
             page.addView(chrome.titleBar(view.title, view.backLabel))
             val content = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
+            view.smsFailed?.let { content.addView(chrome.smsFailure(it), ui.spaced(8).apply { marginStart = ui.dp(16); marginEnd = ui.dp(16) }) }
             view.banner?.let { content.addView(chrome.banner(it), ui.spaced(8).apply { marginStart = ui.dp(16); marginEnd = ui.dp(16) }) }
             content.addView(screen(view.screen))
             val scroll = ScrollView(this).apply {
@@ -154,8 +155,9 @@ class MainActivity : Activity() {
     private fun screen(s: Screen): View = when (s) {
         is Screen.Lock -> LockView.draw(ui, chrome, s.lock, ::send)
         is Screen.FirstRun -> FirstRunView.draw(ui, fields, s.setup, ::send)
-        is Screen.Home -> HomeView.draw(ui, fields, s.home, ::send)
+        is Screen.Home -> HomeView.draw(ui, chrome, fields, s.home, ::send)
         is Screen.Help -> HelpView.draw(ui, s.help, ::send)
+        is Screen.CheckIn -> CheckInView.draw(ui, chrome, fields, s.checkin, ::send)
     }
 
     // ----- effects that need a screen -----

@@ -73,6 +73,14 @@ class DiscretionTest {
             "good banner" to (R.color.on_background to R.color.banner_good),
             "caution banner" to (R.color.on_background to R.color.banner_caution),
             "danger banner" to (R.color.on_background to R.color.banner_danger),
+            // Tone-coloured text on its own banner (a check-in's status) and urgent text.
+            "good on good banner" to (R.color.good to R.color.banner_good),
+            "caution on caution banner" to (R.color.caution to R.color.banner_caution),
+            "danger text on danger banner" to (R.color.danger_text to R.color.banner_danger),
+            "danger text on background" to (R.color.danger_text to R.color.background),
+            "danger text on surface" to (R.color.danger_text to R.color.surface),
+            "muted on caution banner" to (R.color.muted to R.color.banner_caution),
+            "muted on danger banner" to (R.color.muted to R.color.banner_danger),
         )
         for ((what, colours) in pairs) {
             val ratio = Contrast.ratio(c(colours.first), c(colours.second))

@@ -1,5 +1,7 @@
 package org.waymark.android.app
 
+import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertNull
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.RobolectricTestRunner
@@ -33,6 +35,31 @@ abstract class ScreensTest {
         d.wait(Duration.ofHours(2))
         d.tap("help")
         Screens.shoot(d.activity, "16-help-locked")
+    }
+
+    @Test
+    fun drawTheCheckInScreens() {
+        val d = Driver().start()
+        d.firstRun()
+        d.fillCheckIn(shoot = true)
+        // No permission to text yet: the plan does not go, and every screen says so.
+        d.tap("checkin-start")
+        assertNotNull(d.find("sms-failed"))
+        Screens.shoot(d.activity, "22-checkin-text-failed")
+        d.phoneCanText()
+        d.tap("sms-retry")
+        assertNull("sent on the second try", d.find("sms-failed"))
+        Screens.shoot(d.activity, "23-checkin-running")
+        d.tap("back")
+        Screens.shoot(d.activity, "24-home-checkin")
+        d.wait(Duration.ofMinutes(36))
+        Screens.shoot(d.activity, "25-home-checkin-last-minutes")
+        d.wait(Duration.ofMinutes(10))
+        assertNotNull("999 drawn large once overdue", d.find("urgent"))
+        Screens.shoot(d.activity, "26-home-checkin-overdue")
+        d.wait(Duration.ofMinutes(16))
+        d.tap("nav-check_in")
+        Screens.shoot(d.activity, "27-checkin-alerting")
     }
 }
 
