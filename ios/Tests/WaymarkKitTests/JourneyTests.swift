@@ -209,29 +209,61 @@ final class JourneyTests: XCTestCase {
         _ = try lock(app.view)
     }
 
-    /// A check-in started on the same vault (the app model has no check-in screen yet, so
-    /// through the FFI's Safety, as that screen will), missed while the app is in the background
-    /// and locked: the alert waits for the app to come to the front and reaches the composer
-    /// exactly once, however many wake-ups and ticks follow; the notifications on the lock screen
-    /// name nothing.
+    func checkin(_ s: ViewModel) throws -> CheckInScreen {
+        guard case let .checkIn(checkin) = s.screen else { XCTFail("expected the check-in, got \(s.screen)"); throw CancellationError() }
+        return checkin
+    }
+
+    /// Opens the check-in form, fills it in as a person would (the buddy from the first run is
+    /// chosen) and starts it; returns the plan text the form showed.
+    func startCheckIn(_ app: App, to destination: String, minutes: UInt32 = 20, grace: UInt32 = 10) throws -> String {
+        app.store.send(.open(to: .checkIn))
+        var form = try XCTUnwrap(try checkin(app.view).form, "nothing runs yet: the form")
+        XCTAssertFalse(form.canStart, "no destination yet")
+        XCTAssertEqual(form.buddies.filter(\.selected).map(\.name), ["Alex"])
+        XCTAssertNotNil(form.composeNote, "iOS: the form says Messages opens and the person presses Send")
+        app.store.send(.checkInDestination(text: destination))
+        app.store.send(.checkInMinutes(minutes: minutes))
+        app.store.send(.checkInGrace(minutes: grace))
+        form = try XCTUnwrap(try checkin(app.view).form)
+        XCTAssertTrue(form.canStart)
+        XCTAssertGreaterThanOrEqual(form.smsCount, 1)
+        let preview = try XCTUnwrap(form.preview)
+        XCTAssertTrue(preview.contains(destination))
+        app.store.send(.checkInStart)
+        return preview
+    }
+
+    /// Started from the check-in screen, missed while the app is locked in the background: the
+    /// alert and the "call 999" text wait for the app to come to the front and reach the composer
+    /// exactly once each, however many wake-ups and ticks follow; the notifications on the lock
+    /// screen name nothing; the home card counts down, then 999 is drawn large.
     func testAMissedCheckInHandsTheAlertToTheComposerExactlyOnce() throws {
         let app = try App()
         try firstRun(app, buddy: ("Alex", "07700 900123"))
-        let vault = try Vault.open(dir: app.dir, prf: app.prf, clock: app.clock)
-        try vault.unlock(secret: pinDigits)
         let destination = "Dworzec Centralny"
-        _ = try vault.safety().startCheckin(plan: CheckInPlan(
-            destination: destination, expect: .withinMinutes(minutes: 20), graceMinutes: 10, shareLocation: false))
-        vault.lock()
+        let preview = try startCheckIn(app, to: destination)
 
-        // The app model picks it up on its next tick of the check-in: the plan text to the buddy.
-        app.store.foregrounded()
+        // The plan text, word for word as the form showed it, in the composer once.
         XCTAssertEqual(app.phone.composer.shown.count, 1)
         XCTAssertEqual(app.phone.composer.shown.first?.to, "+447700900123")
-        XCTAssertTrue(app.phone.composer.shown.first?.body.contains(destination) ?? false)
+        XCTAssertEqual(app.phone.composer.shown.first?.body, preview)
         app.phone.composer.close(.sent)
+        let running = try XCTUnwrap(try checkin(app.view).running)
+        // The core rounds the deadline up to a whole minute.
+        XCTAssertTrue((20 * 60..<21 * 60).contains(running.card.dueInSeconds), "\(running.card.dueInSeconds)")
         let deadlineWake = try XCTUnwrap(app.phone.wakes.requested.last, "iOS is asked to wake the app for the deadline")
         XCTAssertLessThanOrEqual(deadlineWake, app.clock.value.addingTimeInterval(31 * 60))
+
+        // Home shows the running check-in; the store's tick moves its clock.
+        app.store.send(.back)
+        app.advance(60)
+        let card = try XCTUnwrap(try home(app.view).checkin)
+        XCTAssertEqual(card.dueInSeconds, running.card.dueInSeconds - 60)
+        XCTAssertEqual(card.overdueSeconds, 0)
+        XCTAssertEqual(Format.checkInClock(dueInSeconds: card.dueInSeconds, overdueSeconds: card.overdueSeconds),
+                       Format.countdown(seconds: card.dueInSeconds))
+        XCTAssertFalse(app.view.emergency.prominent)
 
         // Away from the phone: backgrounded, locked by the auto-lock, the deadline passes.
         app.phone.composer.canPresent = false
@@ -259,6 +291,8 @@ final class JourneyTests: XCTestCase {
         // Back in front: the waiting texts show one composer at a time, the alert once.
         app.phone.composer.canPresent = true
         app.store.foregrounded()
+        XCTAssertTrue(app.view.emergency.prominent, "999 drawn large, on the lock screen too")
+        XCTAssertNotNil(app.view.emergency.urgentText)
         while app.phone.composer.isShowing { app.phone.composer.close(.sent) }
         let toBuddy = app.phone.composer.shown.dropFirst()
         XCTAssertEqual(toBuddy.count, 2)
@@ -275,6 +309,36 @@ final class JourneyTests: XCTestCase {
         }
         XCTAssertEqual(app.phone.composer.shown.count, composed, "no text is ever composed twice")
         XCTAssertEqual(app.store.waitingMessages, 0)
+        XCTAssertNil(app.view.smsFailed)
+
+        // "I'm safe" from the lock screen tells the buddy, once.
+        app.type(pinDigits)
+        app.store.send(.pinCheckIn)
+        while app.phone.composer.isShowing { app.phone.composer.close(.sent) }
+        XCTAssertEqual(app.phone.composer.shown.count, composed + 1)
+        XCTAssertEqual(app.phone.composer.shown.last?.to, "+447700900123")
+    }
+
+    /// A text the person did not send (the composer was cancelled) is said plainly on every
+    /// screen; "Send it yourself" opens the composer again with the same words, and once sent the
+    /// warning goes.
+    func testAnUnsentTextIsSaidOnEveryScreenUntilThePersonSendsIt() throws {
+        let app = try App()
+        try firstRun(app, buddy: ("Alex", "07700 900123"))
+        let preview = try startCheckIn(app, to: "the gym")
+        app.phone.composer.close(.cancelled)
+        let failure = try XCTUnwrap(app.view.smsFailed, "the buddy was not texted: said")
+        XCTAssertTrue(app.view.emergency.prominent)
+        app.store.send(.back)
+        XCTAssertEqual(app.view.smsFailed?.id, failure.id, "on home too")
+        app.store.send(.panic)
         _ = try lock(app.view)
+        XCTAssertEqual(app.view.smsFailed?.id, failure.id, "and on the lock screen")
+
+        app.store.send(.smsCompose(id: failure.id))
+        XCTAssertEqual(app.phone.composer.shown.count, 2, "the composer opens again for the same text")
+        XCTAssertEqual(app.phone.composer.shown.last?.body, preview)
+        app.phone.composer.close(.sent)
+        XCTAssertNil(app.view.smsFailed)
     }
 }
