@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::effect::Effect;
 use crate::screens::checkin::CheckInState;
+use crate::screens::delivery::DeliveryState;
 use crate::screens::first_run::SetupState;
 use crate::screens::home::HomeState;
 use crate::screens::lock::LockState;
@@ -52,6 +53,7 @@ pub(crate) enum Route {
     FirstRun,
     Home,
     Help { back: Box<Route> },
+    CheckIn,
 }
 
 pub(crate) struct Model {
@@ -72,6 +74,7 @@ pub(crate) struct Model {
     pub setup: SetupState,
     pub home: HomeState,
     pub checkin: CheckInState,
+    pub delivery: DeliveryState,
     /// The person's help region, once the unlocked vault has said.
     pub region: &'static Region,
     pub background_since: Option<DateTime<Utc>>,
@@ -106,6 +109,7 @@ impl Model {
             setup: SetupState::default(),
             home: HomeState::default(),
             checkin: CheckInState::default(),
+            delivery: DeliveryState::default(),
             region,
             background_since: None,
             hidden: false,

@@ -52,6 +52,7 @@ impl HomeState {
 impl Model {
     pub(crate) fn show_home(&mut self) {
         self.go(Route::Home);
+        self.refresh_checkin();
         let order = self.kind_order();
         self.home.order = Some(order);
         if self.location_on() {
@@ -328,11 +329,18 @@ impl Model {
             recent_heading: s.home_recent.to_string(),
             recent: self.recent_rows(RECENT),
             empty_text: s.home_no_incidents.to_string(),
-            nav: vec![NavItem {
-                to: Destination::Help,
-                label: s.help_numbers.to_string(),
-            }],
+            nav: vec![
+                NavItem {
+                    to: Destination::CheckIn,
+                    label: s.nav_checkin.to_string(),
+                },
+                NavItem {
+                    to: Destination::Help,
+                    label: s.help_numbers.to_string(),
+                },
+            ],
             lock_label: s.home_lock_now.to_string(),
+            checkin: self.checkin_card(),
         }
     }
 }
