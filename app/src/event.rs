@@ -116,6 +116,10 @@ pub enum AppEvent {
     },
 
     // ----- evidence and incidents -----
+    /// One incident in detail (a row of home's recent list or of the list of everything).
+    OpenIncident {
+        id: String,
+    },
     /// Pick a file (a photo or document already on the phone) for the incident just logged
     /// (or open in detail).
     AddFile,

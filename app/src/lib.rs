@@ -163,6 +163,7 @@ impl Model {
             E::CheckInStop => self.checkin_stop(),
             E::AddPhoto => self.add_photo(),
             E::AddFile => self.add_file(),
+            E::OpenIncident { id } => self.open_incident(&id),
             E::PermissionResult { what, granted } => self.permission_result(what, granted),
             E::CameraChunk { bytes } => self.camera_chunk(&bytes),
             E::CameraDone => self.camera_done(),
@@ -187,7 +188,6 @@ impl Model {
                 }
             }
             Destination::Incidents => self.open_incidents(),
-            Destination::Incident { id } => self.open_incident(&id),
             Destination::Home => {
                 if self.route == Route::FirstRun {
                     self.setup_finish();

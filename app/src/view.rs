@@ -46,12 +46,8 @@ pub enum Destination {
     Home,
     Help,
     CheckIn,
-    /// Everything logged, newest first.
+    /// Everything logged, newest first (a row opens with `OpenIncident { id }`).
     Incidents,
-    /// One incident in detail.
-    Incident {
-        id: String,
-    },
 }
 
 /// The incident kinds, as the buttons and lists name them.
@@ -377,7 +373,7 @@ pub enum Screen {
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct IncidentListScreen {
-    /// Newest first; each opens `Open { to: Incident { id } }`.
+    /// Newest first; each opens with `OpenIncident { id }`.
     pub rows: Vec<IncidentRow>,
     pub empty_text: String,
 }

@@ -265,9 +265,7 @@ fn no_incident_or_no_camera_says_what_to_do_instead() {
 
     // From the incident's detail, the photo goes to that incident.
     let id = home(&p.view()).recent[0].id.clone();
-    p.send(AppEvent::Open {
-        to: Destination::Incident { id: id.clone() },
-    });
+    p.send(AppEvent::OpenIncident { id: id.clone() });
     p.send(AppEvent::AddPhoto);
     p.send(AppEvent::PermissionResult {
         what: Permission::Camera,

@@ -60,9 +60,7 @@ fn the_list_opens_the_detail_and_an_edit_keeps_the_original_in_the_history() {
     assert_eq!(rows[0].kind, QuickKind::GiftsLeft, "newest first");
     let id = rows[1].id.clone();
 
-    let u = p.send(AppEvent::Open {
-        to: Destination::Incident { id: id.clone() },
-    });
+    let u = p.send(AppEvent::OpenIncident { id: id.clone() });
     let d = detail(&u.view);
     assert_eq!(d.id, id);
     assert_eq!(d.kind_label, "Followed");
@@ -139,10 +137,8 @@ fn the_list_opens_the_detail_and_an_edit_keeps_the_original_in_the_history() {
     list(&u.view);
     let u = p.send(AppEvent::Back);
     let recent = home(&u.view).recent;
-    let u = p.send(AppEvent::Open {
-        to: Destination::Incident {
-            id: recent[1].id.clone(),
-        },
+    let u = p.send(AppEvent::OpenIncident {
+        id: recent[1].id.clone(),
     });
     assert_eq!(detail(&u.view).id, id);
 }
@@ -155,9 +151,7 @@ fn remove_is_a_redaction_with_its_reason_and_the_incident_is_gone() {
         kind: QuickKind::Threats,
     });
     let id = home(&p.view()).recent[0].id.clone();
-    let u = p.send(AppEvent::Open {
-        to: Destination::Incident { id: id.clone() },
-    });
+    let u = p.send(AppEvent::OpenIncident { id: id.clone() });
     assert_eq!(detail(&u.view).remove_warning, EN.incident_remove_warning);
     let u = p.send(AppEvent::RemoveIncident {
         reason: "Logged the wrong day".into(),
@@ -166,9 +160,7 @@ fn remove_is_a_redaction_with_its_reason_and_the_incident_is_gone() {
     assert!(list(&u.view).rows.is_empty());
     assert_eq!(list(&u.view).empty_text, EN.home_no_incidents);
     // Opening it again: it is no longer there.
-    let u = p.send(AppEvent::Open {
-        to: Destination::Incident { id: id.clone() },
-    });
+    let u = p.send(AppEvent::OpenIncident { id: id.clone() });
     assert_eq!(u.view.banner.clone().unwrap().text, EN.error_not_found);
 
     let v = Vault::open(
