@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use common::*;
 use waymark_app::strings::{fill, EN};
-use waymark_app::{AppEvent, Destination, Effect, Permission, QuickKind, SmsAbility, Tone};
+use waymark_app::{AppEvent, Effect, Permission, QuickKind, SmsAbility, Tone};
 use waymark_core::evidence::EvidenceStore;
 use waymark_core::vault::{SoftwarePrfNoHardware, Vault};
 
