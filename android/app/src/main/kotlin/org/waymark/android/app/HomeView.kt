@@ -34,12 +34,7 @@ object HomeView {
         if (home.recent.isEmpty()) {
             col.addView(ui.muted(home.emptyText).apply { tag = "recent-empty" }, ui.spaced(0))
         }
-        for (r in home.recent) {
-            val row = ui.card(ui.text(r.kindLabel, Ui.BODY_SP, bold = true), ui.muted(r.`when`))
-            if (r.summary.isNotEmpty()) row.addView(ui.text(r.summary, Ui.SMALL_SP), ui.spaced(2))
-            row.tag = "recent-${r.id}"
-            col.addView(row, ui.spaced(6))
-        }
+        for (r in home.recent) col.addView(IncidentsView.row(ui, r, send), ui.spaced(6))
 
         val nav = ui.column(spacing = 6)
         for (n in home.nav) {
@@ -73,6 +68,7 @@ object HomeView {
         }
         c.addView(feelings, ui.spaced(2))
         c.addView(ui.button(card.addPhotoLabel, Ui.Style.Secondary) { send(AppEvent.AddPhoto) }.apply { tag = "add-photo" }, ui.spaced(8))
+        c.addView(ui.button(card.addFileLabel, Ui.Style.Secondary) { send(AppEvent.AddFile) }.apply { tag = "add-file" }, ui.spaced(4))
         return c
     }
 }

@@ -158,6 +158,8 @@ class MainActivity : Activity() {
         is Screen.Home -> HomeView.draw(ui, chrome, fields, s.home, ::send)
         is Screen.Help -> HelpView.draw(ui, s.help, ::send)
         is Screen.CheckIn -> CheckInView.draw(ui, chrome, fields, s.checkin, ::send)
+        is Screen.Incidents -> IncidentsView.draw(ui, s.incidents, ::send)
+        is Screen.Incident -> IncidentView.draw(ui, fields, s.incident, ::send)
     }
 
     // ----- effects that need a screen -----

@@ -1,8 +1,6 @@
 package org.waymark.android.app
 
 import android.content.Intent
-import android.provider.MediaStore
-import android.net.Uri
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
@@ -146,25 +144,11 @@ class JourneysTest {
     }
 
     @Test
-    @org.junit.Ignore("waymark-app does not open the camera yet: AddPhoto is ignored by the model, so no OpenCamera effect comes")
     fun aPhotoFromTheCameraIsStoredEncryptedAndItsFileIsGone() {
         val d = Driver().start()
         d.firstRun()
         d.tap("quick-followed")
-        d.tap("add-photo")
-        val request = shadowOf(d.activity).nextStartedActivityForResult
-        assertNotNull("the camera was opened", request)
-        assertEquals(MediaStore.ACTION_IMAGE_CAPTURE, request.intent.action)
-        @Suppress("DEPRECATION")
-        val out = request.intent.getParcelableExtra<Uri>(MediaStore.EXTRA_OUTPUT)!!
-        assertEquals(VaultFileProvider.AUTHORITY, out.authority)
-        // The camera app writes its JPEG into the URI it was given.
-        val marker = "WAYMARK-PHOTO-MARKER".toByteArray()
-        val photo = byteArrayOf(0xFF.toByte(), 0xD8.toByte(), 0xFF.toByte(), 0xE0.toByte()) + ByteArray(150_000) { (it % 251).toByte() } + marker +
-            byteArrayOf(0xFF.toByte(), 0xD9.toByte())
-        d.activity.contentResolver.openOutputStream(out)!!.use { it.write(photo) }
-        shadowOf(d.activity).receiveResult(request.intent, android.app.Activity.RESULT_OK, null)
-        d.settle()
+        val photo = d.takePhoto()
         assertEquals("the camera's file is gone", 0, VaultFileProvider.captureDir(d.activity).listFiles()?.size ?: 0)
         val vault = Vault.open(d.app.vaultDir().path, d.app.prf(), d.app.clock)
         vault.unlock(PIN)
@@ -172,7 +156,44 @@ class JourneysTest {
         assertEquals(1, items.size)
         assertEquals(photo.size.toULong(), items.single().size)
         for (f in d.app.vaultDir().walkTopDown().filter { it.isFile }) {
-            assertFalse("plain photo bytes in ${f.name}", String(f.readBytes(), Charsets.ISO_8859_1).contains("WAYMARK-PHOTO-MARKER"))
+            assertFalse("plain photo bytes in ${f.name}", String(f.readBytes(), Charsets.ISO_8859_1).contains(PHOTO_MARKER))
         }
+        // Nothing of the photo anywhere else in the app's files either.
+        for (f in d.activity.filesDir.parentFile!!.walkTopDown().filter { it.isFile }) {
+            assertFalse("plain photo bytes in ${f.path}", String(f.readBytes(), Charsets.ISO_8859_1).contains(PHOTO_MARKER))
+        }
+    }
+
+    @Test
+    fun anIncidentOpensFromHomeAndAnEditKeepsItsHistory() {
+        val d = Driver().start()
+        d.firstRun()
+        d.tap("quick-followed")
+        val id = (d.screen() as Screen.Home).home.recent.single().id
+        d.tap("recent-$id")
+        val before = (d.screen() as Screen.Incident).incident
+        assertEquals(id, before.id)
+        assertEquals(1, before.history.size)
+        (d.view("field-incident-description") as android.widget.EditText).setText("Grey car from the station")
+        d.type("reason", "Added what happened")
+        d.tap("kind-watching")
+        d.tap("incident-save")
+        val after = (d.screen() as Screen.Incident).incident
+        assertEquals(IncidentKind.WATCHING.name, after.kind.name)
+        assertEquals("Grey car from the station", after.description)
+        assertEquals("the edit is a new step; the original stays", 2, after.history.size)
+        assertNotNull(d.find("history-1"))
+        // In the vault: the incident now says it, and its history keeps the first version.
+        val vault = Vault.open(d.app.vaultDir().path, d.app.prf(), d.app.clock)
+        vault.unlock(PIN)
+        val rec = vault.incidentLog().list(ListFilter()).single()
+        assertEquals("Grey car from the station", rec.details.description)
+        vault.lock()
+        // Removed: a redaction, gone from home.
+        d.type("reason", "Logged by mistake")
+        d.tap("incident-remove")
+        d.tap("back")
+        assertTrue(d.screen() is Screen.Home)
+        assertTrue((d.screen() as Screen.Home).home.recent.isEmpty())
     }
 }

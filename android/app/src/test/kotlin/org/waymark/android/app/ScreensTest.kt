@@ -38,6 +38,24 @@ abstract class ScreensTest {
     }
 
     @Test
+    fun drawTheIncidentScreens() {
+        val d = Driver().start()
+        d.firstRun()
+        d.tap("quick-followed")
+        d.takePhoto()
+        d.tap("quick-gifts_left")
+        d.tap("nav-incidents")
+        Screens.shoot(d.activity, "30-incidents")
+        val id = (d.screen() as org.waymark.app.model.Screen.Incidents).incidents.rows.last().id
+        d.tap("recent-$id")
+        Screens.shoot(d.activity, "31-incident")
+        (d.view("field-incident-description") as android.widget.EditText).setText("Grey car behind me from the station to the library")
+        d.type("reason", "Added what happened")
+        d.tap("incident-save")
+        Screens.shoot(d.activity, "32-incident-edited")
+    }
+
+    @Test
     fun drawTheCheckInScreens() {
         val d = Driver().start()
         d.firstRun()

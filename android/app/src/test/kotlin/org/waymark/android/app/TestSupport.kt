@@ -195,3 +195,25 @@ object Screens {
         }
     }
 }
+
+const val PHOTO_MARKER = "WAYMARK-PHOTO-MARKER"
+
+/**
+ * After "add a photo": the system camera (faked) writes a JPEG into the URI it was handed and
+ * returns OK. Returns the bytes it wrote.
+ */
+fun Driver.takePhoto(): ByteArray {
+    tap("add-photo")
+    val request = shadowOf(activity).nextStartedActivityForResult
+    assertNotNull("the camera was opened", request)
+    org.junit.Assert.assertEquals(android.provider.MediaStore.ACTION_IMAGE_CAPTURE, request.intent.action)
+    @Suppress("DEPRECATION")
+    val out = request.intent.getParcelableExtra<android.net.Uri>(android.provider.MediaStore.EXTRA_OUTPUT)!!
+    org.junit.Assert.assertEquals(VaultFileProvider.AUTHORITY, out.authority)
+    val photo = byteArrayOf(0xFF.toByte(), 0xD8.toByte(), 0xFF.toByte(), 0xE0.toByte()) + ByteArray(150_000) { (it % 251).toByte() } +
+        PHOTO_MARKER.toByteArray() + byteArrayOf(0xFF.toByte(), 0xD9.toByte())
+    activity.contentResolver.openOutputStream(out)!!.use { it.write(photo) }
+    shadowOf(activity).receiveResult(request.intent, android.app.Activity.RESULT_OK, null)
+    settle()
+    return photo
+}
