@@ -70,6 +70,12 @@ impl AppCore {
         }
     }
 
+    /// The largest photo or file kept as one item (the core's limit unless changed here; tests
+    /// lower it so the refusal can be seen without streaming gigabytes).
+    pub fn set_evidence_limit(&self, bytes: u64) {
+        self.model().capture.max_bytes = bytes;
+    }
+
     fn model(&self) -> MutexGuard<'_, Model> {
         // A panic while handling an event must not make the app unusable: the state is still
         // consistent at event boundaries, so take it back.
@@ -155,13 +161,21 @@ impl Model {
             E::CheckInSafe => self.checkin_safe(),
             E::CheckInExtend { minutes } => self.checkin_extend(minutes),
             E::CheckInStop => self.checkin_stop(),
-            E::AddPhoto
-            | E::CameraChunk { .. }
-            | E::CameraDone
-            | E::CameraCancelled
-            | E::FilePicked { .. }
-            | E::FilePickCancelled
-            | E::PermissionResult { .. } => {}
+            E::AddPhoto => self.add_photo(),
+            E::AddFile => self.add_file(),
+            E::OpenIncident { id } => self.open_incident(&id),
+            E::PermissionResult { what, granted } => self.permission_result(what, granted),
+            E::CameraChunk { bytes } => self.camera_chunk(&bytes),
+            E::CameraDone => self.camera_done(),
+            E::CameraCancelled => self.camera_cancelled(),
+            E::FilePicked { path } => self.file_picked(&path),
+            E::FilePickCancelled => self.file_pick_cancelled(),
+            E::EditIncident {
+                kind,
+                description,
+                reason,
+            } => self.edit_incident(kind, &description, &reason),
+            E::RemoveIncident { reason } => self.remove_incident(&reason),
         }
     }
 
@@ -173,6 +187,7 @@ impl Model {
                     self.open_checkin();
                 }
             }
+            Destination::Incidents => self.open_incidents(),
             Destination::Home => {
                 if self.route == Route::FirstRun {
                     self.setup_finish();
@@ -189,7 +204,8 @@ impl Model {
             Route::FirstRun => {
                 self.setup_back();
             }
-            Route::CheckIn => self.show_home(),
+            Route::CheckIn | Route::Incidents => self.show_home(),
+            Route::Incident { .. } => self.incident_back(),
             Route::Lock | Route::Home => {}
         }
     }
@@ -232,6 +248,24 @@ impl Model {
                 s.checkin_title,
                 Screen::CheckIn {
                     checkin: self.checkin_view(),
+                },
+                true,
+            ),
+            Route::Incident { .. } => match self.incident_detail_view() {
+                Some(incident) => (s.incident_title, Screen::Incident { incident }, true),
+                // Gone (removed elsewhere): the list instead.
+                None => (
+                    s.incidents_title,
+                    Screen::Incidents {
+                        incidents: self.incident_list_view(),
+                    },
+                    true,
+                ),
+            },
+            Route::Incidents => (
+                s.incidents_title,
+                Screen::Incidents {
+                    incidents: self.incident_list_view(),
                 },
                 true,
             ),

@@ -12,6 +12,7 @@ use waymark_core::{Clock, Error};
 use zeroize::Zeroizing;
 
 use crate::effect::Effect;
+use crate::screens::capture::CaptureState;
 use crate::screens::checkin::CheckInState;
 use crate::screens::delivery::DeliveryState;
 use crate::screens::first_run::SetupState;
@@ -54,6 +55,8 @@ pub(crate) enum Route {
     Home,
     Help { back: Box<Route> },
     CheckIn,
+    Incidents,
+    Incident { id: String },
 }
 
 pub(crate) struct Model {
@@ -64,7 +67,8 @@ pub(crate) struct Model {
     pub config: AppConfig,
     pub s: &'static Strings,
     /// None until the first run creates the vault.
-    pub vault: Option<Vault>,
+    /// Shared so a capture in progress can hold it beside its writer.
+    pub vault: Option<Arc<Vault>>,
     pub route: Route,
     /// Digits typed on whichever PIN pad is showing; wiped on every screen change.
     pub pin: Zeroizing<String>,
@@ -75,6 +79,7 @@ pub(crate) struct Model {
     pub home: HomeState,
     pub checkin: CheckInState,
     pub delivery: DeliveryState,
+    pub capture: CaptureState,
     /// The person's help region, once the unlocked vault has said.
     pub region: &'static Region,
     pub background_since: Option<DateTime<Utc>>,
@@ -110,6 +115,7 @@ impl Model {
             home: HomeState::default(),
             checkin: CheckInState::default(),
             delivery: DeliveryState::default(),
+            capture: CaptureState::default(),
             region,
             background_since: None,
             hidden: false,
@@ -122,7 +128,7 @@ impl Model {
     }
 
     pub fn unlocked_vault(&self) -> Option<&Vault> {
-        self.vault.as_ref().filter(|v| v.is_unlocked())
+        self.vault.as_deref().filter(|v| v.is_unlocked())
     }
 
     pub fn is_unlocked(&self) -> bool {
