@@ -115,6 +115,18 @@ pub enum AppEvent {
         id: String,
     },
 
+    // ----- settings (the PIN flows use the PIN pad events) -----
+    SettingsChangePin,
+    /// Set the duress PIN, or change it (the same: the new one replaces the old).
+    SettingsSetDuress,
+    SettingsRemoveDuress,
+    SettingsAutoLock {
+        seconds: u32,
+    },
+    SettingsRegion {
+        code: String,
+    },
+
     // ----- evidence and incidents -----
     /// One incident in detail (a row of home's recent list or of the list of everything).
     OpenIncident {

@@ -351,6 +351,10 @@ impl Model {
                     to: Destination::Help,
                     label: s.help_numbers.to_string(),
                 },
+                NavItem {
+                    to: Destination::Settings,
+                    label: s.nav_settings.to_string(),
+                },
             ],
             lock_label: s.home_lock_now.to_string(),
             checkin: self.checkin_card(),

@@ -201,6 +201,27 @@ pub struct Strings {
     pub field_feeling: &'static str,
     pub field_other: &'static str,
 
+    // Settings.
+    pub settings_change_pin: &'static str,
+    pub settings_set_duress: &'static str,
+    pub settings_remove_duress: &'static str,
+    pub settings_current_pin: &'static str,
+    pub settings_new_pin: &'static str,
+    pub settings_confirm_pin: &'static str,
+    pub settings_new_duress: &'static str,
+    pub settings_confirm_duress: &'static str,
+    pub settings_wrong_pin: &'static str,
+    pub settings_pin_changed: &'static str,
+    pub settings_duress_set: &'static str,
+    pub settings_duress_removed: &'static str,
+    pub settings_saved: &'static str,
+    pub settings_auto_lock: &'static str,
+    pub settings_auto_lock_now: &'static str,
+    pub settings_auto_lock_after: &'static str,
+    pub settings_region: &'static str,
+    pub settings_recovery_title: &'static str,
+    pub settings_recovery_body: &'static str,
+
     // Notifications: seen on a lock screen by anyone, so never a place, a name or a note.
     pub notify_title: &'static str,
     pub notify_reminder: &'static str,
