@@ -93,6 +93,10 @@ pub enum AppEvent {
     CheckInToggleBuddy {
         contact_id: String,
     },
+    /// Whether alerts to buddies carry the phone's last known place.
+    CheckInShareLocation {
+        on: bool,
+    },
     /// Add a contact as a buddy (kept in the vault) and choose them.
     CheckInAddBuddy {
         name: String,
@@ -113,6 +117,18 @@ pub enum AppEvent {
     /// A text that failed: open the composer so the person sends it by hand.
     SmsCompose {
         id: String,
+    },
+
+    // ----- settings (the PIN flows use the PIN pad events) -----
+    SettingsChangePin,
+    /// Set the duress PIN, or change it (the same: the new one replaces the old).
+    SettingsSetDuress,
+    SettingsRemoveDuress,
+    SettingsAutoLock {
+        seconds: u32,
+    },
+    SettingsRegion {
+        code: String,
     },
 
     // ----- evidence and incidents -----

@@ -38,6 +38,7 @@ pub use model::{AppConfig, SmsAbility};
 pub use view::*;
 
 use model::{Model, Route};
+use screens::settings::Flow;
 
 /// The app's state and logic. Thread-safe: events are handled one at a time.
 ///
@@ -120,6 +121,7 @@ impl Model {
             E::PinSubmit => match self.route {
                 Route::Lock => self.lock_submit(),
                 Route::FirstRun => self.setup_pin_submit(),
+                Route::Settings if self.is_unlocked() => self.settings_pin_submit(),
                 _ => {}
             },
             E::PinCheckIn => {
@@ -155,6 +157,7 @@ impl Model {
             E::CheckInDestination { text } => self.checkin_destination(&text),
             E::CheckInMinutes { minutes } => self.checkin_minutes(minutes),
             E::CheckInGrace { minutes } => self.checkin_grace(minutes),
+            E::CheckInShareLocation { on } => self.checkin_share_location(on),
             E::CheckInToggleBuddy { contact_id } => self.checkin_toggle_buddy(&contact_id),
             E::CheckInAddBuddy { name, phone } => self.checkin_add_buddy(&name, &phone),
             E::CheckInStart => self.checkin_start(),
@@ -164,6 +167,11 @@ impl Model {
             E::AddPhoto => self.add_photo(),
             E::AddFile => self.add_file(),
             E::OpenIncident { id } => self.open_incident(&id),
+            E::SettingsChangePin => self.settings_flow(Flow::ChangePin),
+            E::SettingsSetDuress => self.settings_flow(Flow::SetDuress),
+            E::SettingsRemoveDuress => self.settings_flow(Flow::RemoveDuress),
+            E::SettingsAutoLock { seconds } => self.settings_auto_lock(seconds),
+            E::SettingsRegion { code } => self.settings_region(&code),
             E::PermissionResult { what, granted } => self.permission_result(what, granted),
             E::CameraChunk { bytes } => self.camera_chunk(&bytes),
             E::CameraDone => self.camera_done(),
@@ -188,6 +196,7 @@ impl Model {
                 }
             }
             Destination::Incidents => self.open_incidents(),
+            Destination::Settings => self.open_settings(),
             Destination::Home => {
                 if self.route == Route::FirstRun {
                     self.setup_finish();
@@ -206,6 +215,7 @@ impl Model {
             }
             Route::CheckIn | Route::Incidents => self.show_home(),
             Route::Incident { .. } => self.incident_back(),
+            Route::Settings => self.settings_back(),
             Route::Lock | Route::Home => {}
         }
     }
@@ -266,6 +276,13 @@ impl Model {
                 s.incidents_title,
                 Screen::Incidents {
                     incidents: self.incident_list_view(),
+                },
+                true,
+            ),
+            Route::Settings => (
+                s.nav_settings,
+                Screen::Settings {
+                    settings: self.settings_view(),
                 },
                 true,
             ),

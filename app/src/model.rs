@@ -18,6 +18,7 @@ use crate::screens::delivery::DeliveryState;
 use crate::screens::first_run::SetupState;
 use crate::screens::home::HomeState;
 use crate::screens::lock::LockState;
+use crate::screens::settings::SettingsState;
 use crate::strings::{self, fill, Strings};
 use crate::view::{Banner, Tone};
 
@@ -57,6 +58,7 @@ pub(crate) enum Route {
     CheckIn,
     Incidents,
     Incident { id: String },
+    Settings,
 }
 
 pub(crate) struct Model {
@@ -80,6 +82,7 @@ pub(crate) struct Model {
     pub checkin: CheckInState,
     pub delivery: DeliveryState,
     pub capture: CaptureState,
+    pub settings: SettingsState,
     /// The person's help region, once the unlocked vault has said.
     pub region: &'static Region,
     pub background_since: Option<DateTime<Utc>>,
@@ -116,6 +119,7 @@ impl Model {
             checkin: CheckInState::default(),
             delivery: DeliveryState::default(),
             capture: CaptureState::default(),
+            settings: SettingsState::default(),
             region,
             background_since: None,
             hidden: false,

@@ -48,6 +48,7 @@ pub enum Destination {
     CheckIn,
     /// Everything logged, newest first (a row opens with `OpenIncident { id }`).
     Incidents,
+    Settings,
 }
 
 /// The incident kinds, as the buttons and lists name them.
@@ -292,6 +293,9 @@ pub struct CheckInForm {
     /// `CheckInStart`.
     pub start_label: String,
     pub can_start: bool,
+    /// `CheckInShareLocation { on }`: alerts carry the phone's last known place.
+    pub share_location: bool,
+    pub share_location_label: String,
 }
 
 /// A running check-in, on home and on the check-in screen.
@@ -369,6 +373,53 @@ pub enum Screen {
     CheckIn { checkin: CheckInScreen },
     Incidents { incidents: IncidentListScreen },
     Incident { incident: IncidentDetailScreen },
+    Settings { settings: SettingsScreen },
+}
+
+/// Where a settings PIN flow stands (`Menu`: no flow, the list of settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum SettingsStep {
+    Menu,
+    CurrentPin,
+    NewPin,
+    ConfirmPin,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct AutoLockChoice {
+    /// For `SettingsAutoLock { seconds }`; 0 locks as soon as the app leaves the screen.
+    pub seconds: u32,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct RegionChoice {
+    /// For `SettingsRegion { code }`.
+    pub code: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+/// Settings. On `Menu`: the PIN actions (`SettingsChangePin`, `SettingsSetDuress`,
+/// `SettingsRemoveDuress`), the auto-lock delay, the help region, the recovery code's note.
+/// On the other steps: `pad` (the shared PIN pad events; `PinSubmit` goes on) and Back.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SettingsScreen {
+    pub step: SettingsStep,
+    pub heading: String,
+    pub pad: Option<PinPad>,
+    pub change_pin_label: String,
+    pub set_duress_label: String,
+    pub remove_duress_label: String,
+    /// What the duress PIN does.
+    pub duress_body: String,
+    pub auto_lock_label: String,
+    pub auto_lock: Vec<AutoLockChoice>,
+    pub region_label: String,
+    pub regions: Vec<RegionChoice>,
+    pub recovery_heading: String,
+    pub recovery_body: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]

@@ -239,6 +239,7 @@ impl Model {
         if fix.validate().is_err() {
             return;
         }
+        self.checkin_location(&fix);
         self.last_fix = Some(fix);
         let Some(last) = self.home.last.clone() else {
             return;
@@ -350,6 +351,10 @@ impl Model {
                 NavItem {
                     to: Destination::Help,
                     label: s.help_numbers.to_string(),
+                },
+                NavItem {
+                    to: Destination::Settings,
+                    label: s.nav_settings.to_string(),
                 },
             ],
             lock_label: s.home_lock_now.to_string(),

@@ -165,6 +165,7 @@ impl Model {
     pub(crate) fn lock_now(&mut self) {
         // A half-taken photo goes first: its writer holds the vault.
         self.capture = Default::default();
+        self.settings = Default::default();
         if let Some(v) = &self.vault {
             v.lock();
         }

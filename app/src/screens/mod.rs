@@ -9,3 +9,4 @@ pub(crate) mod home;
 pub(crate) mod incident;
 pub(crate) mod lifecycle;
 pub(crate) mod lock;
+pub(crate) mod settings;
