@@ -7,8 +7,6 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 command -v aapt >/dev/null || { echo "test-android: aapt is missing (apt-get install aapt)" >&2; exit 1; }
 libdir=$("$REPO/scripts/gen-bindings.sh")
-# One test starts a check-in with the `waymark` command on the app's vault.
-(cd "$REPO" && cargo build --quiet -p waymark-cli)
 cd "$REPO/android/app"
 # shellcheck disable=SC2086
 mvn -B --no-transfer-progress -Dstyle.color=never -Drust.libdir="$libdir" ${MAVEN_ARGS:-} test 2>&1 \

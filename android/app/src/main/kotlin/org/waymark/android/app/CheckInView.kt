@@ -57,6 +57,19 @@ object CheckInView {
         col.addView(ui.subheading(form.graceLabel), ui.spaced(8))
         col.addView(choices(ui, "grace", form.graceChoices, form.graceMinutes) { send(AppEvent.CheckInGrace(it)) }, ui.spaced(0))
 
+        // Whether alerts carry the last known place: a switch the person sets, the model keeps.
+        val share = android.widget.Switch(ui.context).apply {
+            text = form.shareLocationLabel
+            isChecked = form.shareLocation
+            setTextSize(android.util.TypedValue.COMPLEX_UNIT_SP, Ui.BODY_SP)
+            setTextColor(ui.color(R.color.on_background))
+            minHeight = ui.dp(Ui.MIN_TOUCH_DP)
+            minimumHeight = ui.dp(Ui.MIN_TOUCH_DP)
+            tag = "share-location"
+            setOnCheckedChangeListener { _, on -> send(AppEvent.CheckInShareLocation(on)) }
+        }
+        col.addView(share, ui.spaced(12))
+
         col.addView(ui.subheading(form.previewHeading), ui.spaced(8))
         form.preview?.let {
             col.addView(ui.card(ui.text(it).apply { tag = "preview" }, ui.muted(form.smsCountLabel).apply { tag = "sms-count" }), ui.spaced(0))

@@ -64,6 +64,7 @@ object IncidentView {
         col.addView(fields.get("reason", inc.reasonLabel), ui.spaced(6))
         col.addView(ui.button(inc.saveLabel, Ui.Style.Primary) {
             send(AppEvent.EditIncident(chosenKind ?: inc.kind, fields.text("incident-description"), fields.text("reason")))
+            fields.wipe("reason")
         }.apply { tag = "incident-save" }, ui.spaced(6))
 
         col.addView(ui.text(inc.removeWarning, Ui.SMALL_SP, R.color.muted).apply { tag = "remove-warning" }, ui.spaced(16))

@@ -160,6 +160,7 @@ class MainActivity : Activity() {
         is Screen.CheckIn -> CheckInView.draw(ui, chrome, fields, s.checkin, ::send)
         is Screen.Incidents -> IncidentsView.draw(ui, s.incidents, ::send)
         is Screen.Incident -> IncidentView.draw(ui, fields, s.incident, ::send)
+        is Screen.Settings -> SettingsView.draw(ui, s.settings, ::send)
     }
 
     // ----- effects that need a screen -----

@@ -56,6 +56,16 @@ abstract class ScreensTest {
     }
 
     @Test
+    fun drawTheSettingsScreens() {
+        val d = Driver().start()
+        d.firstRun()
+        d.tap("nav-settings")
+        Screens.shoot(d.activity, "40-settings")
+        d.tap("settings-change-pin")
+        Screens.shoot(d.activity, "41-settings-current-pin")
+    }
+
+    @Test
     fun drawTheCheckInScreens() {
         val d = Driver().start()
         d.firstRun()
