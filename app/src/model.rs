@@ -52,6 +52,7 @@ pub(crate) enum Route {
     FirstRun,
     Home,
     Help { back: Box<Route> },
+    Export,
 }
 
 pub(crate) struct Model {
@@ -62,7 +63,8 @@ pub(crate) struct Model {
     pub config: AppConfig,
     pub s: &'static Strings,
     /// None until the first run creates the vault.
-    pub vault: Option<Vault>,
+    /// Shared with long work running on a shell's background thread (`AppCore::run_work`).
+    pub vault: Option<Arc<Vault>>,
     pub route: Route,
     /// Digits typed on whichever PIN pad is showing; wiped on every screen change.
     pub pin: Zeroizing<String>,
@@ -72,6 +74,9 @@ pub(crate) struct Model {
     pub setup: SetupState,
     pub home: HomeState,
     pub checkin: CheckInState,
+    /// Long work (exports, map import) and the export screen.
+    pub work: crate::screens::work::WorkState,
+    pub export: crate::screens::export::ExportState,
     /// The person's help region, once the unlocked vault has said.
     pub region: &'static Region,
     pub background_since: Option<DateTime<Utc>>,
@@ -106,6 +111,8 @@ impl Model {
             setup: SetupState::default(),
             home: HomeState::default(),
             checkin: CheckInState::default(),
+            work: Default::default(),
+            export: Default::default(),
             region,
             background_since: None,
             hidden: false,
@@ -118,7 +125,7 @@ impl Model {
     }
 
     pub fn unlocked_vault(&self) -> Option<&Vault> {
-        self.vault.as_ref().filter(|v| v.is_unlocked())
+        self.vault.as_deref().filter(|v| v.is_unlocked())
     }
 
     pub fn is_unlocked(&self) -> bool {

@@ -40,6 +40,7 @@ pub struct EmergencyBar {
 pub enum Destination {
     Home,
     Help,
+    Export,
 }
 
 /// The incident kinds, as the buttons and lists name them.
@@ -237,10 +238,21 @@ pub struct HomeScreen {
 
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum Screen {
-    Lock { lock: LockScreen },
-    FirstRun { setup: FirstRunScreen },
-    Home { home: HomeScreen },
-    Help { help: HelpScreen },
+    Lock {
+        lock: LockScreen,
+    },
+    FirstRun {
+        setup: FirstRunScreen,
+    },
+    Home {
+        home: HomeScreen,
+    },
+    Help {
+        help: HelpScreen,
+    },
+    Export {
+        export: crate::screens::export::ExportScreen,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -254,6 +266,9 @@ pub struct ViewModel {
     pub back_label: Option<String>,
     /// The content must be covered (background, panic): draw nothing personal.
     pub hide_content: bool,
+    /// Long work under way (an export, a map import), on whichever screen shows: a progress
+    /// bar with its stage and a Cancel button (`CancelWork { id }`).
+    pub work: Option<crate::screens::work::WorkCard>,
 }
 
 /// What `dispatch` returns: the screen to draw and what the phone must do.

@@ -328,10 +328,16 @@ impl Model {
             recent_heading: s.home_recent.to_string(),
             recent: self.recent_rows(RECENT),
             empty_text: s.home_no_incidents.to_string(),
-            nav: vec![NavItem {
-                to: Destination::Help,
-                label: s.help_numbers.to_string(),
-            }],
+            nav: vec![
+                NavItem {
+                    to: Destination::Help,
+                    label: s.help_numbers.to_string(),
+                },
+                NavItem {
+                    to: Destination::Export,
+                    label: s.nav_export.to_string(),
+                },
+            ],
             lock_label: s.home_lock_now.to_string(),
         }
     }

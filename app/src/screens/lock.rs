@@ -56,7 +56,7 @@ impl Model {
     pub(crate) fn show_lock(&mut self) {
         if self.vault.is_none() {
             match Vault::open(&self.dir, self.prf.clone(), self.clock.clone()) {
-                Ok(v) => self.vault = Some(v),
+                Ok(v) => self.vault = Some(std::sync::Arc::new(v)),
                 Err(e) => self.fail(&e),
             }
         }

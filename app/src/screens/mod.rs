@@ -1,8 +1,10 @@
 //! One module per screen: its state, its events and its view.
 
 pub(crate) mod checkin;
+pub(crate) mod export;
 pub(crate) mod first_run;
 pub(crate) mod help;
 pub(crate) mod home;
 pub(crate) mod lifecycle;
 pub(crate) mod lock;
+pub(crate) mod work;
