@@ -80,6 +80,42 @@ pub enum AppEvent {
     /// Starts the camera for the incident just logged (or open in detail).
     AddPhoto,
 
+    // ----- check-in -----
+    CheckInDestination {
+        text: String,
+    },
+    CheckInMinutes {
+        minutes: u32,
+    },
+    CheckInGrace {
+        minutes: u32,
+    },
+    /// Choose a contact as a buddy for this check-in, or un-choose them.
+    CheckInToggleBuddy {
+        contact_id: String,
+    },
+    /// Add a contact as a buddy (kept in the vault) and choose them.
+    CheckInAddBuddy {
+        name: String,
+        phone: String,
+    },
+    CheckInStart,
+    /// "I'm safe" with the vault open (the lock screen uses `PinCheckIn`).
+    CheckInSafe,
+    CheckInExtend {
+        minutes: u32,
+    },
+    /// Call the check-in off.
+    CheckInStop,
+    /// A text that failed (`SmsFailure.id`): send it again.
+    SmsRetry {
+        id: String,
+    },
+    /// A text that failed: open the composer so the person sends it by hand.
+    SmsCompose {
+        id: String,
+    },
+
     // ----- outcomes of effects -----
     SmsSent {
         id: String,

@@ -153,7 +153,7 @@ impl Model {
             E::Started => self.started(),
             E::Backgrounded => self.backgrounded(),
             E::Foregrounded => self.foregrounded(),
-            E::Tick => {}
+            E::Tick => self.tick(),
             E::WakeFired { id } => self.wake_fired(&id),
             E::Panic => self.panic(),
             E::CallEmergency => self.call_emergency(),
@@ -178,6 +178,10 @@ impl Model {
             E::SetupBuddy { name, phone } => self.setup_buddy(&name, &phone),
             E::SetupLocation { on } => self.setup_location(on),
             E::SetupSkip => self.setup_skip(),
+            // A text's outcome and its retry work locked too: a check-in runs while locked.
+            E::SmsSent { id, ok } => self.sms_sent(&id, ok),
+            E::SmsRetry { id } => self.sms_retry(&id, false),
+            E::SmsCompose { id } => self.sms_retry(&id, true),
             E::LocationFix {
                 lat,
                 lon,
@@ -196,8 +200,16 @@ impl Model {
             E::AddFeeling { level } => self.add_feeling(level),
             E::StartExport { what } => self.start_export(what),
             E::ShareExport => self.share_export(),
+            E::CheckInDestination { text } => self.checkin_destination(&text),
+            E::CheckInMinutes { minutes } => self.checkin_minutes(minutes),
+            E::CheckInGrace { minutes } => self.checkin_grace(minutes),
+            E::CheckInToggleBuddy { contact_id } => self.checkin_toggle_buddy(&contact_id),
+            E::CheckInAddBuddy { name, phone } => self.checkin_add_buddy(&name, &phone),
+            E::CheckInStart => self.checkin_start(),
+            E::CheckInSafe => self.checkin_safe(),
+            E::CheckInExtend { minutes } => self.checkin_extend(minutes),
+            E::CheckInStop => self.checkin_stop(),
             E::AddPhoto
-            | E::SmsSent { .. }
             | E::CameraChunk { .. }
             | E::CameraDone
             | E::CameraCancelled
@@ -211,6 +223,11 @@ impl Model {
         match to {
             Destination::Help => self.open_help(),
             Destination::Export => self.open_export(),
+            Destination::CheckIn => {
+                if self.is_unlocked() {
+                    self.open_checkin();
+                }
+            }
             Destination::Home => {
                 if self.route == Route::FirstRun {
                     self.setup_finish();
@@ -227,6 +244,7 @@ impl Model {
             Route::FirstRun => {
                 self.setup_back();
             }
+            Route::CheckIn => self.show_home(),
             Route::Lock | Route::Home => {}
             Route::Export => self.show_home(),
         }
@@ -273,6 +291,13 @@ impl Model {
                 },
                 true,
             ),
+            Route::CheckIn => (
+                s.checkin_title,
+                Screen::CheckIn {
+                    checkin: self.checkin_view(),
+                },
+                true,
+            ),
         };
         ViewModel {
             title: title.to_string(),
@@ -282,6 +307,7 @@ impl Model {
             back_label: back.then(|| s.back.to_string()),
             hide_content: self.hidden,
             work: self.work_card(),
+            sms_failed: self.sms_failure_view(),
         }
     }
 }

@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::effect::Effect;
 use crate::screens::checkin::CheckInState;
+use crate::screens::delivery::DeliveryState;
 use crate::screens::first_run::SetupState;
 use crate::screens::home::HomeState;
 use crate::screens::lock::LockState;
@@ -53,6 +54,7 @@ pub(crate) enum Route {
     Home,
     Help { back: Box<Route> },
     Export,
+    CheckIn,
 }
 
 pub(crate) struct Model {
@@ -77,6 +79,7 @@ pub(crate) struct Model {
     /// Long work (exports, map import) and the export screen.
     pub work: crate::screens::work::WorkState,
     pub export: crate::screens::export::ExportState,
+    pub delivery: DeliveryState,
     /// The person's help region, once the unlocked vault has said.
     pub region: &'static Region,
     pub background_since: Option<DateTime<Utc>>,
@@ -113,6 +116,7 @@ impl Model {
             checkin: CheckInState::default(),
             work: Default::default(),
             export: Default::default(),
+            delivery: DeliveryState::default(),
             region,
             background_since: None,
             hidden: false,

@@ -33,6 +33,11 @@ pub struct EmergencyBar {
     /// "If you cannot speak, stay on the line and press 55" (empty where a region has no scheme).
     pub hint: String,
     pub help_label: String,
+    /// A check-in was missed, the 999 prompt came, or a text to a buddy failed: draw the
+    /// call button large, in the danger colour, with `urgent_text` beside it.
+    pub prominent: bool,
+    /// "If you are in danger, call 999 now." while `prominent`.
+    pub urgent_text: Option<String>,
 }
 
 /// Where `Open` can go.
@@ -41,6 +46,7 @@ pub enum Destination {
     Home,
     Help,
     Export,
+    CheckIn,
 }
 
 /// The incident kinds, as the buttons and lists name them.
@@ -234,6 +240,121 @@ pub struct HomeScreen {
     pub empty_text: String,
     pub nav: Vec<NavItem>,
     pub lock_label: String,
+    /// The running check-in, with its countdown and "I'm safe".
+    pub checkin: Option<CheckInCard>,
+}
+
+/// A contact the person can choose as the buddy for a check-in (`CheckInToggleBuddy`).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct BuddyChoice {
+    pub contact_id: String,
+    pub name: String,
+    pub phone: String,
+    pub selected: bool,
+}
+
+/// The check-in form: who, where, how long, how much grace; and the plan text exactly as the
+/// buddy will read it (written by the core), with how many text messages it takes.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct CheckInForm {
+    pub buddy_heading: String,
+    pub buddies: Vec<BuddyChoice>,
+    /// `CheckInAddBuddy { name, phone }` adds a contact as a buddy and chooses it.
+    pub add_buddy_label: String,
+    pub name_label: String,
+    pub phone_label: String,
+    /// `CheckInDestination { text }`.
+    pub destination_label: String,
+    pub destination: String,
+    /// `CheckInMinutes { minutes }`; the choices are offered as buttons.
+    pub minutes_label: String,
+    pub minutes: u32,
+    pub minute_choices: Vec<u32>,
+    /// "Due back by 17:30."
+    pub due_text: String,
+    /// `CheckInGrace { minutes }`.
+    pub grace_label: String,
+    pub grace_minutes: u32,
+    pub grace_choices: Vec<u32>,
+    pub preview_heading: String,
+    /// The plan text the buddy will get, word for word; None until the form is complete.
+    pub preview: Option<String>,
+    pub sms_count: u32,
+    /// "1 text message(s)".
+    pub sms_count_label: String,
+    /// iOS: Messages opens for each text and the person presses Send.
+    pub compose_note: Option<String>,
+    /// Why it cannot start yet ("Add a buddy first.").
+    pub problem: Option<String>,
+    /// `CheckInStart`.
+    pub start_label: String,
+    pub can_start: bool,
+}
+
+/// A running check-in, on home and on the check-in screen.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct CheckInCard {
+    pub title: String,
+    pub destination: String,
+    /// "Check in within 25 min" / "Check-in overdue by 3 min".
+    pub status: String,
+    /// Counting down with `Tick`; 0 once the deadline passed.
+    pub due_in_seconds: u32,
+    /// Counting up once the deadline passed.
+    pub overdue_seconds: u32,
+    pub deadline: SystemTime,
+    /// "Due back by 17:30."
+    pub deadline_text: String,
+    /// Neutral, Caution in the last 10 minutes, Danger once the deadline passed.
+    pub tone: Tone,
+    /// `CheckInSafe`.
+    pub safe_label: String,
+    /// `CheckInExtend { minutes: extend_minutes }`; None once buddies are being alerted
+    /// (then only checking in tells them).
+    pub extend_label: Option<String>,
+    pub extend_minutes: u32,
+    /// `CheckInStop`; None once buddies are being alerted.
+    pub stop_label: Option<String>,
+}
+
+/// One rung of the alert ladder: what is sent when, and whether it went.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct LadderRow {
+    pub text: String,
+    /// "17:45".
+    pub when: String,
+    pub at: SystemTime,
+    pub done: bool,
+    /// The phone reported this text as not sent.
+    pub failed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct RunningCheckIn {
+    pub card: CheckInCard,
+    /// Where things stand, in a sentence.
+    pub ladder_status: String,
+    pub ladder: Vec<LadderRow>,
+}
+
+/// Either the form (nothing running) or the running check-in.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct CheckInScreen {
+    pub form: Option<CheckInForm>,
+    pub running: Option<RunningCheckIn>,
+}
+
+/// A text to a buddy that the phone could not send: said plainly on every screen (locked or
+/// not) until it goes, with a way to try again or send it by hand. 999 stays offered.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SmsFailure {
+    pub text: String,
+    /// How many texts failed (the card shows the oldest first).
+    pub count: u32,
+    /// For `SmsRetry { id }` / `SmsCompose { id }`.
+    pub id: String,
+    pub retry_label: String,
+    pub compose_label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
@@ -249,6 +370,9 @@ pub enum Screen {
     },
     Help {
         help: HelpScreen,
+    },
+    CheckIn {
+        checkin: CheckInScreen,
     },
     Export {
         export: crate::screens::export::ExportScreen,
@@ -269,6 +393,8 @@ pub struct ViewModel {
     /// Long work under way (an export, a map import), on whichever screen shows: a progress
     /// bar with its stage and a Cancel button (`CancelWork { id }`).
     pub work: Option<crate::screens::work::WorkCard>,
+    /// A text to a buddy was not sent (drawn above the screen, on every screen).
+    pub sms_failed: Option<SmsFailure>,
 }
 
 /// What `dispatch` returns: the screen to draw and what the phone must do.

@@ -58,7 +58,9 @@ final class AppHost: ObservableObject {
         // If the folder cannot be prepared (the phone is out of space), the app model still gets
         // its path: it shows the emergency bar and help numbers, and says what went wrong when it
         // tries to write there.
-        let dir = (try? VaultFolder.prepare()) ?? VaultFolder.path()
+        let support = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
+        let (dir, problems) = VaultFolder.prepare(applicationSupport: support, using: FolderProtection())
+        for problem in problems { OSLogSink.warn(problem) }
         do {
             return try openApp(dir: dir.path, prf: KeychainHardwarePrf(),
                                keyDerivation: .calibrated(targetMs: 500), config: config)

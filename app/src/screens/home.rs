@@ -52,6 +52,7 @@ impl HomeState {
 impl Model {
     pub(crate) fn show_home(&mut self) {
         self.go(Route::Home);
+        self.refresh_checkin();
         let order = self.kind_order();
         self.home.order = Some(order);
         if self.location_on() {
@@ -330,6 +331,10 @@ impl Model {
             empty_text: s.home_no_incidents.to_string(),
             nav: vec![
                 NavItem {
+                    to: Destination::CheckIn,
+                    label: s.nav_checkin.to_string(),
+                },
+                NavItem {
                     to: Destination::Help,
                     label: s.help_numbers.to_string(),
                 },
@@ -339,6 +344,7 @@ impl Model {
                 },
             ],
             lock_label: s.home_lock_now.to_string(),
+            checkin: self.checkin_card(),
         }
     }
 }

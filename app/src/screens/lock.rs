@@ -141,6 +141,7 @@ impl Model {
         };
         match armed.check_in(&pin) {
             Ok(_) => {
+                self.checkin_closed();
                 self.lock = LockState::default();
                 self.lock.message = Some(Banner {
                     text: self.s.lock_checked_in.to_string(),
@@ -166,6 +167,8 @@ impl Model {
             v.lock();
         }
         self.home = Default::default();
+        // The form and the running plan are personal: gone with the lock.
+        self.checkin = Default::default();
         self.lock = LockState::default();
         self.banner = None;
         self.show_lock();

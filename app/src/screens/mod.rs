@@ -1,6 +1,7 @@
 //! One module per screen: its state, its events and its view.
 
 pub(crate) mod checkin;
+pub(crate) mod delivery;
 pub(crate) mod export;
 pub(crate) mod first_run;
 pub(crate) mod help;
