@@ -116,6 +116,38 @@ pub enum AppEvent {
         id: String,
     },
 
+    // ----- settings (the PIN flows use the PIN pad events) -----
+    SettingsChangePin,
+    /// Set the duress PIN, or change it (the same: the new one replaces the old).
+    SettingsSetDuress,
+    SettingsRemoveDuress,
+    SettingsAutoLock {
+        seconds: u32,
+    },
+    SettingsRegion {
+        code: String,
+    },
+
+    // ----- evidence and incidents -----
+    /// One incident in detail (a row of home's recent list or of the list of everything).
+    OpenIncident {
+        id: String,
+    },
+    /// Pick a file (a photo or document already on the phone) for the incident just logged
+    /// (or open in detail).
+    AddFile,
+    /// The incident open in detail, as edited: only what changed is recorded, with `reason`
+    /// (may be empty).
+    EditIncident {
+        kind: QuickKind,
+        description: String,
+        reason: String,
+    },
+    /// Remove the incident open in detail (a redaction: the log keeps that it was removed).
+    RemoveIncident {
+        reason: String,
+    },
+
     // ----- outcomes of effects -----
     SmsSent {
         id: String,

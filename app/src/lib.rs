@@ -41,6 +41,7 @@ pub use view::*;
 pub use waymark_core::progress::Stage as WorkStage;
 
 use model::{Model, Route};
+use screens::settings::Flow;
 
 /// The app's state and logic. Thread-safe: events are handled one at a time.
 ///
@@ -71,6 +72,12 @@ impl AppCore {
         AppCore {
             model: Mutex::new(Model::new(vault_dir, prf, clock, kdf, config)),
         }
+    }
+
+    /// The largest photo or file kept as one item (the core's limit unless changed here; tests
+    /// lower it so the refusal can be seen without streaming gigabytes).
+    pub fn set_evidence_limit(&self, bytes: u64) {
+        self.model().capture.max_bytes = bytes;
     }
 
     /// As `run_work`, calling `watch` with each progress report on the working thread (no lock
@@ -165,6 +172,7 @@ impl Model {
             E::PinSubmit => match self.route {
                 Route::Lock => self.lock_submit(),
                 Route::FirstRun => self.setup_pin_submit(),
+                Route::Settings if self.is_unlocked() => self.settings_pin_submit(),
                 _ => {}
             },
             E::PinCheckIn => {
@@ -209,13 +217,26 @@ impl Model {
             E::CheckInSafe => self.checkin_safe(),
             E::CheckInExtend { minutes } => self.checkin_extend(minutes),
             E::CheckInStop => self.checkin_stop(),
-            E::AddPhoto
-            | E::CameraChunk { .. }
-            | E::CameraDone
-            | E::CameraCancelled
-            | E::FilePicked { .. }
-            | E::FilePickCancelled
-            | E::PermissionResult { .. } => {}
+            E::AddPhoto => self.add_photo(),
+            E::AddFile => self.add_file(),
+            E::OpenIncident { id } => self.open_incident(&id),
+            E::SettingsChangePin => self.settings_flow(Flow::ChangePin),
+            E::SettingsSetDuress => self.settings_flow(Flow::SetDuress),
+            E::SettingsRemoveDuress => self.settings_flow(Flow::RemoveDuress),
+            E::SettingsAutoLock { seconds } => self.settings_auto_lock(seconds),
+            E::SettingsRegion { code } => self.settings_region(&code),
+            E::PermissionResult { what, granted } => self.permission_result(what, granted),
+            E::CameraChunk { bytes } => self.camera_chunk(&bytes),
+            E::CameraDone => self.camera_done(),
+            E::CameraCancelled => self.camera_cancelled(),
+            E::FilePicked { path } => self.file_picked(&path),
+            E::FilePickCancelled => self.file_pick_cancelled(),
+            E::EditIncident {
+                kind,
+                description,
+                reason,
+            } => self.edit_incident(kind, &description, &reason),
+            E::RemoveIncident { reason } => self.remove_incident(&reason),
         }
     }
 
@@ -228,6 +249,8 @@ impl Model {
                     self.open_checkin();
                 }
             }
+            Destination::Incidents => self.open_incidents(),
+            Destination::Settings => self.open_settings(),
             Destination::Home => {
                 if self.route == Route::FirstRun {
                     self.setup_finish();
@@ -244,7 +267,9 @@ impl Model {
             Route::FirstRun => {
                 self.setup_back();
             }
-            Route::CheckIn => self.show_home(),
+            Route::CheckIn | Route::Incidents => self.show_home(),
+            Route::Incident { .. } => self.incident_back(),
+            Route::Settings => self.settings_back(),
             Route::Lock | Route::Home => {}
             Route::Export => self.show_home(),
         }
@@ -295,6 +320,31 @@ impl Model {
                 s.checkin_title,
                 Screen::CheckIn {
                     checkin: self.checkin_view(),
+                },
+                true,
+            ),
+            Route::Incident { .. } => match self.incident_detail_view() {
+                Some(incident) => (s.incident_title, Screen::Incident { incident }, true),
+                // Gone (removed elsewhere): the list instead.
+                None => (
+                    s.incidents_title,
+                    Screen::Incidents {
+                        incidents: self.incident_list_view(),
+                    },
+                    true,
+                ),
+            },
+            Route::Incidents => (
+                s.incidents_title,
+                Screen::Incidents {
+                    incidents: self.incident_list_view(),
+                },
+                true,
+            ),
+            Route::Settings => (
+                s.nav_settings,
+                Screen::Settings {
+                    settings: self.settings_view(),
                 },
                 true,
             ),

@@ -12,11 +12,13 @@ use waymark_core::{Clock, Error};
 use zeroize::Zeroizing;
 
 use crate::effect::Effect;
+use crate::screens::capture::CaptureState;
 use crate::screens::checkin::CheckInState;
 use crate::screens::delivery::DeliveryState;
 use crate::screens::first_run::SetupState;
 use crate::screens::home::HomeState;
 use crate::screens::lock::LockState;
+use crate::screens::settings::SettingsState;
 use crate::strings::{self, fill, Strings};
 use crate::view::{Banner, Tone};
 
@@ -55,6 +57,9 @@ pub(crate) enum Route {
     Help { back: Box<Route> },
     Export,
     CheckIn,
+    Incidents,
+    Incident { id: String },
+    Settings,
 }
 
 pub(crate) struct Model {
@@ -65,7 +70,8 @@ pub(crate) struct Model {
     pub config: AppConfig,
     pub s: &'static Strings,
     /// None until the first run creates the vault.
-    /// Shared with long work running on a shell's background thread (`AppCore::run_work`).
+    /// Shared so a capture in progress can hold it beside its writer, and with long work
+    /// running on a shell's background thread (`AppCore::run_work`).
     pub vault: Option<Arc<Vault>>,
     pub route: Route,
     /// Digits typed on whichever PIN pad is showing; wiped on every screen change.
@@ -80,6 +86,8 @@ pub(crate) struct Model {
     pub work: crate::screens::work::WorkState,
     pub export: crate::screens::export::ExportState,
     pub delivery: DeliveryState,
+    pub capture: CaptureState,
+    pub settings: SettingsState,
     /// The person's help region, once the unlocked vault has said.
     pub region: &'static Region,
     pub background_since: Option<DateTime<Utc>>,
@@ -117,6 +125,8 @@ impl Model {
             work: Default::default(),
             export: Default::default(),
             delivery: DeliveryState::default(),
+            capture: CaptureState::default(),
+            settings: SettingsState::default(),
             region,
             background_since: None,
             hidden: false,

@@ -163,6 +163,9 @@ impl Model {
 
     /// Locks at once: the panic action, auto-lock, or "Lock now".
     pub(crate) fn lock_now(&mut self) {
+        // A half-taken photo goes first: its writer holds the vault.
+        self.capture = Default::default();
+        self.settings = Default::default();
         if let Some(v) = &self.vault {
             v.lock();
         }

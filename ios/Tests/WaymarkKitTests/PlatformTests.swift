@@ -29,28 +29,34 @@ final class VaultFolderTests: XCTestCase {
     let support = URL(fileURLWithPath: "/var/mobile/Containers/Data/Application/X/Library/Application Support")
     var app: String { support.appendingPathComponent("Waymark").path }
     var vault: String { support.appendingPathComponent("Waymark/vault").path }
+    var exports: String { support.appendingPathComponent("Waymark/exports").path }
 
     func testAFreshInstallGetsAnExcludedProtectedAppFolderAndLeavesTheVaultToTheCore() {
         let fs = FakeFolders()
         let (dir, problems) = VaultFolder.prepare(applicationSupport: support, using: fs)
         XCTAssertEqual(dir.path, vault)
         XCTAssertEqual(problems, [])
-        XCTAssertEqual(fs.calls, ["create \(app)", "exclude \(app)", "protect \(app) untilFirstUnlock"])
+        XCTAssertEqual(fs.calls, ["create \(app)", "exclude \(app)", "protect \(app) untilFirstUnlock",
+                                  "create \(exports)", "protect \(exports) complete"])
         XCTAssertFalse(fs.existing.contains(vault), "the core creates the vault folder itself, empty and owner-only")
     }
 
     func testAnExistingVaultIsExcludedAndProtectedToo() {
         let fs = FakeFolders()
-        fs.existing = [app, vault]
+        fs.existing = [app, vault, exports]
         _ = VaultFolder.prepare(applicationSupport: support, using: fs)
         XCTAssertEqual(fs.calls, ["exclude \(app)", "protect \(app) untilFirstUnlock",
-                                  "exclude \(vault)", "protect \(vault) untilFirstUnlock"])
+                                  "exclude \(vault)", "protect \(vault) untilFirstUnlock",
+                                  "protect \(exports) complete"])
     }
 
     func testTheProtectionLetsTheLockedPhoneRunACheckIn() {
         // The armed check-in file is rewritten from a background refresh while the phone is
         // locked: "complete" protection would make every locked deadline fail.
         XCTAssertEqual(VaultFolder.protection, .untilFirstUnlock)
+        // Exports are plaintext (a report, a bundle) made and shared while the app is in front.
+        XCTAssertEqual(VaultFolder.exportProtection, .complete)
+        XCTAssertEqual(AppBundle.exportsDirectory(applicationSupport: support).path, exports)
     }
 
     func testAFailureIsReportedAndNeverStopsTheAppOrTheOtherSteps() {
@@ -59,7 +65,7 @@ final class VaultFolderTests: XCTestCase {
         fs.refuse = ["protect"]
         let (dir, problems) = VaultFolder.prepare(applicationSupport: support, using: fs)
         XCTAssertEqual(dir.path, vault, "the app still opens the vault's path (999 and help need no vault)")
-        XCTAssertEqual(problems.count, 1)
+        XCTAssertEqual(problems.count, 2, "the app folder and the export folder")
         XCTAssertTrue(fs.calls.contains("exclude \(app)"), "still kept out of backups")
 
         let full = FakeFolders()

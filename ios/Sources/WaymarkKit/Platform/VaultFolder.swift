@@ -29,6 +29,11 @@ public protocol FolderProtector: AnyObject {
 ///   deadlines run from a background refresh while the phone may be locked, and must read and
 ///   rewrite the armed file then. Everything in the vault is encrypted with its own keys; the rest
 ///   of the app keeps the stricter default ("complete", from the entitlements).
+/// - The export folder beside the vault (`Waymark/exports`, where the app model writes a report
+///   or bundle for the share sheet; those files are NOT encrypted) is created here with
+///   "complete" protection: an export is made and shared while the app is in front, so its
+///   plaintext never needs to be readable while the phone is locked. The app model empties the
+///   folder but keeps it, so the protection stays.
 /// - The vault folder itself is left for the core to create when the vault is made (it creates
 ///   it owner-only and refuses a folder that holds anything else); an existing one (a vault from
 ///   an earlier version) gets the same protection and exclusion.
@@ -37,6 +42,7 @@ public protocol FolderProtector: AnyObject {
 /// help numbers. The problems are returned for the log; the path is always returned.
 public enum VaultFolder {
     public static let protection: FileProtectionLevel = .untilFirstUnlock
+    public static let exportProtection: FileProtectionLevel = .complete
 
     public static func prepare(applicationSupport: URL, using fs: FolderProtector) -> (vault: URL, problems: [String]) {
         let vault = AppBundle.vaultDirectory(applicationSupport: applicationSupport)
@@ -52,6 +58,13 @@ public enum VaultFolder {
             // Exclusion first: a folder that cannot be protected must still stay out of backups.
             attempt("exclude \(folder.lastPathComponent) from backups") { try fs.excludeFromBackup(folder) }
             attempt("protect \(folder.lastPathComponent)") { try fs.setProtection(folder, protection) }
+        }
+        let exports = AppBundle.exportsDirectory(applicationSupport: applicationSupport)
+        if fs.exists(parent) {
+            if !fs.exists(exports) { attempt("create the export folder") { try fs.createFolder(exports) } }
+            if fs.exists(exports) {
+                attempt("protect exports") { try fs.setProtection(exports, exportProtection) }
+            }
         }
         return (vault, problems)
     }
