@@ -94,6 +94,10 @@ pub enum AppEvent {
     CheckInToggleBuddy {
         contact_id: String,
     },
+    /// Whether alerts to buddies carry the phone's last known place.
+    CheckInShareLocation {
+        on: bool,
+    },
     /// Add a contact as a buddy (kept in the vault) and choose them.
     CheckInAddBuddy {
         name: String,

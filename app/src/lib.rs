@@ -211,6 +211,7 @@ impl Model {
             E::CheckInDestination { text } => self.checkin_destination(&text),
             E::CheckInMinutes { minutes } => self.checkin_minutes(minutes),
             E::CheckInGrace { minutes } => self.checkin_grace(minutes),
+            E::CheckInShareLocation { on } => self.checkin_share_location(on),
             E::CheckInToggleBuddy { contact_id } => self.checkin_toggle_buddy(&contact_id),
             E::CheckInAddBuddy { name, phone } => self.checkin_add_buddy(&name, &phone),
             E::CheckInStart => self.checkin_start(),

@@ -294,6 +294,9 @@ pub struct CheckInForm {
     /// `CheckInStart`.
     pub start_label: String,
     pub can_start: bool,
+    /// `CheckInShareLocation { on }`: alerts carry the phone's last known place.
+    pub share_location: bool,
+    pub share_location_label: String,
 }
 
 /// A running check-in, on home and on the check-in screen.

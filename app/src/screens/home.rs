@@ -239,6 +239,7 @@ impl Model {
         if fix.validate().is_err() {
             return;
         }
+        self.checkin_location(&fix);
         self.last_fix = Some(fix);
         let Some(last) = self.home.last.clone() else {
             return;

@@ -168,6 +168,7 @@ pub static EN: Strings = Strings {
     checkin_buddy_added: "Added as a buddy.",
     checkin_due_by: "Due back by {time}.",
     checkin_started: "Check-in started. Your plan is being texted to your buddy.",
+    checkin_share_location: "Add my last known place to alerts",
     ladder_plan: "Plan texted to {name}",
     ladder_update: "New time texted to {name}",
     ladder_remind_before: "Reminder to you",

@@ -161,6 +161,7 @@ pub struct Strings {
     pub checkin_buddy_added: &'static str,
     pub checkin_due_by: &'static str,
     pub checkin_started: &'static str,
+    pub checkin_share_location: &'static str,
     pub ladder_plan: &'static str,
     pub ladder_update: &'static str,
     pub ladder_remind_before: &'static str,
