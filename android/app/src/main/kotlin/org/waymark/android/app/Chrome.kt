@@ -10,6 +10,7 @@ import org.waymark.app.model.Banner
 import org.waymark.app.model.Destination
 import org.waymark.app.model.EmergencyBar
 import org.waymark.app.model.SmsFailure
+import org.waymark.app.model.WorkCard
 import org.waymark.app.model.Tone
 
 /** What every screen has: the title bar (with Back when allowed), banners, and the 999 bar. */
@@ -51,6 +52,28 @@ class Chrome(private val ui: Ui, private val send: (AppEvent) -> Unit) {
         card.background = ui.rounded(ui.color(R.color.banner_danger))
         card.addView(ui.button(f.retryLabel, Ui.Style.Primary) { send(AppEvent.SmsRetry(f.id)) }.apply { tag = "sms-retry" }, ui.spaced(8))
         card.addView(ui.button(f.composeLabel, Ui.Style.Secondary) { send(AppEvent.SmsCompose(f.id)) }.apply { tag = "sms-compose" }, ui.spaced(4))
+        return card
+    }
+
+    /** Long work under way: what it is, the stage, a progress bar, Cancel. */
+    fun work(w: WorkCard): View {
+        val card = ui.card(
+            ui.text(w.title, Ui.BODY_SP, bold = true),
+            ui.muted(w.stage).apply { tag = "work-stage" },
+        )
+        card.tag = "work"
+        val bar = android.widget.ProgressBar(ui.context, null, android.R.attr.progressBarStyleHorizontal).apply {
+            max = 1000
+            progress = (w.fraction.coerceIn(0.0, 1.0) * 1000).toInt()
+            contentDescription = w.percentLabel
+            tag = "work-progress"
+        }
+        card.addView(bar, ui.spaced(6))
+        card.addView(ui.muted(w.percentLabel), ui.spaced(2))
+        card.addView(ui.button(w.cancelLabel, Ui.Style.Quiet) { send(AppEvent.CancelWork(w.id)) }.apply {
+            tag = "work-cancel"
+            isEnabled = !w.cancelling
+        }, ui.spaced(6))
         return card
     }
 

@@ -61,6 +61,15 @@ class MainActivity : Activity() {
         }
     }
 
+    /** About 4 times a second while long work shows its progress. */
+    private val progress = object : Runnable {
+        override fun run() {
+            if (shown?.work == null) return
+            shell.refresh()
+            main.postDelayed(this, 250)
+        }
+    }
+
     override fun onCreate(savedInstanceState: Bundle?) {
         Discretion.secureWindow(this)
         super.onCreate(savedInstanceState)
@@ -106,6 +115,7 @@ class MainActivity : Activity() {
     override fun onDestroy() {
         if (shell.screen == ::onUpdate) shell.screen = null
         main.removeCallbacks(ticker)
+        main.removeCallbacks(progress)
         super.onDestroy()
     }
 
@@ -118,7 +128,9 @@ class MainActivity : Activity() {
 
     private fun onUpdate(update: AppUpdate) {
         for (effect in update.effects) carryOut(effect)
+        val wasWorking = shown?.work != null
         if (update.view != shown) draw(update.view)
+        if (!wasWorking && update.view.work != null) main.postDelayed(progress, 250)
     }
 
     // ----- drawing -----
@@ -136,6 +148,7 @@ class MainActivity : Activity() {
             val page = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
             page.addView(chrome.titleBar(view.title, view.backLabel))
             val content = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
+            view.work?.let { content.addView(chrome.work(it), ui.spaced(8).apply { marginStart = ui.dp(16); marginEnd = ui.dp(16) }) }
             view.smsFailed?.let { content.addView(chrome.smsFailure(it), ui.spaced(8).apply { marginStart = ui.dp(16); marginEnd = ui.dp(16) }) }
             view.banner?.let { content.addView(chrome.banner(it), ui.spaced(8).apply { marginStart = ui.dp(16); marginEnd = ui.dp(16) }) }
             content.addView(screen(view.screen))
@@ -161,6 +174,7 @@ class MainActivity : Activity() {
         is Screen.Incidents -> IncidentsView.draw(ui, s.incidents, ::send)
         is Screen.Incident -> IncidentView.draw(ui, fields, s.incident, ::send)
         is Screen.Settings -> SettingsView.draw(ui, s.settings, ::send)
+        is Screen.Export -> ExportView.draw(ui, s.export, ::send)
     }
 
     // ----- effects that need a screen -----
@@ -194,6 +208,7 @@ class MainActivity : Activity() {
                 send(AppEvent.FilePickCancelled)
             }
             is Effect.ShareFile -> share(effect.path, effect.mime)
+            is Effect.RunWork -> shell.runWork(effect.id)
             is Effect.SecureScreen -> if (effect.on) {
                 Discretion.secureWindow(this)
             } else {

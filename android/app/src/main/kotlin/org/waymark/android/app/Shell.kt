@@ -43,6 +43,24 @@ class Shell(context: Context, val core: AppCore) {
         }
     }
 
+    /**
+     * Long work (an export): `runWork` blocks for seconds to minutes, so it runs on its own
+     * thread; the worker keeps answering events meanwhile (Cancel among them), and the screen
+     * redraws the progress from `view()`.
+     */
+    fun runWork(id: String) {
+        Thread({
+            val update = core.runWork(id)
+            main.post { deliver(update) }
+        }, "waymark-work").apply { isDaemon = true }.start()
+    }
+
+    /** Redraws the showing screen from the current view model (progress of long work). */
+    fun refresh() = worker.execute {
+        val view = core.view()
+        main.post { screen?.invoke(AppUpdate(view, emptyList())) }
+    }
+
     private fun deliver(update: AppUpdate) {
         val outcomes = phone.carryOut(update.effects)
         screen?.invoke(update)

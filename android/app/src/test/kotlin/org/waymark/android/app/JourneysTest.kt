@@ -196,4 +196,24 @@ class JourneysTest {
         assertTrue(d.screen() is Screen.Home)
         assertTrue((d.screen() as Screen.Home).home.recent.isEmpty())
     }
+
+    @Test
+    fun aReportIsExportedAndSharedThroughTheAppsOwnProvider() {
+        val d = Driver().start()
+        d.firstRun()
+        d.tap("quick-followed")
+        val send = d.exportReport()
+        assertEquals(Intent.ACTION_SEND, send.action)
+        assertEquals("application/pdf", send.type)
+        @Suppress("DEPRECATION")
+        val uri = send.getParcelableExtra<android.net.Uri>(Intent.EXTRA_STREAM)!!
+        assertEquals(VaultFileProvider.AUTHORITY, uri.authority)
+        assertTrue("read permission handed over", send.flags and Intent.FLAG_GRANT_READ_URI_PERMISSION != 0)
+        val pdf = d.activity.contentResolver.openInputStream(uri)!!.use { it.readBytes() }
+        assertEquals("%PDF", String(pdf, 0, 4, Charsets.US_ASCII))
+        // The file sits in the export folder beside the vault, not in shared storage.
+        val exports = VaultFileProvider.shareDir(d.activity)
+        assertEquals(d.app.vaultDir().parentFile, exports.parentFile)
+        assertEquals(1, exports.listFiles()!!.size)
+    }
 }

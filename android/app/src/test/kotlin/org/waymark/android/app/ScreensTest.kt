@@ -56,6 +56,14 @@ abstract class ScreensTest {
     }
 
     @Test
+    fun drawTheExportScreens() {
+        val d = Driver().start()
+        d.firstRun()
+        d.tap("quick-followed")
+        d.exportReport(shoot = true)
+    }
+
+    @Test
     fun drawTheSettingsScreens() {
         val d = Driver().start()
         d.firstRun()

@@ -217,3 +217,27 @@ fun Driver.takePhoto(): ByteArray {
     settle()
     return photo
 }
+
+/** Waits (up to a minute) for long work started by the app model to end, the main thread idling. */
+fun Driver.awaitWork(done: () -> Boolean) {
+    val deadline = System.nanoTime() + 60_000_000_000L
+    while (!done()) {
+        assertTrue("the long work did not end within a minute", System.nanoTime() < deadline)
+        Thread.sleep(50)
+        settle()
+    }
+}
+
+/** From home: the export screen, the report made; returns the share sheet's intent. */
+fun Driver.exportReport(shoot: Boolean = false): android.content.Intent {
+    tap("nav-export")
+    if (shoot) Screens.shoot(activity, "50-export")
+    tap("export-report")
+    awaitWork { (screen() as? org.waymark.app.model.Screen.Export)?.export?.ready != null && app.shell.core.view().work == null }
+    settle()
+    if (shoot) Screens.shoot(activity, "51-export-ready")
+    val chooser = generateSequence { shadowOf(activity).nextStartedActivity }.firstOrNull { it.action == android.content.Intent.ACTION_CHOOSER }
+    assertNotNull("the share sheet opened", chooser)
+    @Suppress("DEPRECATION")
+    return chooser!!.getParcelableExtra<android.content.Intent>(android.content.Intent.EXTRA_INTENT)!!
+}
