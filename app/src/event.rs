@@ -79,6 +79,74 @@ pub enum AppEvent {
     /// Starts the camera for the incident just logged (or open in detail).
     AddPhoto,
 
+    // ----- check-in -----
+    CheckInDestination {
+        text: String,
+    },
+    CheckInMinutes {
+        minutes: u32,
+    },
+    CheckInGrace {
+        minutes: u32,
+    },
+    /// Choose a contact as a buddy for this check-in, or un-choose them.
+    CheckInToggleBuddy {
+        contact_id: String,
+    },
+    /// Add a contact as a buddy (kept in the vault) and choose them.
+    CheckInAddBuddy {
+        name: String,
+        phone: String,
+    },
+    CheckInStart,
+    /// "I'm safe" with the vault open (the lock screen uses `PinCheckIn`).
+    CheckInSafe,
+    CheckInExtend {
+        minutes: u32,
+    },
+    /// Call the check-in off.
+    CheckInStop,
+    /// A text that failed (`SmsFailure.id`): send it again.
+    SmsRetry {
+        id: String,
+    },
+    /// A text that failed: open the composer so the person sends it by hand.
+    SmsCompose {
+        id: String,
+    },
+
+    // ----- settings (the PIN flows use the PIN pad events) -----
+    SettingsChangePin,
+    /// Set the duress PIN, or change it (the same: the new one replaces the old).
+    SettingsSetDuress,
+    SettingsRemoveDuress,
+    SettingsAutoLock {
+        seconds: u32,
+    },
+    SettingsRegion {
+        code: String,
+    },
+
+    // ----- evidence and incidents -----
+    /// One incident in detail (a row of home's recent list or of the list of everything).
+    OpenIncident {
+        id: String,
+    },
+    /// Pick a file (a photo or document already on the phone) for the incident just logged
+    /// (or open in detail).
+    AddFile,
+    /// The incident open in detail, as edited: only what changed is recorded, with `reason`
+    /// (may be empty).
+    EditIncident {
+        kind: QuickKind,
+        description: String,
+        reason: String,
+    },
+    /// Remove the incident open in detail (a redaction: the log keeps that it was removed).
+    RemoveIncident {
+        reason: String,
+    },
+
     // ----- outcomes of effects -----
     SmsSent {
         id: String,

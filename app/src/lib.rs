@@ -38,6 +38,7 @@ pub use model::{AppConfig, SmsAbility};
 pub use view::*;
 
 use model::{Model, Route};
+use screens::settings::Flow;
 
 /// The app's state and logic. Thread-safe: events are handled one at a time.
 ///
@@ -68,6 +69,12 @@ impl AppCore {
         AppCore {
             model: Mutex::new(Model::new(vault_dir, prf, clock, kdf, config)),
         }
+    }
+
+    /// The largest photo or file kept as one item (the core's limit unless changed here; tests
+    /// lower it so the refusal can be seen without streaming gigabytes).
+    pub fn set_evidence_limit(&self, bytes: u64) {
+        self.model().capture.max_bytes = bytes;
     }
 
     fn model(&self) -> MutexGuard<'_, Model> {
@@ -102,7 +109,7 @@ impl Model {
             E::Started => self.started(),
             E::Backgrounded => self.backgrounded(),
             E::Foregrounded => self.foregrounded(),
-            E::Tick => {}
+            E::Tick => self.tick(),
             E::WakeFired { id } => self.wake_fired(&id),
             E::Panic => self.panic(),
             E::CallEmergency => self.call_emergency(),
@@ -114,6 +121,7 @@ impl Model {
             E::PinSubmit => match self.route {
                 Route::Lock => self.lock_submit(),
                 Route::FirstRun => self.setup_pin_submit(),
+                Route::Settings if self.is_unlocked() => self.settings_pin_submit(),
                 _ => {}
             },
             E::PinCheckIn => {
@@ -127,6 +135,10 @@ impl Model {
             E::SetupBuddy { name, phone } => self.setup_buddy(&name, &phone),
             E::SetupLocation { on } => self.setup_location(on),
             E::SetupSkip => self.setup_skip(),
+            // A text's outcome and its retry work locked too: a check-in runs while locked.
+            E::SmsSent { id, ok } => self.sms_sent(&id, ok),
+            E::SmsRetry { id } => self.sms_retry(&id, false),
+            E::SmsCompose { id } => self.sms_retry(&id, true),
             E::LocationFix {
                 lat,
                 lon,
@@ -142,20 +154,48 @@ impl Model {
             E::AddNote { text } => self.add_note(&text),
             E::AddWitness { name } => self.add_witness(&name),
             E::AddFeeling { level } => self.add_feeling(level),
-            E::AddPhoto
-            | E::SmsSent { .. }
-            | E::CameraChunk { .. }
-            | E::CameraDone
-            | E::CameraCancelled
-            | E::FilePicked { .. }
-            | E::FilePickCancelled
-            | E::PermissionResult { .. } => {}
+            E::CheckInDestination { text } => self.checkin_destination(&text),
+            E::CheckInMinutes { minutes } => self.checkin_minutes(minutes),
+            E::CheckInGrace { minutes } => self.checkin_grace(minutes),
+            E::CheckInToggleBuddy { contact_id } => self.checkin_toggle_buddy(&contact_id),
+            E::CheckInAddBuddy { name, phone } => self.checkin_add_buddy(&name, &phone),
+            E::CheckInStart => self.checkin_start(),
+            E::CheckInSafe => self.checkin_safe(),
+            E::CheckInExtend { minutes } => self.checkin_extend(minutes),
+            E::CheckInStop => self.checkin_stop(),
+            E::AddPhoto => self.add_photo(),
+            E::AddFile => self.add_file(),
+            E::OpenIncident { id } => self.open_incident(&id),
+            E::SettingsChangePin => self.settings_flow(Flow::ChangePin),
+            E::SettingsSetDuress => self.settings_flow(Flow::SetDuress),
+            E::SettingsRemoveDuress => self.settings_flow(Flow::RemoveDuress),
+            E::SettingsAutoLock { seconds } => self.settings_auto_lock(seconds),
+            E::SettingsRegion { code } => self.settings_region(&code),
+            E::PermissionResult { what, granted } => self.permission_result(what, granted),
+            E::CameraChunk { bytes } => self.camera_chunk(&bytes),
+            E::CameraDone => self.camera_done(),
+            E::CameraCancelled => self.camera_cancelled(),
+            E::FilePicked { path } => self.file_picked(&path),
+            E::FilePickCancelled => self.file_pick_cancelled(),
+            E::EditIncident {
+                kind,
+                description,
+                reason,
+            } => self.edit_incident(kind, &description, &reason),
+            E::RemoveIncident { reason } => self.remove_incident(&reason),
         }
     }
 
     fn open(&mut self, to: Destination) {
         match to {
             Destination::Help => self.open_help(),
+            Destination::CheckIn => {
+                if self.is_unlocked() {
+                    self.open_checkin();
+                }
+            }
+            Destination::Incidents => self.open_incidents(),
+            Destination::Settings => self.open_settings(),
             Destination::Home => {
                 if self.route == Route::FirstRun {
                     self.setup_finish();
@@ -172,6 +212,9 @@ impl Model {
             Route::FirstRun => {
                 self.setup_back();
             }
+            Route::CheckIn | Route::Incidents => self.show_home(),
+            Route::Incident { .. } => self.incident_back(),
+            Route::Settings => self.settings_back(),
             Route::Lock | Route::Home => {}
         }
     }
@@ -210,6 +253,38 @@ impl Model {
                 },
                 true,
             ),
+            Route::CheckIn => (
+                s.checkin_title,
+                Screen::CheckIn {
+                    checkin: self.checkin_view(),
+                },
+                true,
+            ),
+            Route::Incident { .. } => match self.incident_detail_view() {
+                Some(incident) => (s.incident_title, Screen::Incident { incident }, true),
+                // Gone (removed elsewhere): the list instead.
+                None => (
+                    s.incidents_title,
+                    Screen::Incidents {
+                        incidents: self.incident_list_view(),
+                    },
+                    true,
+                ),
+            },
+            Route::Incidents => (
+                s.incidents_title,
+                Screen::Incidents {
+                    incidents: self.incident_list_view(),
+                },
+                true,
+            ),
+            Route::Settings => (
+                s.nav_settings,
+                Screen::Settings {
+                    settings: self.settings_view(),
+                },
+                true,
+            ),
         };
         ViewModel {
             title: title.to_string(),
@@ -218,6 +293,7 @@ impl Model {
             emergency: self.emergency_bar(),
             back_label: back.then(|| s.back.to_string()),
             hide_content: self.hidden,
+            sms_failed: self.sms_failure_view(),
         }
     }
 }

@@ -12,10 +12,13 @@ use waymark_core::{Clock, Error};
 use zeroize::Zeroizing;
 
 use crate::effect::Effect;
+use crate::screens::capture::CaptureState;
 use crate::screens::checkin::CheckInState;
+use crate::screens::delivery::DeliveryState;
 use crate::screens::first_run::SetupState;
 use crate::screens::home::HomeState;
 use crate::screens::lock::LockState;
+use crate::screens::settings::SettingsState;
 use crate::strings::{self, fill, Strings};
 use crate::view::{Banner, Tone};
 
@@ -52,6 +55,10 @@ pub(crate) enum Route {
     FirstRun,
     Home,
     Help { back: Box<Route> },
+    CheckIn,
+    Incidents,
+    Incident { id: String },
+    Settings,
 }
 
 pub(crate) struct Model {
@@ -62,7 +69,8 @@ pub(crate) struct Model {
     pub config: AppConfig,
     pub s: &'static Strings,
     /// None until the first run creates the vault.
-    pub vault: Option<Vault>,
+    /// Shared so a capture in progress can hold it beside its writer.
+    pub vault: Option<Arc<Vault>>,
     pub route: Route,
     /// Digits typed on whichever PIN pad is showing; wiped on every screen change.
     pub pin: Zeroizing<String>,
@@ -72,6 +80,9 @@ pub(crate) struct Model {
     pub setup: SetupState,
     pub home: HomeState,
     pub checkin: CheckInState,
+    pub delivery: DeliveryState,
+    pub capture: CaptureState,
+    pub settings: SettingsState,
     /// The person's help region, once the unlocked vault has said.
     pub region: &'static Region,
     pub background_since: Option<DateTime<Utc>>,
@@ -106,6 +117,9 @@ impl Model {
             setup: SetupState::default(),
             home: HomeState::default(),
             checkin: CheckInState::default(),
+            delivery: DeliveryState::default(),
+            capture: CaptureState::default(),
+            settings: SettingsState::default(),
             region,
             background_since: None,
             hidden: false,
@@ -118,7 +132,7 @@ impl Model {
     }
 
     pub fn unlocked_vault(&self) -> Option<&Vault> {
-        self.vault.as_ref().filter(|v| v.is_unlocked())
+        self.vault.as_deref().filter(|v| v.is_unlocked())
     }
 
     pub fn is_unlocked(&self) -> bool {

@@ -33,6 +33,11 @@ pub struct EmergencyBar {
     /// "If you cannot speak, stay on the line and press 55" (empty where a region has no scheme).
     pub hint: String,
     pub help_label: String,
+    /// A check-in was missed, the 999 prompt came, or a text to a buddy failed: draw the
+    /// call button large, in the danger colour, with `urgent_text` beside it.
+    pub prominent: bool,
+    /// "If you are in danger, call 999 now." while `prominent`.
+    pub urgent_text: Option<String>,
 }
 
 /// Where `Open` can go.
@@ -40,6 +45,10 @@ pub struct EmergencyBar {
 pub enum Destination {
     Home,
     Help,
+    CheckIn,
+    /// Everything logged, newest first (a row opens with `OpenIncident { id }`).
+    Incidents,
+    Settings,
 }
 
 /// The incident kinds, as the buttons and lists name them.
@@ -201,6 +210,8 @@ pub struct LoggedCard {
     pub add_feeling_label: String,
     /// For `AddFeeling { level }`: index 0 is level 1.
     pub feelings: Vec<String>,
+    /// `AddFile`: a photo or document already on the phone.
+    pub add_file_label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -233,6 +244,121 @@ pub struct HomeScreen {
     pub empty_text: String,
     pub nav: Vec<NavItem>,
     pub lock_label: String,
+    /// The running check-in, with its countdown and "I'm safe".
+    pub checkin: Option<CheckInCard>,
+}
+
+/// A contact the person can choose as the buddy for a check-in (`CheckInToggleBuddy`).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct BuddyChoice {
+    pub contact_id: String,
+    pub name: String,
+    pub phone: String,
+    pub selected: bool,
+}
+
+/// The check-in form: who, where, how long, how much grace; and the plan text exactly as the
+/// buddy will read it (written by the core), with how many text messages it takes.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct CheckInForm {
+    pub buddy_heading: String,
+    pub buddies: Vec<BuddyChoice>,
+    /// `CheckInAddBuddy { name, phone }` adds a contact as a buddy and chooses it.
+    pub add_buddy_label: String,
+    pub name_label: String,
+    pub phone_label: String,
+    /// `CheckInDestination { text }`.
+    pub destination_label: String,
+    pub destination: String,
+    /// `CheckInMinutes { minutes }`; the choices are offered as buttons.
+    pub minutes_label: String,
+    pub minutes: u32,
+    pub minute_choices: Vec<u32>,
+    /// "Due back by 17:30."
+    pub due_text: String,
+    /// `CheckInGrace { minutes }`.
+    pub grace_label: String,
+    pub grace_minutes: u32,
+    pub grace_choices: Vec<u32>,
+    pub preview_heading: String,
+    /// The plan text the buddy will get, word for word; None until the form is complete.
+    pub preview: Option<String>,
+    pub sms_count: u32,
+    /// "1 text message(s)".
+    pub sms_count_label: String,
+    /// iOS: Messages opens for each text and the person presses Send.
+    pub compose_note: Option<String>,
+    /// Why it cannot start yet ("Add a buddy first.").
+    pub problem: Option<String>,
+    /// `CheckInStart`.
+    pub start_label: String,
+    pub can_start: bool,
+}
+
+/// A running check-in, on home and on the check-in screen.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct CheckInCard {
+    pub title: String,
+    pub destination: String,
+    /// "Check in within 25 min" / "Check-in overdue by 3 min".
+    pub status: String,
+    /// Counting down with `Tick`; 0 once the deadline passed.
+    pub due_in_seconds: u32,
+    /// Counting up once the deadline passed.
+    pub overdue_seconds: u32,
+    pub deadline: SystemTime,
+    /// "Due back by 17:30."
+    pub deadline_text: String,
+    /// Neutral, Caution in the last 10 minutes, Danger once the deadline passed.
+    pub tone: Tone,
+    /// `CheckInSafe`.
+    pub safe_label: String,
+    /// `CheckInExtend { minutes: extend_minutes }`; None once buddies are being alerted
+    /// (then only checking in tells them).
+    pub extend_label: Option<String>,
+    pub extend_minutes: u32,
+    /// `CheckInStop`; None once buddies are being alerted.
+    pub stop_label: Option<String>,
+}
+
+/// One rung of the alert ladder: what is sent when, and whether it went.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct LadderRow {
+    pub text: String,
+    /// "17:45".
+    pub when: String,
+    pub at: SystemTime,
+    pub done: bool,
+    /// The phone reported this text as not sent.
+    pub failed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct RunningCheckIn {
+    pub card: CheckInCard,
+    /// Where things stand, in a sentence.
+    pub ladder_status: String,
+    pub ladder: Vec<LadderRow>,
+}
+
+/// Either the form (nothing running) or the running check-in.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct CheckInScreen {
+    pub form: Option<CheckInForm>,
+    pub running: Option<RunningCheckIn>,
+}
+
+/// A text to a buddy that the phone could not send: said plainly on every screen (locked or
+/// not) until it goes, with a way to try again or send it by hand. 999 stays offered.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SmsFailure {
+    pub text: String,
+    /// How many texts failed (the card shows the oldest first).
+    pub count: u32,
+    /// For `SmsRetry { id }` / `SmsCompose { id }`.
+    pub id: String,
+    pub retry_label: String,
+    pub compose_label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
@@ -241,6 +367,119 @@ pub enum Screen {
     FirstRun { setup: FirstRunScreen },
     Home { home: HomeScreen },
     Help { help: HelpScreen },
+    CheckIn { checkin: CheckInScreen },
+    Incidents { incidents: IncidentListScreen },
+    Incident { incident: IncidentDetailScreen },
+    Settings { settings: SettingsScreen },
+}
+
+/// Where a settings PIN flow stands (`Menu`: no flow, the list of settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum SettingsStep {
+    Menu,
+    CurrentPin,
+    NewPin,
+    ConfirmPin,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct AutoLockChoice {
+    /// For `SettingsAutoLock { seconds }`; 0 locks as soon as the app leaves the screen.
+    pub seconds: u32,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct RegionChoice {
+    /// For `SettingsRegion { code }`.
+    pub code: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+/// Settings. On `Menu`: the PIN actions (`SettingsChangePin`, `SettingsSetDuress`,
+/// `SettingsRemoveDuress`), the auto-lock delay, the help region, the recovery code's note.
+/// On the other steps: `pad` (the shared PIN pad events; `PinSubmit` goes on) and Back.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SettingsScreen {
+    pub step: SettingsStep,
+    pub heading: String,
+    pub pad: Option<PinPad>,
+    pub change_pin_label: String,
+    pub set_duress_label: String,
+    pub remove_duress_label: String,
+    /// What the duress PIN does.
+    pub duress_body: String,
+    pub auto_lock_label: String,
+    pub auto_lock: Vec<AutoLockChoice>,
+    pub region_label: String,
+    pub regions: Vec<RegionChoice>,
+    pub recovery_heading: String,
+    pub recovery_body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct IncidentListScreen {
+    /// Newest first; each opens with `OpenIncident { id }`.
+    pub rows: Vec<IncidentRow>,
+    pub empty_text: String,
+}
+
+/// A photo or file kept with an incident.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct EvidenceRow {
+    pub id: String,
+    /// "Photo" / "File".
+    pub label: String,
+    pub media_type: String,
+    pub size: u64,
+    /// "2.4 MB".
+    pub size_text: String,
+    pub when: String,
+}
+
+/// One step of an incident's history, from the core's log.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct HistoryRow {
+    /// "Logged", "Changed: note, witnesses".
+    pub text: String,
+    /// "Why: ..." when a reason was given.
+    pub reason: Option<String>,
+    pub when: String,
+}
+
+/// One incident: what it says now, its evidence, its history; edit (`EditIncident`), remove
+/// (`RemoveIncident`), and add a photo, file, witness or feeling (the same events as home's bar).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct IncidentDetailScreen {
+    pub id: String,
+    pub kind: QuickKind,
+    pub kind_label: String,
+    /// The choices for the edit form's kind.
+    pub kinds: Vec<KindButton>,
+    pub when: String,
+    pub description: String,
+    pub place: Option<String>,
+    pub witnesses: Vec<String>,
+    pub feeling: Option<String>,
+    pub evidence_heading: String,
+    pub evidence: Vec<EvidenceRow>,
+    pub no_evidence_text: String,
+    pub history_heading: String,
+    pub history: Vec<HistoryRow>,
+    pub edit_label: String,
+    /// The edit and remove forms' optional "why" field.
+    pub reason_label: String,
+    pub save_label: String,
+    pub remove_label: String,
+    /// Shown before removing: what stays and what goes.
+    pub remove_warning: String,
+    pub add_photo_label: String,
+    pub add_file_label: String,
+    pub add_witness_label: String,
+    pub add_feeling_label: String,
+    pub feelings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -254,6 +493,8 @@ pub struct ViewModel {
     pub back_label: Option<String>,
     /// The content must be covered (background, panic): draw nothing personal.
     pub hide_content: bool,
+    /// A text to a buddy was not sent (drawn above the screen, on every screen).
+    pub sms_failed: Option<SmsFailure>,
 }
 
 /// What `dispatch` returns: the screen to draw and what the phone must do.

@@ -58,7 +58,9 @@ final class AppHost: ObservableObject {
         // If the folder cannot be prepared (the phone is out of space), the app model still gets
         // its path: it shows the emergency bar and help numbers, and says what went wrong when it
         // tries to write there.
-        let dir = (try? VaultFolder.prepare()) ?? VaultFolder.path()
+        let support = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
+        let (dir, problems) = VaultFolder.prepare(applicationSupport: support, using: FolderProtection())
+        for problem in problems { OSLogSink.warn(problem) }
         do {
             return try openApp(dir: dir.path, prf: KeychainHardwarePrf(),
                                keyDerivation: .calibrated(targetMs: 500), config: config)
@@ -69,13 +71,17 @@ final class AppHost: ObservableObject {
     }
 }
 
-/// The blank view over everything (PrivacyCoverView draws it): while the app model says so, and
-/// while the screen is recorded or mirrored if the app model asked for a secure screen.
+/// The blank view over everything: while the app model says so, and while the screen is
+/// recorded or mirrored if the app model asked for a secure screen. RootView draws it in SwiftUI,
+/// and a window of its own is raised above every window too, because a sheet iOS presents (the
+/// Messages composer holding a buddy's alert, the share sheet, the camera) sits above the SwiftUI
+/// root and would otherwise be what the app switcher's snapshot shows.
 final class CoverPort: PrivacyCover {
     var onChange: ((Bool) -> Void)?
     private var covered = false
     private var whileCaptured = false
     private var observer: NSObjectProtocol?
+    private var window: UIWindow?
 
     init() {
         observer = NotificationCenter.default.addObserver(
@@ -94,6 +100,19 @@ final class CoverPort: PrivacyCover {
     }
 
     private func publish() {
-        onChange?(covered || (whileCaptured && UIScreen.main.isCaptured))
+        let on = covered || (whileCaptured && UIScreen.main.isCaptured)
+        onChange?(on)
+        if on { raiseWindow() } else { window?.isHidden = true }
+    }
+
+    private func raiseWindow() {
+        if window == nil,
+           let scene = UIApplication.shared.connectedScenes.compactMap({ $0 as? UIWindowScene }).first {
+            let cover = UIWindow(windowScene: scene)
+            cover.windowLevel = .alert + 1
+            cover.rootViewController = UIHostingController(rootView: PrivacyCoverView())
+            window = cover
+        }
+        window?.isHidden = false
     }
 }

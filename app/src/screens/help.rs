@@ -40,6 +40,10 @@ impl Model {
             number: number.to_string(),
             hint: self.region.silent_call_hint.unwrap_or("").to_string(),
             help_label: self.s.help_numbers.to_string(),
+            prominent: self.urgent(),
+            urgent_text: self
+                .urgent()
+                .then(|| fill(self.s.call_999_now, &[("number", number)])),
         }
     }
 

@@ -6,7 +6,7 @@ use waymark_core::vault::Vault;
 
 use crate::effect::Effect;
 use crate::model::{Model, Route};
-use crate::screens::checkin::CHECKIN_WAKE;
+use crate::screens::delivery::CHECKIN_WAKE;
 use crate::time::to_system_time;
 
 /// The id of the wake-up that locks the vault in the background.

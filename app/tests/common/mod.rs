@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use waymark_app::{
-    AppConfig, AppCore, AppEvent, AppUpdate, Effect, FirstRunScreen, HomeScreen, LockScreen,
-    Screen, SetupStep, SmsAbility, ViewModel,
+    AppConfig, AppCore, AppEvent, AppUpdate, CheckInScreen, Effect, FirstRunScreen, HomeScreen,
+    LockScreen, Screen, SetupStep, SmsAbility, ViewModel,
 };
 use waymark_core::vault::{KdfChoice, KdfParams, SoftwarePrfNoHardware};
 use waymark_core::ManualClock;
@@ -151,6 +151,39 @@ pub fn home(v: &ViewModel) -> HomeScreen {
         Screen::Home { home } => home.clone(),
         other => panic!("expected home, got {other:?}"),
     }
+}
+
+pub fn checkin(v: &ViewModel) -> CheckInScreen {
+    match &v.screen {
+        Screen::CheckIn { checkin } => checkin.clone(),
+        other => panic!("expected the check-in screen, got {other:?}"),
+    }
+}
+
+/// The texts (SendSms and ComposeSms) among some effects: (id, to, body).
+pub fn texts(effects: &[Effect]) -> Vec<(String, String, String)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SendSms { id, to, body } | Effect::ComposeSms { id, to, body } => {
+                Some((id.clone(), to.clone(), body.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The notifications among some effects: (id, title, body).
+pub fn notifications(effects: &[Effect]) -> Vec<(String, String, String)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::ShowNotification { id, title, body } => {
+                Some((id.clone(), title.clone(), body.clone()))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 pub fn lock(v: &ViewModel) -> LockScreen {

@@ -388,6 +388,25 @@ pub struct CheckInView {
     pub created_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
     pub history: Vec<(State, DateTime<Utc>)>,
+    /// Where the alert ladder stands (running check-ins only; empty once closed). Left out
+    /// of the CLI's JSON, which keeps its shape.
+    #[serde(skip)]
+    pub ladder: Vec<LadderStep>,
+}
+
+/// One rung of a running check-in's alert ladder, as the person may see it: what is sent
+/// when, and whether it was handed out yet. A closed check-in has no ladder, which also keeps
+/// a duress check-in's alerts out of every view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LadderStep {
+    /// The id the event has (or will have) when it is handed out.
+    pub id: String,
+    pub kind: EventKind,
+    pub at: DateTime<Utc>,
+    /// The buddy it texts, by name (plan, update, alert); None for the person's own reminders
+    /// and the prompt to call the emergency number.
+    pub buddy: Option<String>,
+    pub delivered: bool,
 }
 
 fn minutes(m: impl Into<i64>) -> Duration {
@@ -490,7 +509,42 @@ impl CheckIn {
             created_at: self.created_at,
             closed_at: self.closed_at,
             history: self.history.iter().map(|t| (t.to, t.at)).collect(),
+            ladder: self.ladder(),
         }
+    }
+
+    /// The schedule of a running check-in, one rung per thing that happens: the plan (and any
+    /// update) to each buddy, the reminders, each buddy's alert, the prompt to call 999. The
+    /// person's own "missed" notice and the buddies' copies of the 999 prompt share their
+    /// instants with rungs already listed, so they are left out.
+    fn ladder(&self) -> Vec<LadderStep> {
+        if !self.state.is_open() {
+            return Vec::new();
+        }
+        self.schedule()
+            .into_iter()
+            .filter(|(_, s)| {
+                matches!(
+                    s,
+                    Slot::Plan(_)
+                        | Slot::Update(..)
+                        | Slot::RemindBefore(_)
+                        | Slot::RemindDue(_)
+                        | Slot::Alert(_)
+                        | Slot::Call999User
+                )
+            })
+            .map(|(at, s)| LadderStep {
+                id: format!("{}/{}", self.id, s.key()),
+                kind: s.kind(),
+                at,
+                buddy: s
+                    .buddy()
+                    .and_then(|b| self.plan.buddies.get(b))
+                    .map(|b| b.name.clone()),
+                delivered: self.delivered.contains(&s.key()),
+            })
+            .collect()
     }
 
     fn escalation_at(&self) -> Option<DateTime<Utc>> {

@@ -882,3 +882,49 @@ fn a_clock_at_the_end_of_time_is_an_error_not_a_panic() {
         "no panic formatting a far-future location time"
     );
 }
+
+#[test]
+fn the_ladder_lists_each_rung_once_marks_what_went_out_and_ends_with_the_plan() {
+    let mut c = started(2);
+    let rungs = |c: &CheckIn| -> Vec<(String, DateTime<Utc>, Option<String>, bool)> {
+        c.view()
+            .ladder
+            .into_iter()
+            .map(|s| {
+                (
+                    s.id.trim_start_matches("ci1/").to_string(),
+                    s.at,
+                    s.buddy,
+                    s.delivered,
+                )
+            })
+            .collect()
+    };
+    let sam = Some("Sam".to_string());
+    let priya = Some("Priya".to_string());
+    assert_eq!(
+        rungs(&c),
+        [
+            ("plan/b0".to_string(), t0(), sam.clone(), false),
+            ("plan/b1".to_string(), t0(), priya.clone(), false),
+            ("reminder-before/0".to_string(), at(20), None, false),
+            ("reminder-due/0".to_string(), at(30), None, false),
+            ("alert/b0".to_string(), at(45), sam.clone(), false),
+            ("alert/b1".to_string(), at(55), priya.clone(), false),
+            ("call-999/user".to_string(), at(65), None, false),
+        ]
+    );
+    // The rung ids are the ids the events get.
+    let handed: Vec<String> = c.tick(at(45)).into_iter().map(|e| e.id).collect();
+    for r in c.view().ladder {
+        assert_eq!(r.delivered, handed.contains(&r.id), "{}", r.id);
+    }
+    assert!(c.view().ladder[4].delivered && !c.view().ladder[5].delivered);
+
+    // Closed (normally or under duress): no ladder, so the urgent alerts never show.
+    let mut normal = started(2);
+    let mut duress = started(2);
+    normal.check_in(at(5)).unwrap();
+    duress.check_in_duress(at(5)).unwrap();
+    assert!(normal.view().ladder.is_empty() && duress.view().ladder.is_empty());
+}

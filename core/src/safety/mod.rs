@@ -28,7 +28,9 @@ mod checkin_tests;
 mod store_tests;
 
 pub use armed::{ArmedCheckIn, CheckInReceipt};
-pub use checkin::{Buddy, CheckIn, CheckInView, Event, EventKind, Expect, Plan, Recipient, State};
+pub use checkin::{
+    Buddy, CheckIn, CheckInView, Event, EventKind, Expect, LadderStep, Plan, Recipient, State,
+};
 pub use contacts::{Contact, NewContact, PhoneNumber, Role};
 pub use messages::Location;
 pub use store::{Safety, VaultCheckIns};

@@ -10,13 +10,10 @@ import WaymarkKit
 final class BackgroundRefresh: WakeScheduler {
     static func register(run: @escaping (_ done: @escaping () -> Void) -> Void) {
         _ = BGTaskScheduler.shared.register(forTaskWithIdentifier: AppBundle.checkInRefreshTask, using: nil) { task in
-            var finished = false
-            task.expirationHandler = { if !finished { finished = true; task.setTaskCompleted(success: false) } }
-            run {
-                DispatchQueue.main.async {
-                    if !finished { finished = true; task.setTaskCompleted(success: true) }
-                }
-            }
+            // Completed exactly once, by whichever comes first (WaymarkKit.BackgroundCompletion).
+            let completion = BackgroundCompletion { task.setTaskCompleted(success: $0) }
+            task.expirationHandler = { completion.expired() }
+            run { completion.done() }
         }
     }
 

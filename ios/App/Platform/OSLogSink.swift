@@ -20,4 +20,10 @@ public final class OSLogSink: LogSink, @unchecked Sendable {
         case .debug, .trace: logger.debug("\(text, privacy: .public)")
         }
     }
+
+    /// A problem the app met itself (the vault folder's protection). The system's error text may
+    /// name a path, so it is kept private in the unified log.
+    static func warn(_ problem: String) {
+        Logger(subsystem: "org.waymark", category: "app").warning("\(problem, privacy: .private)")
+    }
 }

@@ -9,8 +9,13 @@ struct EmergencyBarView: View {
 
     var body: some View {
         VStack(spacing: 6) {
+            // Large while a check-in is overdue or missed, or a buddy was not texted.
+            if bar.prominent, let urgent = bar.urgentText {
+                Text(urgent).font(.title3.bold()).foregroundStyle(.red).multilineTextAlignment(.center)
+            }
             Button { send(.callEmergency) } label: {
-                Text(bar.label).font(.headline).frame(maxWidth: .infinity)
+                Text(bar.label).font(bar.prominent ? .title.bold() : .headline).frame(maxWidth: .infinity)
+                    .padding(.vertical, bar.prominent ? 12 : 0)
             }
             .buttonStyle(.borderedProminent)
             .tint(.red)

@@ -12,6 +12,7 @@ struct HomeView: View {
 
     var body: some View {
         List {
+            if let card = home.checkin { CheckInCardView(card: card, send: send) }
             Section(home.quickLogHeading) {
                 LazyVGrid(columns: [GridItem(.adaptive(minimum: 140))], spacing: 8) {
                     ForEach(home.kinds, id: \.kind) { button in

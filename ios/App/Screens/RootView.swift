@@ -13,6 +13,7 @@ struct RootView: View {
             } else {
                 NavigationStack {
                     VStack(spacing: 0) {
+                        if let failure = view.smsFailed { SmsFailureView(failure: failure, send: host.send) }
                         if let banner = view.banner { BannerView(banner: banner) }
                         screen(view.screen)
                         EmergencyBarView(bar: view.emergency, send: host.send)
@@ -39,6 +40,7 @@ struct RootView: View {
         case let .firstRun(setup): FirstRunView(setup: setup, send: host.send)
         case let .home(home): HomeView(home: home, send: host.send)
         case let .help(help): HelpView(help: help, send: host.send)
+        case let .checkIn(checkin): CheckInView(checkin: checkin, send: host.send)
         }
     }
 }

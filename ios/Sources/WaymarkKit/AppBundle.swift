@@ -18,4 +18,11 @@ public enum AppBundle {
         applicationSupport.appendingPathComponent("Waymark", isDirectory: true)
             .appendingPathComponent(vaultFolderName, isDirectory: true)
     }
+
+    /// Where the app model writes exports for the share sheet: beside the vault folder
+    /// (app/src/screens/export.rs, EXPORT_FOLDER).
+    public static func exportsDirectory(applicationSupport: URL) -> URL {
+        vaultDirectory(applicationSupport: applicationSupport).deletingLastPathComponent()
+            .appendingPathComponent("exports", isDirectory: true)
+    }
 }

@@ -11,4 +11,10 @@ public enum Format {
         if h > 0 { return "\(h):\(mmss)" }
         return "\(m):" + String(format: "%02d", s)
     }
+
+    /// A running check-in's clock: the time left ("24:59"), or once the deadline passed, how long
+    /// overdue with a plus sign ("+3:00"), so the two never look alike.
+    public static func checkInClock(dueInSeconds: UInt32, overdueSeconds: UInt32) -> String {
+        overdueSeconds > 0 ? "+" + countdown(seconds: overdueSeconds) : countdown(seconds: dueInSeconds)
+    }
 }

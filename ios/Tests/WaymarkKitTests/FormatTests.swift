@@ -11,4 +11,11 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(Format.countdown(seconds: 3600), "1:00:00", "the longest back-off is an hour")
         XCTAssertEqual(Format.countdown(seconds: 7322), "2:02:02")
     }
+
+    func testACheckInClockCountsDownThenUpWithAPlus() {
+        XCTAssertEqual(Format.checkInClock(dueInSeconds: 1499, overdueSeconds: 0), "24:59")
+        XCTAssertEqual(Format.checkInClock(dueInSeconds: 0, overdueSeconds: 0), "0:00")
+        XCTAssertEqual(Format.checkInClock(dueInSeconds: 0, overdueSeconds: 180), "+3:00")
+        XCTAssertEqual(Format.checkInClock(dueInSeconds: 0, overdueSeconds: 3661), "+1:01:01")
+    }
 }

@@ -67,7 +67,7 @@ final class JourneyTests: XCTestCase {
 
     /// The whole first run, skipping the optional steps; returns the recovery code shown.
     @discardableResult
-    func firstRun(_ app: App) throws -> [String] {
+    func firstRun(_ app: App, buddy: (name: String, phone: String)? = nil) throws -> [String] {
         app.store.send(.started)
         app.store.send(.setupStart)
         app.enter(pinDigits)
@@ -81,7 +81,11 @@ final class JourneyTests: XCTestCase {
         // Which group is asked for, from the app model's words ("Type group 3").
         let n = try XCTUnwrap(ask.body.first(where: \.isNumber).flatMap { Int(String($0)) })
         app.store.send(.recoveryCodeTyped(text: shown.recoveryGroups[n - 1]))
-        app.store.send(.setupSkip)  // buddy
+        if let buddy {
+            app.store.send(.setupBuddy(name: buddy.name, phone: buddy.phone))
+        } else {
+            app.store.send(.setupSkip)  // buddy
+        }
         app.store.send(.setupSkip)  // duress PIN
         app.store.send(.setupLocation(on: false))
         app.store.send(.open(to: .home))
@@ -203,5 +207,138 @@ final class JourneyTests: XCTestCase {
         _ = try lock(app.view)  // locked by the refresh, before the person comes back
         app.store.foregrounded()
         _ = try lock(app.view)
+    }
+
+    func checkin(_ s: ViewModel) throws -> CheckInScreen {
+        guard case let .checkIn(checkin) = s.screen else { XCTFail("expected the check-in, got \(s.screen)"); throw CancellationError() }
+        return checkin
+    }
+
+    /// Opens the check-in form, fills it in as a person would (the buddy from the first run is
+    /// chosen) and starts it; returns the plan text the form showed.
+    func startCheckIn(_ app: App, to destination: String, minutes: UInt32 = 20, grace: UInt32 = 10) throws -> String {
+        app.store.send(.open(to: .checkIn))
+        var form = try XCTUnwrap(try checkin(app.view).form, "nothing runs yet: the form")
+        XCTAssertFalse(form.canStart, "no destination yet")
+        XCTAssertEqual(form.buddies.filter(\.selected).map(\.name), ["Alex"])
+        XCTAssertNotNil(form.composeNote, "iOS: the form says Messages opens and the person presses Send")
+        app.store.send(.checkInDestination(text: destination))
+        app.store.send(.checkInMinutes(minutes: minutes))
+        app.store.send(.checkInGrace(minutes: grace))
+        form = try XCTUnwrap(try checkin(app.view).form)
+        XCTAssertTrue(form.canStart)
+        XCTAssertGreaterThanOrEqual(form.smsCount, 1)
+        let preview = try XCTUnwrap(form.preview)
+        XCTAssertTrue(preview.contains(destination))
+        app.store.send(.checkInStart)
+        return preview
+    }
+
+    /// Started from the check-in screen, missed while the app is locked in the background: the
+    /// alert and the "call 999" text wait for the app to come to the front and reach the composer
+    /// exactly once each, however many wake-ups and ticks follow; the notifications on the lock
+    /// screen name nothing; the home card counts down, then 999 is drawn large.
+    func testAMissedCheckInHandsTheAlertToTheComposerExactlyOnce() throws {
+        let app = try App()
+        try firstRun(app, buddy: ("Alex", "07700 900123"))
+        let destination = "Dworzec Centralny"
+        let preview = try startCheckIn(app, to: destination)
+
+        // The plan text, word for word as the form showed it, in the composer once.
+        XCTAssertEqual(app.phone.composer.shown.count, 1)
+        XCTAssertEqual(app.phone.composer.shown.first?.to, "+447700900123")
+        XCTAssertEqual(app.phone.composer.shown.first?.body, preview)
+        app.phone.composer.close(.sent)
+        let running = try XCTUnwrap(try checkin(app.view).running)
+        // The core rounds the deadline up to a whole minute.
+        XCTAssertTrue((20 * 60..<21 * 60).contains(running.card.dueInSeconds), "\(running.card.dueInSeconds)")
+        let deadlineWake = try XCTUnwrap(app.phone.wakes.requested.last, "iOS is asked to wake the app for the deadline")
+        XCTAssertLessThanOrEqual(deadlineWake, app.clock.value.addingTimeInterval(31 * 60))
+
+        // Home shows the running check-in; the store's tick moves its clock.
+        app.store.send(.back)
+        app.advance(60)
+        let card = try XCTUnwrap(try home(app.view).checkin)
+        XCTAssertEqual(card.dueInSeconds, running.card.dueInSeconds - 60)
+        XCTAssertEqual(card.overdueSeconds, 0)
+        XCTAssertEqual(Format.checkInClock(dueInSeconds: card.dueInSeconds, overdueSeconds: card.overdueSeconds),
+                       Format.countdown(seconds: card.dueInSeconds))
+        XCTAssertFalse(app.view.emergency.prominent)
+
+        // Away from the phone: backgrounded, locked by the auto-lock, the deadline passes.
+        app.phone.composer.canPresent = false
+        app.store.backgrounded()
+        app.clock.advance(45 * 60)
+        for _ in 0..<3 {
+            var done = false
+            app.store.backgroundRefresh { done = true }
+            XCTAssertTrue(done)
+            app.clock.advance(60)
+        }
+        _ = try lock(app.view)
+        XCTAssertEqual(app.phone.composer.shown.count, 1, "no composer while the app is in the background")
+        // The alert, then (every buddy alerted) the "please call 999" text: each waits, once.
+        XCTAssertEqual(app.store.waitingMessages, 2)
+        let notes = app.phone.notifications.shown
+        XCTAssertGreaterThanOrEqual(Set(notes.map(\.id)).count, 2, "missed, then call 999: the person is told on the lock screen")
+        XCTAssertEqual(Set(notes.map(\.id)).count, notes.count, "each notification once")
+        for n in notes {
+            for secret in [destination, "Alex", "7700", "Dworzec"] {
+                XCTAssertFalse(n.title.contains(secret) || n.body.contains(secret), "\(n)")
+            }
+        }
+
+        // Back in front: the waiting texts show one composer at a time, the alert once.
+        app.phone.composer.canPresent = true
+        app.store.foregrounded()
+        XCTAssertTrue(app.view.emergency.prominent, "999 drawn large, on the lock screen too")
+        XCTAssertNotNil(app.view.emergency.urgentText)
+        while app.phone.composer.isShowing { app.phone.composer.close(.sent) }
+        let toBuddy = app.phone.composer.shown.dropFirst()
+        XCTAssertEqual(toBuddy.count, 2)
+        let alerts = toBuddy.filter { $0.body.contains("ALERT") }
+        XCTAssertEqual(alerts.count, 1)
+        XCTAssertTrue(toBuddy.last?.body.contains("call 999") ?? false, "999 is offered: \(toBuddy.map(\.body))")
+        XCTAssertTrue(toBuddy.allSatisfy { $0.to == "+447700900123" })
+        XCTAssertTrue(alerts.first?.body.contains(destination) ?? false)
+        let composed = app.phone.composer.shown.count
+        for _ in 0..<3 {
+            app.advance(60)
+            app.store.foregrounded()
+            app.store.backgroundRefresh {}
+        }
+        XCTAssertEqual(app.phone.composer.shown.count, composed, "no text is ever composed twice")
+        XCTAssertEqual(app.store.waitingMessages, 0)
+        XCTAssertNil(app.view.smsFailed)
+
+        // "I'm safe" from the lock screen tells the buddy, once.
+        app.type(pinDigits)
+        app.store.send(.pinCheckIn)
+        while app.phone.composer.isShowing { app.phone.composer.close(.sent) }
+        XCTAssertEqual(app.phone.composer.shown.count, composed + 1)
+        XCTAssertEqual(app.phone.composer.shown.last?.to, "+447700900123")
+    }
+
+    /// A text the person did not send (the composer was cancelled) is said plainly on every
+    /// screen; "Send it yourself" opens the composer again with the same words, and once sent the
+    /// warning goes.
+    func testAnUnsentTextIsSaidOnEveryScreenUntilThePersonSendsIt() throws {
+        let app = try App()
+        try firstRun(app, buddy: ("Alex", "07700 900123"))
+        let preview = try startCheckIn(app, to: "the gym")
+        app.phone.composer.close(.cancelled)
+        let failure = try XCTUnwrap(app.view.smsFailed, "the buddy was not texted: said")
+        XCTAssertTrue(app.view.emergency.prominent)
+        app.store.send(.back)
+        XCTAssertEqual(app.view.smsFailed?.id, failure.id, "on home too")
+        app.store.send(.panic)
+        _ = try lock(app.view)
+        XCTAssertEqual(app.view.smsFailed?.id, failure.id, "and on the lock screen")
+
+        app.store.send(.smsCompose(id: failure.id))
+        XCTAssertEqual(app.phone.composer.shown.count, 2, "the composer opens again for the same text")
+        XCTAssertEqual(app.phone.composer.shown.last?.body, preview)
+        app.phone.composer.close(.sent)
+        XCTAssertNil(app.view.smsFailed)
     }
 }

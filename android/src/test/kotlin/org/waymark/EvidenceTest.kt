@@ -6,6 +6,7 @@ import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
@@ -69,5 +70,32 @@ class EvidenceTest {
         assertEquals(5, store.list().size)
         assertEquals(5uL, store.verifyAll().checked)
         assertTrue(store.verifyAll().problems.isEmpty())
+    }
+
+    @Test
+    fun sweepLeftoversRemovesWhatACrashLeftAndKeepsACaptureInProgress() {
+        val dir = tempVaultDir()
+        val created = newVaultIn(dir)
+        val store = created.vault.evidenceStore()
+        val kept = store.begin(NewEvidence(how = CaptureMethod.CAMERA)).also { it.writeChunk(bytes(1000)) }.finish()
+        assertEquals(0uL, store.sweepLeftovers(), "nothing to sweep in a tidy vault")
+
+        // Where the encrypted files live: the folder holding the finished item's file.
+        val blobs = Files.walk(dir).use { s -> s.filter { it.fileName.toString() == kept.id }.findFirst().get().parent }
+        // A capture still streaming in (begin() sweeps too, so it starts first)...
+        val inProgress = store.begin(NewEvidence(how = CaptureMethod.AUDIO))
+        inProgress.writeChunk(bytes(5000))
+        // ...and what two crashes left: after the rename but before the commit, and mid-stream.
+        Files.write(blobs.resolve("0123456789abcdef0123456789abcdef"), bytes(64))
+        Files.write(blobs.resolve(".incoming-crashed"), bytes(64))
+
+        assertEquals(2uL, store.sweepLeftovers())
+        assertFalse(Files.exists(blobs.resolve("0123456789abcdef0123456789abcdef")))
+        assertFalse(Files.exists(blobs.resolve(".incoming-crashed")))
+        assertEquals(kept.sha256, store.verify(kept.id).sha256, "kept items are untouched")
+        inProgress.writeChunk(bytes(5000))
+        assertEquals(10_000uL, inProgress.finish().size, "the capture in progress was not swept away")
+        assertEquals(0uL, store.sweepLeftovers())
+        assertEquals(2, store.list().size)
     }
 }

@@ -1,5 +1,6 @@
 package org.waymark
 
+import java.nio.file.Files
 import java.time.Duration
 import javax.crypto.spec.SecretKeySpec
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -111,5 +112,32 @@ class VaultTest {
         }
         assertTrue(e.field.isNotEmpty() && e.reason.isNotEmpty())
         assertThrows<WaymarkException.NotFound> { Vault.open(tempVaultDir().toString(), inMemoryPrf()) }
+    }
+
+    @Test
+    fun aDuressPinOpensTheDecoyUntilItIsRemoved() {
+        val dir = tempVaultDir()
+        val created = newVaultIn(dir)
+        val vault = created.vault
+        vault.incidentLog().record(incident("Czekał pod pracą"))
+        val keyFile = dir.resolve("vault.keys")
+        val sizeWithout = Files.size(keyFile)
+        vault.setDuressSecret(PIN, "975310")
+        vault.lock()
+        vault.unlock("975310")
+        assertTrue(vault.isUnlocked())
+        assertEquals(0uL, vault.incidentLog().count(), "the duress PIN opens an empty decoy")
+        vault.lock()
+
+        vault.unlock(PIN)
+        assertThrows<WaymarkException.WrongSecret> { vault.removeDuressSecret("975310") }
+        val withDuress = Files.readAllBytes(keyFile)
+        vault.removeDuressSecret(PIN)
+        assertEquals(sizeWithout, Files.size(keyFile), "the key file looks like one that never had a duress PIN")
+        assertFalse(withDuress.contentEquals(Files.readAllBytes(keyFile)), "the duress slot was resealed")
+        vault.lock()
+        assertThrows<WaymarkException.WrongSecret> { vault.unlock("975310") }
+        vault.unlock(PIN)
+        assertEquals(1uL, vault.incidentLog().count())
     }
 }
