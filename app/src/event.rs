@@ -2,6 +2,7 @@
 //! effect, the app going to the background, a wake-up, a clock tick).
 
 use crate::effect::Permission;
+use crate::screens::export::ExportKind;
 use crate::view::{Destination, QuickKind};
 
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
@@ -174,4 +175,16 @@ pub enum AppEvent {
         lon: f64,
         accuracy_m: Option<f64>,
     },
+
+    // ----- long work and export -----
+    /// Stops the long work with this id (`ViewModel.work.id`); nothing it made is kept.
+    CancelWork {
+        id: String,
+    },
+    /// Export screen: make this export (then the share sheet opens for it).
+    StartExport {
+        what: ExportKind,
+    },
+    /// Export screen: the share sheet again for the last export.
+    ShareExport,
 }

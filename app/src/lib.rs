@@ -35,7 +35,10 @@ use waymark_core::Clock;
 pub use effect::{Effect, HapticKind, Permission};
 pub use event::AppEvent;
 pub use model::{AppConfig, SmsAbility};
+pub use screens::export::{ExportKind, ExportOption, ExportReady, ExportScreen};
+pub use screens::work::WorkCard;
 pub use view::*;
+pub use waymark_core::progress::Stage as WorkStage;
 
 use model::{Model, Route};
 use screens::settings::Flow;
@@ -77,6 +80,31 @@ impl AppCore {
         self.model().capture.max_bytes = bytes;
     }
 
+    /// As `run_work`, calling `watch` with each progress report on the working thread (no lock
+    /// of the app model is held then, so `watch` may call `dispatch` or `view`, or wait for
+    /// another thread that does). For tests that must act at a given point of the work.
+    pub fn run_work_watched(&self, id: &str, watch: &(dyn Fn(WorkStage, f64) + Sync)) -> AppUpdate {
+        self.run_work_inner(id, Some(watch))
+    }
+
+    fn run_work_inner(
+        &self,
+        id: &str,
+        watch: Option<&(dyn Fn(WorkStage, f64) + Sync)>,
+    ) -> AppUpdate {
+        let taken = self.model().take_work(id);
+        // The model is not locked while the work runs: `dispatch` and `view` answer meanwhile.
+        let result = taken.as_ref().map(|t| screens::work::run(t, watch));
+        let mut m = self.model();
+        m.banner = None;
+        if let Some(result) = result {
+            m.finish_work(id, result);
+        }
+        let view = m.view();
+        let effects = std::mem::take(&mut m.effects);
+        AppUpdate { view, effects }
+    }
+
     fn model(&self) -> MutexGuard<'_, Model> {
         // A panic while handling an event must not make the app unusable: the state is still
         // consistent at event boundaries, so take it back.
@@ -90,19 +118,42 @@ impl AppCore {
     pub fn dispatch(&self, event: AppEvent) -> AppUpdate {
         let mut m = self.model();
         m.banner = None;
+        let was_unlocked = m.is_unlocked();
         m.handle(event);
+        m.after_event(was_unlocked);
         let view = m.view();
         let effects = std::mem::take(&mut m.effects);
         AppUpdate { view, effects }
     }
 
-    /// The current view model, without changing anything (e.g. after the UI was re-created).
+    /// The current view model, without changing anything (e.g. after the UI was re-created,
+    /// or to redraw a progress bar while long work runs).
     pub fn view(&self) -> ViewModel {
         self.model().view()
+    }
+
+    /// Runs the long work `Effect::RunWork { id }` asked for. Blocks until it ends (seconds to
+    /// minutes): call it on a background thread, never the main one. Meanwhile `dispatch` and
+    /// `view` keep answering (progress in `ViewModel.work`; `CancelWork { id }` stops it).
+    /// Returns what to draw and do when it has ended; an unknown or already-run id does nothing.
+    pub fn run_work(&self, id: String) -> AppUpdate {
+        self.run_work_inner(&id, None)
     }
 }
 
 impl Model {
+    /// What follows any event: locking stops long work and forgets what the later screens held;
+    /// unlocking empties the export folder of what an earlier session left.
+    fn after_event(&mut self, was_unlocked: bool) {
+        let unlocked = self.is_unlocked();
+        if was_unlocked && !unlocked {
+            self.cancel_work_on_lock();
+            self.sweep_exports();
+        } else if !was_unlocked && unlocked {
+            self.sweep_exports();
+        }
+    }
+
     fn handle(&mut self, event: AppEvent) {
         use AppEvent as E;
         match event {
@@ -144,6 +195,7 @@ impl Model {
                 lon,
                 accuracy_m,
             } => self.location_fix(lat, lon, accuracy_m),
+            E::CancelWork { id } => self.cancel_work(&id),
             // Everything below needs the vault open.
             other if !self.is_unlocked() => {
                 tracing::debug!("event ignored while locked");
@@ -154,6 +206,8 @@ impl Model {
             E::AddNote { text } => self.add_note(&text),
             E::AddWitness { name } => self.add_witness(&name),
             E::AddFeeling { level } => self.add_feeling(level),
+            E::StartExport { what } => self.start_export(what),
+            E::ShareExport => self.share_export(),
             E::CheckInDestination { text } => self.checkin_destination(&text),
             E::CheckInMinutes { minutes } => self.checkin_minutes(minutes),
             E::CheckInGrace { minutes } => self.checkin_grace(minutes),
@@ -190,6 +244,7 @@ impl Model {
     fn open(&mut self, to: Destination) {
         match to {
             Destination::Help => self.open_help(),
+            Destination::Export => self.open_export(),
             Destination::CheckIn => {
                 if self.is_unlocked() {
                     self.open_checkin();
@@ -217,6 +272,7 @@ impl Model {
             Route::Incident { .. } => self.incident_back(),
             Route::Settings => self.settings_back(),
             Route::Lock | Route::Home => {}
+            Route::Export => self.show_home(),
         }
     }
 
@@ -251,6 +307,13 @@ impl Model {
                 s.help_title,
                 Screen::Help {
                     help: self.help_view(),
+                },
+                true,
+            ),
+            Route::Export => (
+                s.export.title,
+                Screen::Export {
+                    export: self.export_view(),
                 },
                 true,
             ),
@@ -294,6 +357,7 @@ impl Model {
             emergency: self.emergency_bar(),
             back_label: back.then(|| s.back.to_string()),
             hide_content: self.hidden,
+            work: self.work_card(),
             sms_failed: self.sms_failure_view(),
         }
     }

@@ -356,6 +356,10 @@ impl Model {
                     to: Destination::Settings,
                     label: s.nav_settings.to_string(),
                 },
+                NavItem {
+                    to: Destination::Export,
+                    label: s.nav_export.to_string(),
+                },
             ],
             lock_label: s.home_lock_now.to_string(),
             checkin: self.checkin_card(),

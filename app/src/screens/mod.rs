@@ -3,6 +3,7 @@
 pub(crate) mod capture;
 pub(crate) mod checkin;
 pub(crate) mod delivery;
+pub(crate) mod export;
 pub(crate) mod first_run;
 pub(crate) mod help;
 pub(crate) mod home;
@@ -10,3 +11,4 @@ pub(crate) mod incident;
 pub(crate) mod lifecycle;
 pub(crate) mod lock;
 pub(crate) mod settings;
+pub(crate) mod work;

@@ -1,6 +1,6 @@
 //! English. A translation copies this file and changes only the right-hand sides.
 
-use super::{KindLabels, Strings};
+use super::{ExportWords, KindLabels, Strings};
 
 pub static EN: Strings = Strings {
     language: "en",
@@ -93,6 +93,46 @@ pub static EN: Strings = Strings {
     nav_insights: "Patterns",
     nav_export: "Export",
     nav_settings: "Settings",
+
+    export: ExportWords {
+        title: "Export",
+        intro: "Make a copy of your record for the police, a solicitor or an advocate. It is made on this phone, and nothing is sent until you choose where it goes.",
+        report_label: "Report (PDF)",
+        report_detail: "Every incident with its history, photos and patterns, ready to print.",
+        bundle_label: "Evidence bundle (ZIP)",
+        bundle_detail: "Your log with every original photo and file, signed so anyone can check that nothing was changed.",
+        receipt_label: "Receipt",
+        receipt_detail: "A short signed note of your log as it is today. Send it to someone you trust: later it proves nothing was removed.",
+        warning: "The exported file is not locked: anyone who gets it can read it. Send it only to someone you trust.",
+        report_file: "waymark-report-{date}.pdf",
+        bundle_zip_file: "waymark-evidence-{date}.zip",
+        bundle_folder_name: "waymark-evidence-{date}",
+        receipt_file: "waymark-receipt-{date}.txt",
+        working_report: "Making your report",
+        working_bundle: "Making your evidence bundle",
+        working_map: "Importing the map",
+        percent: "{percent}%",
+        stage_starting: "Starting…",
+        stage_reading_map: "Reading the map file…",
+        stage_saving_map: "Saving the map…",
+        stage_gathering: "Gathering your incidents…",
+        stage_thumbnails: "Preparing photos…",
+        stage_rendering: "Drawing the pages…",
+        stage_writing: "Writing the file…",
+        stage_copying: "Copying the originals…",
+        stage_signing: "Signing…",
+        stage_checking_bundle: "Checking the bundle…",
+        stage_checking_log: "Checking your log…",
+        stage_storing: "Storing the file…",
+        stage_extracting: "Opening the original…",
+        stopped: "Stopped. Nothing was kept.",
+        busy: "Something is still being made. Wait for it, or stop it first.",
+        nothing_yet: "There is nothing to export yet: log something first.",
+        ready_report: "Your report is ready ({count} incidents). Choose where to send it.",
+        ready_bundle: "Your evidence bundle is ready ({count} incidents, {files} files). Its key fingerprint is {fingerprint}.",
+        ready_receipt: "Your receipt is ready. Choose where to send it.",
+        share_again: "Send it again",
+    },
 
     checkin_title: "Check-in",
     checkin_running: "Check-in running",

@@ -5,10 +5,12 @@
 //! caller does not give stays visible, so a mistake shows up in a test rather than as empty text.
 
 mod en;
+mod sections;
 
 use waymark_core::log::IncidentKind;
 
 pub use en::EN;
+pub use sections::*;
 
 /// Short labels for the quick-log buttons and lists, one per incident kind.
 pub struct KindLabels {
@@ -120,6 +122,9 @@ pub struct Strings {
     pub nav_insights: &'static str,
     pub nav_export: &'static str,
     pub nav_settings: &'static str,
+
+    // Export, routes, insights, risk questions (their groups are in sections.rs).
+    pub export: ExportWords,
 
     // Check-in.
     pub checkin_title: &'static str,
