@@ -2,6 +2,7 @@
 //! effect, the app going to the background, a wake-up, a clock tick).
 
 use crate::effect::Permission;
+use crate::screens::export::ExportKind;
 use crate::view::{Destination, QuickKind};
 
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
@@ -93,6 +94,10 @@ pub enum AppEvent {
     CheckInToggleBuddy {
         contact_id: String,
     },
+    /// Whether alerts to buddies carry the phone's last known place.
+    CheckInShareLocation {
+        on: bool,
+    },
     /// Add a contact as a buddy (kept in the vault) and choose them.
     CheckInAddBuddy {
         name: String,
@@ -113,6 +118,38 @@ pub enum AppEvent {
     /// A text that failed: open the composer so the person sends it by hand.
     SmsCompose {
         id: String,
+    },
+
+    // ----- settings (the PIN flows use the PIN pad events) -----
+    SettingsChangePin,
+    /// Set the duress PIN, or change it (the same: the new one replaces the old).
+    SettingsSetDuress,
+    SettingsRemoveDuress,
+    SettingsAutoLock {
+        seconds: u32,
+    },
+    SettingsRegion {
+        code: String,
+    },
+
+    // ----- evidence and incidents -----
+    /// One incident in detail (a row of home's recent list or of the list of everything).
+    OpenIncident {
+        id: String,
+    },
+    /// Pick a file (a photo or document already on the phone) for the incident just logged
+    /// (or open in detail).
+    AddFile,
+    /// The incident open in detail, as edited: only what changed is recorded, with `reason`
+    /// (may be empty).
+    EditIncident {
+        kind: QuickKind,
+        description: String,
+        reason: String,
+    },
+    /// Remove the incident open in detail (a redaction: the log keeps that it was removed).
+    RemoveIncident {
+        reason: String,
     },
 
     // ----- outcomes of effects -----
@@ -138,4 +175,16 @@ pub enum AppEvent {
         lon: f64,
         accuracy_m: Option<f64>,
     },
+
+    // ----- long work and export -----
+    /// Stops the long work with this id (`ViewModel.work.id`); nothing it made is kept.
+    CancelWork {
+        id: String,
+    },
+    /// Export screen: make this export (then the share sheet opens for it).
+    StartExport {
+        what: ExportKind,
+    },
+    /// Export screen: the share sheet again for the last export.
+    ShareExport,
 }

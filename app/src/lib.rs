@@ -35,9 +35,13 @@ use waymark_core::Clock;
 pub use effect::{Effect, HapticKind, Permission};
 pub use event::AppEvent;
 pub use model::{AppConfig, SmsAbility};
+pub use screens::export::{ExportKind, ExportOption, ExportReady, ExportScreen};
+pub use screens::work::WorkCard;
 pub use view::*;
+pub use waymark_core::progress::Stage as WorkStage;
 
 use model::{Model, Route};
+use screens::settings::Flow;
 
 /// The app's state and logic. Thread-safe: events are handled one at a time.
 ///
@@ -70,6 +74,37 @@ impl AppCore {
         }
     }
 
+    /// The largest photo or file kept as one item (the core's limit unless changed here; tests
+    /// lower it so the refusal can be seen without streaming gigabytes).
+    pub fn set_evidence_limit(&self, bytes: u64) {
+        self.model().capture.max_bytes = bytes;
+    }
+
+    /// As `run_work`, calling `watch` with each progress report on the working thread (no lock
+    /// of the app model is held then, so `watch` may call `dispatch` or `view`, or wait for
+    /// another thread that does). For tests that must act at a given point of the work.
+    pub fn run_work_watched(&self, id: &str, watch: &(dyn Fn(WorkStage, f64) + Sync)) -> AppUpdate {
+        self.run_work_inner(id, Some(watch))
+    }
+
+    fn run_work_inner(
+        &self,
+        id: &str,
+        watch: Option<&(dyn Fn(WorkStage, f64) + Sync)>,
+    ) -> AppUpdate {
+        let taken = self.model().take_work(id);
+        // The model is not locked while the work runs: `dispatch` and `view` answer meanwhile.
+        let result = taken.as_ref().map(|t| screens::work::run(t, watch));
+        let mut m = self.model();
+        m.banner = None;
+        if let Some(result) = result {
+            m.finish_work(id, result);
+        }
+        let view = m.view();
+        let effects = std::mem::take(&mut m.effects);
+        AppUpdate { view, effects }
+    }
+
     fn model(&self) -> MutexGuard<'_, Model> {
         // A panic while handling an event must not make the app unusable: the state is still
         // consistent at event boundaries, so take it back.
@@ -83,19 +118,42 @@ impl AppCore {
     pub fn dispatch(&self, event: AppEvent) -> AppUpdate {
         let mut m = self.model();
         m.banner = None;
+        let was_unlocked = m.is_unlocked();
         m.handle(event);
+        m.after_event(was_unlocked);
         let view = m.view();
         let effects = std::mem::take(&mut m.effects);
         AppUpdate { view, effects }
     }
 
-    /// The current view model, without changing anything (e.g. after the UI was re-created).
+    /// The current view model, without changing anything (e.g. after the UI was re-created,
+    /// or to redraw a progress bar while long work runs).
     pub fn view(&self) -> ViewModel {
         self.model().view()
+    }
+
+    /// Runs the long work `Effect::RunWork { id }` asked for. Blocks until it ends (seconds to
+    /// minutes): call it on a background thread, never the main one. Meanwhile `dispatch` and
+    /// `view` keep answering (progress in `ViewModel.work`; `CancelWork { id }` stops it).
+    /// Returns what to draw and do when it has ended; an unknown or already-run id does nothing.
+    pub fn run_work(&self, id: String) -> AppUpdate {
+        self.run_work_inner(&id, None)
     }
 }
 
 impl Model {
+    /// What follows any event: locking stops long work and forgets what the later screens held;
+    /// unlocking empties the export folder of what an earlier session left.
+    fn after_event(&mut self, was_unlocked: bool) {
+        let unlocked = self.is_unlocked();
+        if was_unlocked && !unlocked {
+            self.cancel_work_on_lock();
+            self.sweep_exports();
+        } else if !was_unlocked && unlocked {
+            self.sweep_exports();
+        }
+    }
+
     fn handle(&mut self, event: AppEvent) {
         use AppEvent as E;
         match event {
@@ -114,6 +172,7 @@ impl Model {
             E::PinSubmit => match self.route {
                 Route::Lock => self.lock_submit(),
                 Route::FirstRun => self.setup_pin_submit(),
+                Route::Settings if self.is_unlocked() => self.settings_pin_submit(),
                 _ => {}
             },
             E::PinCheckIn => {
@@ -136,6 +195,7 @@ impl Model {
                 lon,
                 accuracy_m,
             } => self.location_fix(lat, lon, accuracy_m),
+            E::CancelWork { id } => self.cancel_work(&id),
             // Everything below needs the vault open.
             other if !self.is_unlocked() => {
                 tracing::debug!("event ignored while locked");
@@ -146,33 +206,52 @@ impl Model {
             E::AddNote { text } => self.add_note(&text),
             E::AddWitness { name } => self.add_witness(&name),
             E::AddFeeling { level } => self.add_feeling(level),
+            E::StartExport { what } => self.start_export(what),
+            E::ShareExport => self.share_export(),
             E::CheckInDestination { text } => self.checkin_destination(&text),
             E::CheckInMinutes { minutes } => self.checkin_minutes(minutes),
             E::CheckInGrace { minutes } => self.checkin_grace(minutes),
+            E::CheckInShareLocation { on } => self.checkin_share_location(on),
             E::CheckInToggleBuddy { contact_id } => self.checkin_toggle_buddy(&contact_id),
             E::CheckInAddBuddy { name, phone } => self.checkin_add_buddy(&name, &phone),
             E::CheckInStart => self.checkin_start(),
             E::CheckInSafe => self.checkin_safe(),
             E::CheckInExtend { minutes } => self.checkin_extend(minutes),
             E::CheckInStop => self.checkin_stop(),
-            E::AddPhoto
-            | E::CameraChunk { .. }
-            | E::CameraDone
-            | E::CameraCancelled
-            | E::FilePicked { .. }
-            | E::FilePickCancelled
-            | E::PermissionResult { .. } => {}
+            E::AddPhoto => self.add_photo(),
+            E::AddFile => self.add_file(),
+            E::OpenIncident { id } => self.open_incident(&id),
+            E::SettingsChangePin => self.settings_flow(Flow::ChangePin),
+            E::SettingsSetDuress => self.settings_flow(Flow::SetDuress),
+            E::SettingsRemoveDuress => self.settings_flow(Flow::RemoveDuress),
+            E::SettingsAutoLock { seconds } => self.settings_auto_lock(seconds),
+            E::SettingsRegion { code } => self.settings_region(&code),
+            E::PermissionResult { what, granted } => self.permission_result(what, granted),
+            E::CameraChunk { bytes } => self.camera_chunk(&bytes),
+            E::CameraDone => self.camera_done(),
+            E::CameraCancelled => self.camera_cancelled(),
+            E::FilePicked { path } => self.file_picked(&path),
+            E::FilePickCancelled => self.file_pick_cancelled(),
+            E::EditIncident {
+                kind,
+                description,
+                reason,
+            } => self.edit_incident(kind, &description, &reason),
+            E::RemoveIncident { reason } => self.remove_incident(&reason),
         }
     }
 
     fn open(&mut self, to: Destination) {
         match to {
             Destination::Help => self.open_help(),
+            Destination::Export => self.open_export(),
             Destination::CheckIn => {
                 if self.is_unlocked() {
                     self.open_checkin();
                 }
             }
+            Destination::Incidents => self.open_incidents(),
+            Destination::Settings => self.open_settings(),
             Destination::Home => {
                 if self.route == Route::FirstRun {
                     self.setup_finish();
@@ -189,8 +268,11 @@ impl Model {
             Route::FirstRun => {
                 self.setup_back();
             }
-            Route::CheckIn => self.show_home(),
+            Route::CheckIn | Route::Incidents => self.show_home(),
+            Route::Incident { .. } => self.incident_back(),
+            Route::Settings => self.settings_back(),
             Route::Lock | Route::Home => {}
+            Route::Export => self.show_home(),
         }
     }
 
@@ -228,10 +310,42 @@ impl Model {
                 },
                 true,
             ),
+            Route::Export => (
+                s.export.title,
+                Screen::Export {
+                    export: self.export_view(),
+                },
+                true,
+            ),
             Route::CheckIn => (
                 s.checkin_title,
                 Screen::CheckIn {
                     checkin: self.checkin_view(),
+                },
+                true,
+            ),
+            Route::Incident { .. } => match self.incident_detail_view() {
+                Some(incident) => (s.incident_title, Screen::Incident { incident }, true),
+                // Gone (removed elsewhere): the list instead.
+                None => (
+                    s.incidents_title,
+                    Screen::Incidents {
+                        incidents: self.incident_list_view(),
+                    },
+                    true,
+                ),
+            },
+            Route::Incidents => (
+                s.incidents_title,
+                Screen::Incidents {
+                    incidents: self.incident_list_view(),
+                },
+                true,
+            ),
+            Route::Settings => (
+                s.nav_settings,
+                Screen::Settings {
+                    settings: self.settings_view(),
                 },
                 true,
             ),
@@ -243,6 +357,7 @@ impl Model {
             emergency: self.emergency_bar(),
             back_label: back.then(|| s.back.to_string()),
             hide_content: self.hidden,
+            work: self.work_card(),
             sms_failed: self.sms_failure_view(),
         }
     }

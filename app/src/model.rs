@@ -12,11 +12,13 @@ use waymark_core::{Clock, Error};
 use zeroize::Zeroizing;
 
 use crate::effect::Effect;
+use crate::screens::capture::CaptureState;
 use crate::screens::checkin::CheckInState;
 use crate::screens::delivery::DeliveryState;
 use crate::screens::first_run::SetupState;
 use crate::screens::home::HomeState;
 use crate::screens::lock::LockState;
+use crate::screens::settings::SettingsState;
 use crate::strings::{self, fill, Strings};
 use crate::view::{Banner, Tone};
 
@@ -53,7 +55,11 @@ pub(crate) enum Route {
     FirstRun,
     Home,
     Help { back: Box<Route> },
+    Export,
     CheckIn,
+    Incidents,
+    Incident { id: String },
+    Settings,
 }
 
 pub(crate) struct Model {
@@ -64,7 +70,9 @@ pub(crate) struct Model {
     pub config: AppConfig,
     pub s: &'static Strings,
     /// None until the first run creates the vault.
-    pub vault: Option<Vault>,
+    /// Shared so a capture in progress can hold it beside its writer, and with long work
+    /// running on a shell's background thread (`AppCore::run_work`).
+    pub vault: Option<Arc<Vault>>,
     pub route: Route,
     /// Digits typed on whichever PIN pad is showing; wiped on every screen change.
     pub pin: Zeroizing<String>,
@@ -74,7 +82,12 @@ pub(crate) struct Model {
     pub setup: SetupState,
     pub home: HomeState,
     pub checkin: CheckInState,
+    /// Long work (exports, map import) and the export screen.
+    pub work: crate::screens::work::WorkState,
+    pub export: crate::screens::export::ExportState,
     pub delivery: DeliveryState,
+    pub capture: CaptureState,
+    pub settings: SettingsState,
     /// The person's help region, once the unlocked vault has said.
     pub region: &'static Region,
     pub background_since: Option<DateTime<Utc>>,
@@ -109,7 +122,11 @@ impl Model {
             setup: SetupState::default(),
             home: HomeState::default(),
             checkin: CheckInState::default(),
+            work: Default::default(),
+            export: Default::default(),
             delivery: DeliveryState::default(),
+            capture: CaptureState::default(),
+            settings: SettingsState::default(),
             region,
             background_since: None,
             hidden: false,
@@ -122,7 +139,7 @@ impl Model {
     }
 
     pub fn unlocked_vault(&self) -> Option<&Vault> {
-        self.vault.as_ref().filter(|v| v.is_unlocked())
+        self.vault.as_deref().filter(|v| v.is_unlocked())
     }
 
     pub fn is_unlocked(&self) -> bool {

@@ -45,7 +45,11 @@ pub struct EmergencyBar {
 pub enum Destination {
     Home,
     Help,
+    Export,
     CheckIn,
+    /// Everything logged, newest first (a row opens with `OpenIncident { id }`).
+    Incidents,
+    Settings,
 }
 
 /// The incident kinds, as the buttons and lists name them.
@@ -207,6 +211,8 @@ pub struct LoggedCard {
     pub add_feeling_label: String,
     /// For `AddFeeling { level }`: index 0 is level 1.
     pub feelings: Vec<String>,
+    /// `AddFile`: a photo or document already on the phone.
+    pub add_file_label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -288,6 +294,9 @@ pub struct CheckInForm {
     /// `CheckInStart`.
     pub start_label: String,
     pub can_start: bool,
+    /// `CheckInShareLocation { on }`: alerts carry the phone's last known place.
+    pub share_location: bool,
+    pub share_location_label: String,
 }
 
 /// A running check-in, on home and on the check-in screen.
@@ -358,11 +367,142 @@ pub struct SmsFailure {
 
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum Screen {
-    Lock { lock: LockScreen },
-    FirstRun { setup: FirstRunScreen },
-    Home { home: HomeScreen },
-    Help { help: HelpScreen },
-    CheckIn { checkin: CheckInScreen },
+    Lock {
+        lock: LockScreen,
+    },
+    FirstRun {
+        setup: FirstRunScreen,
+    },
+    Home {
+        home: HomeScreen,
+    },
+    Help {
+        help: HelpScreen,
+    },
+    CheckIn {
+        checkin: CheckInScreen,
+    },
+    Incidents {
+        incidents: IncidentListScreen,
+    },
+    Incident {
+        incident: IncidentDetailScreen,
+    },
+    Settings {
+        settings: SettingsScreen,
+    },
+    Export {
+        export: crate::screens::export::ExportScreen,
+    },
+}
+
+/// Where a settings PIN flow stands (`Menu`: no flow, the list of settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum SettingsStep {
+    Menu,
+    CurrentPin,
+    NewPin,
+    ConfirmPin,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct AutoLockChoice {
+    /// For `SettingsAutoLock { seconds }`; 0 locks as soon as the app leaves the screen.
+    pub seconds: u32,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct RegionChoice {
+    /// For `SettingsRegion { code }`.
+    pub code: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+/// Settings. On `Menu`: the PIN actions (`SettingsChangePin`, `SettingsSetDuress`,
+/// `SettingsRemoveDuress`), the auto-lock delay, the help region, the recovery code's note.
+/// On the other steps: `pad` (the shared PIN pad events; `PinSubmit` goes on) and Back.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SettingsScreen {
+    pub step: SettingsStep,
+    pub heading: String,
+    pub pad: Option<PinPad>,
+    pub change_pin_label: String,
+    pub set_duress_label: String,
+    pub remove_duress_label: String,
+    /// What the duress PIN does.
+    pub duress_body: String,
+    pub auto_lock_label: String,
+    pub auto_lock: Vec<AutoLockChoice>,
+    pub region_label: String,
+    pub regions: Vec<RegionChoice>,
+    pub recovery_heading: String,
+    pub recovery_body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct IncidentListScreen {
+    /// Newest first; each opens with `OpenIncident { id }`.
+    pub rows: Vec<IncidentRow>,
+    pub empty_text: String,
+}
+
+/// A photo or file kept with an incident.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct EvidenceRow {
+    pub id: String,
+    /// "Photo" / "File".
+    pub label: String,
+    pub media_type: String,
+    pub size: u64,
+    /// "2.4 MB".
+    pub size_text: String,
+    pub when: String,
+}
+
+/// One step of an incident's history, from the core's log.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct HistoryRow {
+    /// "Logged", "Changed: note, witnesses".
+    pub text: String,
+    /// "Why: ..." when a reason was given.
+    pub reason: Option<String>,
+    pub when: String,
+}
+
+/// One incident: what it says now, its evidence, its history; edit (`EditIncident`), remove
+/// (`RemoveIncident`), and add a photo, file, witness or feeling (the same events as home's bar).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct IncidentDetailScreen {
+    pub id: String,
+    pub kind: QuickKind,
+    pub kind_label: String,
+    /// The choices for the edit form's kind.
+    pub kinds: Vec<KindButton>,
+    pub when: String,
+    pub description: String,
+    pub place: Option<String>,
+    pub witnesses: Vec<String>,
+    pub feeling: Option<String>,
+    pub evidence_heading: String,
+    pub evidence: Vec<EvidenceRow>,
+    pub no_evidence_text: String,
+    pub history_heading: String,
+    pub history: Vec<HistoryRow>,
+    pub edit_label: String,
+    /// The edit and remove forms' optional "why" field.
+    pub reason_label: String,
+    pub save_label: String,
+    pub remove_label: String,
+    /// Shown before removing: what stays and what goes.
+    pub remove_warning: String,
+    pub add_photo_label: String,
+    pub add_file_label: String,
+    pub add_witness_label: String,
+    pub add_feeling_label: String,
+    pub feelings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -376,6 +516,9 @@ pub struct ViewModel {
     pub back_label: Option<String>,
     /// The content must be covered (background, panic): draw nothing personal.
     pub hide_content: bool,
+    /// Long work under way (an export, a map import), on whichever screen shows: a progress
+    /// bar with its stage and a Cancel button (`CancelWork { id }`).
+    pub work: Option<crate::screens::work::WorkCard>,
     /// A text to a buddy was not sent (drawn above the screen, on every screen).
     pub sms_failed: Option<SmsFailure>,
 }

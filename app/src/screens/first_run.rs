@@ -82,7 +82,7 @@ impl Model {
             Ok((vault, code)) => {
                 // The person's region starts as the phone's.
                 let _ = Safety::new(&vault).set_region(self.region.code);
-                self.vault = Some(vault);
+                self.vault = Some(std::sync::Arc::new(vault));
                 self.setup.recovery = Some(Zeroizing::new(code.as_str().to_string()));
                 let pick = waymark_core::vault::random_id().map_or(0, |b| usize::from(b[0]));
                 self.setup.check_group = pick % 7 + 1;

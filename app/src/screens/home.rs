@@ -146,17 +146,23 @@ impl Model {
         }
     }
 
+    /// The incident the details bar works on: the one open in detail, else the one just logged.
+    fn details_target(&self) -> Option<String> {
+        self.detail_incident()
+            .or_else(|| self.home.last.as_ref().map(|l| l.id.clone()))
+    }
+
     fn amend_last(&mut self, changes: IncidentChanges, done: &'static str) -> bool {
-        let Some(last) = self.home.last.clone() else {
+        let Some(id) = self.details_target() else {
             return false;
         };
         let Some(vault) = self.unlocked_vault() else {
             return false;
         };
-        match IncidentLog::new(vault).amend(&last.id, changes, None) {
+        match IncidentLog::new(vault).amend(&id, changes, None) {
             Ok(_) => {
                 // Details added: Undo would now throw them away too, so it goes.
-                if let Some(l) = self.home.last.as_mut() {
+                if let Some(l) = self.home.last.as_mut().filter(|l| l.id == id) {
                     l.undo_until = l.at;
                 }
                 self.say(done, Tone::Good);
@@ -170,15 +176,17 @@ impl Model {
     }
 
     pub(crate) fn add_note(&mut self, text: &str) {
-        let Some(last) = self.home.last.clone() else {
+        let Some(id) = self.details_target() else {
             return;
         };
-        let description = if last.placeholder_note {
+        let placeholder = self.detail_incident().is_none()
+            && self.home.last.as_ref().is_some_and(|l| l.placeholder_note);
+        let description = if placeholder {
             text.to_string()
         } else {
             let current = self
                 .unlocked_vault()
-                .and_then(|v| IncidentLog::new(v).get(&last.id).ok())
+                .and_then(|v| IncidentLog::new(v).get(&id).ok())
                 .map(|i| i.incident.details.description)
                 .unwrap_or_default();
             format!("{current}\n\n{text}")
@@ -188,19 +196,19 @@ impl Model {
             ..Default::default()
         };
         if self.amend_last(changes, self.s.home_note_added) {
-            if let Some(l) = self.home.last.as_mut() {
+            if let Some(l) = self.home.last.as_mut().filter(|l| l.id == id) {
                 l.placeholder_note = false;
             }
         }
     }
 
     pub(crate) fn add_witness(&mut self, name: &str) {
-        let Some(last) = self.home.last.clone() else {
+        let Some(id) = self.details_target() else {
             return;
         };
         let mut witnesses = self
             .unlocked_vault()
-            .and_then(|v| IncidentLog::new(v).get(&last.id).ok())
+            .and_then(|v| IncidentLog::new(v).get(&id).ok())
             .map(|i| i.incident.details.witnesses)
             .unwrap_or_default();
         witnesses.push(name.trim().to_string());
@@ -231,6 +239,7 @@ impl Model {
         if fix.validate().is_err() {
             return;
         }
+        self.checkin_location(&fix);
         self.last_fix = Some(fix);
         let Some(last) = self.home.last.clone() else {
             return;
@@ -314,6 +323,7 @@ impl Model {
                 add_witness_label: s.home_add_witness.to_string(),
                 add_feeling_label: s.home_add_feeling.to_string(),
                 feelings: s.feelings.iter().map(|f| f.to_string()).collect(),
+                add_file_label: s.home_add_file.to_string(),
             }
         });
         HomeScreen {
@@ -335,8 +345,20 @@ impl Model {
                     label: s.nav_checkin.to_string(),
                 },
                 NavItem {
+                    to: Destination::Incidents,
+                    label: s.nav_incidents.to_string(),
+                },
+                NavItem {
                     to: Destination::Help,
                     label: s.help_numbers.to_string(),
+                },
+                NavItem {
+                    to: Destination::Settings,
+                    label: s.nav_settings.to_string(),
+                },
+                NavItem {
+                    to: Destination::Export,
+                    label: s.nav_export.to_string(),
                 },
             ],
             lock_label: s.home_lock_now.to_string(),

@@ -78,7 +78,13 @@ impl Model {
     pub(crate) fn wake_fired(&mut self, id: &str) {
         match id {
             AUTO_LOCK_WAKE => self.auto_lock_if_due(),
-            CHECKIN_WAKE => self.checkin_tick(),
+            CHECKIN_WAKE => {
+                self.checkin_tick();
+                // A fresh place for the alerts (kept only if the plan shares it).
+                if self.checkin.current.is_some() && self.location_on() {
+                    self.effect(Effect::RequestLocation);
+                }
+            }
             _ => {}
         }
     }

@@ -56,7 +56,7 @@ impl Model {
     pub(crate) fn show_lock(&mut self) {
         if self.vault.is_none() {
             match Vault::open(&self.dir, self.prf.clone(), self.clock.clone()) {
-                Ok(v) => self.vault = Some(v),
+                Ok(v) => self.vault = Some(std::sync::Arc::new(v)),
                 Err(e) => self.fail(&e),
             }
         }
@@ -163,6 +163,9 @@ impl Model {
 
     /// Locks at once: the panic action, auto-lock, or "Lock now".
     pub(crate) fn lock_now(&mut self) {
+        // A half-taken photo goes first: its writer holds the vault.
+        self.capture = Default::default();
+        self.settings = Default::default();
         if let Some(v) = &self.vault {
             v.lock();
         }

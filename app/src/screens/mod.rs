@@ -1,9 +1,14 @@
 //! One module per screen: its state, its events and its view.
 
+pub(crate) mod capture;
 pub(crate) mod checkin;
 pub(crate) mod delivery;
+pub(crate) mod export;
 pub(crate) mod first_run;
 pub(crate) mod help;
 pub(crate) mod home;
+pub(crate) mod incident;
 pub(crate) mod lifecycle;
 pub(crate) mod lock;
+pub(crate) mod settings;
+pub(crate) mod work;

@@ -5,10 +5,12 @@
 //! caller does not give stays visible, so a mistake shows up in a test rather than as empty text.
 
 mod en;
+mod sections;
 
 use waymark_core::log::IncidentKind;
 
 pub use en::EN;
+pub use sections::*;
 
 /// Short labels for the quick-log buttons and lists, one per incident kind.
 pub struct KindLabels {
@@ -121,6 +123,9 @@ pub struct Strings {
     pub nav_export: &'static str,
     pub nav_settings: &'static str,
 
+    // Export, routes, insights, risk questions (their groups are in sections.rs).
+    pub export: ExportWords,
+
     // Check-in.
     pub checkin_title: &'static str,
     pub checkin_running: &'static str,
@@ -156,6 +161,7 @@ pub struct Strings {
     pub checkin_buddy_added: &'static str,
     pub checkin_due_by: &'static str,
     pub checkin_started: &'static str,
+    pub checkin_share_location: &'static str,
     pub ladder_plan: &'static str,
     pub ladder_update: &'static str,
     pub ladder_remind_before: &'static str,
@@ -163,6 +169,64 @@ pub struct Strings {
     pub ladder_alert: &'static str,
     pub ladder_999: &'static str,
     pub ladder_due_passed: &'static str,
+
+    // Capture (photo, file).
+    pub home_add_file: &'static str,
+    pub capture_camera_reason: &'static str,
+    pub capture_added: &'static str,
+    pub file_added: &'static str,
+    pub capture_cancelled: &'static str,
+    pub capture_too_large: &'static str,
+    pub capture_denied: &'static str,
+    pub capture_nothing_to_attach: &'static str,
+
+    // Incidents: list, detail, edit, history.
+    pub nav_incidents: &'static str,
+    pub incidents_title: &'static str,
+    pub incident_title: &'static str,
+    pub incident_edit: &'static str,
+    pub incident_reason: &'static str,
+    pub incident_saved: &'static str,
+    pub incident_nothing_changed: &'static str,
+    pub incident_remove: &'static str,
+    pub incident_remove_warning: &'static str,
+    pub incident_removed: &'static str,
+    pub evidence_heading: &'static str,
+    pub evidence_none: &'static str,
+    pub evidence_photo: &'static str,
+    pub evidence_file: &'static str,
+    pub history_heading: &'static str,
+    pub history_created: &'static str,
+    pub history_changed: &'static str,
+    pub history_reason: &'static str,
+    pub field_note: &'static str,
+    pub field_kind: &'static str,
+    pub field_time: &'static str,
+    pub field_place: &'static str,
+    pub field_witnesses: &'static str,
+    pub field_feeling: &'static str,
+    pub field_other: &'static str,
+
+    // Settings.
+    pub settings_change_pin: &'static str,
+    pub settings_set_duress: &'static str,
+    pub settings_remove_duress: &'static str,
+    pub settings_current_pin: &'static str,
+    pub settings_new_pin: &'static str,
+    pub settings_confirm_pin: &'static str,
+    pub settings_new_duress: &'static str,
+    pub settings_confirm_duress: &'static str,
+    pub settings_wrong_pin: &'static str,
+    pub settings_pin_changed: &'static str,
+    pub settings_duress_set: &'static str,
+    pub settings_duress_removed: &'static str,
+    pub settings_saved: &'static str,
+    pub settings_auto_lock: &'static str,
+    pub settings_auto_lock_now: &'static str,
+    pub settings_auto_lock_after: &'static str,
+    pub settings_region: &'static str,
+    pub settings_recovery_title: &'static str,
+    pub settings_recovery_body: &'static str,
 
     // Notifications: seen on a lock screen by anyone, so never a place, a name or a note.
     pub notify_title: &'static str,
