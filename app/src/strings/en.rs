@@ -256,7 +256,7 @@ pub static EN: Strings = Strings {
     ladder_call_999: "Time to call {number} if you are not safe.",
     ladder_closed: "Finished.",
     call_999_now: "If you are in danger, call {number} now.",
-    sms_failed: "Your buddy was NOT texted: the phone could not send it. They do not know yet.",
+    sms_failed: "Your buddy was NOT texted. They do not know yet.",
     sms_send_yourself: "Send it yourself",
     sms_try_again: "Try again",
     checkin_no_destination: "Say where you are going.",
