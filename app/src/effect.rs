@@ -87,4 +87,10 @@ pub enum Effect {
     Haptic {
         kind: HapticKind,
     },
+    /// Long work is ready: on a background thread, call the blocking `AppCore.runWork(id)`,
+    /// then draw the update it returns and carry out its effects. While `ViewModel.work` is
+    /// present, redraw from `AppCore.view()` about 4 times a second (the progress bar).
+    RunWork {
+        id: String,
+    },
 }

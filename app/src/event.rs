@@ -2,6 +2,9 @@
 //! effect, the app going to the background, a wake-up, a clock tick).
 
 use crate::effect::Permission;
+use crate::screens::export::ExportKind;
+use crate::screens::risk::RiskChoice;
+use crate::screens::routes::TravelMode;
 use crate::view::{Destination, QuickKind};
 
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
@@ -93,6 +96,10 @@ pub enum AppEvent {
     CheckInToggleBuddy {
         contact_id: String,
     },
+    /// Whether alerts to buddies carry the phone's last known place.
+    CheckInShareLocation {
+        on: bool,
+    },
     /// Add a contact as a buddy (kept in the vault) and choose them.
     CheckInAddBuddy {
         name: String,
@@ -169,5 +176,59 @@ pub enum AppEvent {
         lat: f64,
         lon: f64,
         accuracy_m: Option<f64>,
+    },
+
+    // ----- long work and export -----
+    /// Stops the long work with this id (`ViewModel.work.id`); nothing it made is kept.
+    CancelWork {
+        id: String,
+    },
+    /// Export screen: make this export (then the share sheet opens for it).
+    StartExport {
+        what: ExportKind,
+    },
+    /// Export screen: the share sheet again for the last export.
+    ShareExport,
+
+    // ----- routes and plan -----
+    /// Saves the phone's position under this name (a fix is asked for if none is fresh).
+    AddPlaceHere {
+        name: String,
+    },
+    AddPlace {
+        name: String,
+        lat: f64,
+        lon: f64,
+    },
+    RemovePlace {
+        name: String,
+    },
+    /// The clearly different routes between two saved places (or "lat,lon"), fastest first.
+    FindRoutes {
+        from: String,
+        to: String,
+        mode: TravelMode,
+    },
+    SelectRoute {
+        index: u32,
+    },
+    /// A plan for the next days between two places: a route and leaving time per day.
+    PlanTrips {
+        from: String,
+        to: String,
+        mode: TravelMode,
+        /// Minutes after local midnight.
+        arrive_by_minute: Option<u32>,
+    },
+    /// The file picker for an OpenStreetMap file; `FilePicked` then imports it as long work.
+    ImportMap,
+    /// Back to the bundled sample map.
+    ForgetMap,
+
+    // ----- risk questions -----
+    AnswerRisk {
+        question_id: String,
+        choice: RiskChoice,
+        note: Option<String>,
     },
 }

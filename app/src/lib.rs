@@ -35,7 +35,18 @@ use waymark_core::Clock;
 pub use effect::{Effect, HapticKind, Permission};
 pub use event::AppEvent;
 pub use model::{AppConfig, SmsAbility};
+pub use screens::export::{ExportKind, ExportOption, ExportReady, ExportScreen};
+pub use screens::insights::{CountBar, InsightsScreen, PatternSignal, SignalRow};
+pub use screens::risk::{
+    RiskAnswerRow, RiskChoice, RiskChoiceOption, RiskQuestionCard, RiskScreen,
+};
+pub use screens::routes::{
+    FigureRow, MapCard, ModeOption, PlaceRow, PlanCard, RouteCard, RouteDrawing, RouteLine,
+    RoutesScreen, StreetLine, TravelMode, TripRow,
+};
+pub use screens::work::WorkCard;
 pub use view::*;
+pub use waymark_core::progress::Stage as WorkStage;
 
 use model::{Model, Route};
 use screens::settings::Flow;
@@ -77,6 +88,31 @@ impl AppCore {
         self.model().capture.max_bytes = bytes;
     }
 
+    /// As `run_work`, calling `watch` with each progress report on the working thread (no lock
+    /// of the app model is held then, so `watch` may call `dispatch` or `view`, or wait for
+    /// another thread that does). For tests that must act at a given point of the work.
+    pub fn run_work_watched(&self, id: &str, watch: &(dyn Fn(WorkStage, f64) + Sync)) -> AppUpdate {
+        self.run_work_inner(id, Some(watch))
+    }
+
+    fn run_work_inner(
+        &self,
+        id: &str,
+        watch: Option<&(dyn Fn(WorkStage, f64) + Sync)>,
+    ) -> AppUpdate {
+        let taken = self.model().take_work(id);
+        // The model is not locked while the work runs: `dispatch` and `view` answer meanwhile.
+        let result = taken.as_ref().map(|t| screens::work::run(t, watch));
+        let mut m = self.model();
+        m.banner = None;
+        if let Some(result) = result {
+            m.finish_work(id, result);
+        }
+        let view = m.view();
+        let effects = std::mem::take(&mut m.effects);
+        AppUpdate { view, effects }
+    }
+
     fn model(&self) -> MutexGuard<'_, Model> {
         // A panic while handling an event must not make the app unusable: the state is still
         // consistent at event boundaries, so take it back.
@@ -90,19 +126,45 @@ impl AppCore {
     pub fn dispatch(&self, event: AppEvent) -> AppUpdate {
         let mut m = self.model();
         m.banner = None;
+        let was_unlocked = m.is_unlocked();
         m.handle(event);
+        m.after_event(was_unlocked);
         let view = m.view();
         let effects = std::mem::take(&mut m.effects);
         AppUpdate { view, effects }
     }
 
-    /// The current view model, without changing anything (e.g. after the UI was re-created).
+    /// The current view model, without changing anything (e.g. after the UI was re-created,
+    /// or to redraw a progress bar while long work runs).
     pub fn view(&self) -> ViewModel {
         self.model().view()
+    }
+
+    /// Runs the long work `Effect::RunWork { id }` asked for. Blocks until it ends (seconds to
+    /// minutes): call it on a background thread, never the main one. Meanwhile `dispatch` and
+    /// `view` keep answering (progress in `ViewModel.work`; `CancelWork { id }` stops it).
+    /// Returns what to draw and do when it has ended; an unknown or already-run id does nothing.
+    pub fn run_work(&self, id: String) -> AppUpdate {
+        self.run_work_inner(&id, None)
     }
 }
 
 impl Model {
+    /// What follows any event: locking stops long work and forgets what the later screens held;
+    /// unlocking empties the export folder of what an earlier session left.
+    fn after_event(&mut self, was_unlocked: bool) {
+        let unlocked = self.is_unlocked();
+        if was_unlocked && !unlocked {
+            self.cancel_work_on_lock();
+            self.sweep_exports();
+            self.routes = Default::default();
+            self.insights = None;
+            self.risk = None;
+        } else if !was_unlocked && unlocked {
+            self.sweep_exports();
+        }
+    }
+
     fn handle(&mut self, event: AppEvent) {
         use AppEvent as E;
         match event {
@@ -143,7 +205,13 @@ impl Model {
                 lat,
                 lon,
                 accuracy_m,
-            } => self.location_fix(lat, lon, accuracy_m),
+            } => {
+                self.location_fix(lat, lon, accuracy_m);
+                self.routes_fix_arrived();
+            }
+            E::CancelWork { id } => self.cancel_work(&id),
+            E::FilePicked { path } if self.routes.picking_map => self.map_file_picked(&path),
+            E::FilePickCancelled if self.routes.picking_map => self.map_pick_cancelled(),
             // Everything below needs the vault open.
             other if !self.is_unlocked() => {
                 tracing::debug!("event ignored while locked");
@@ -154,9 +222,30 @@ impl Model {
             E::AddNote { text } => self.add_note(&text),
             E::AddWitness { name } => self.add_witness(&name),
             E::AddFeeling { level } => self.add_feeling(level),
+            E::StartExport { what } => self.start_export(what),
+            E::ShareExport => self.share_export(),
+            E::AddPlaceHere { name } => self.add_place_here(&name),
+            E::AddPlace { name, lat, lon } => self.add_place(&name, lat, lon),
+            E::RemovePlace { name } => self.remove_place(&name),
+            E::FindRoutes { from, to, mode } => self.find_routes(&from, &to, mode),
+            E::SelectRoute { index } => self.select_route(index),
+            E::PlanTrips {
+                from,
+                to,
+                mode,
+                arrive_by_minute,
+            } => self.plan_trips(&from, &to, mode, arrive_by_minute),
+            E::ImportMap => self.import_map(),
+            E::ForgetMap => self.forget_map(),
+            E::AnswerRisk {
+                question_id,
+                choice,
+                note,
+            } => self.answer_risk(&question_id, choice, note.as_deref()),
             E::CheckInDestination { text } => self.checkin_destination(&text),
             E::CheckInMinutes { minutes } => self.checkin_minutes(minutes),
             E::CheckInGrace { minutes } => self.checkin_grace(minutes),
+            E::CheckInShareLocation { on } => self.checkin_share_location(on),
             E::CheckInToggleBuddy { contact_id } => self.checkin_toggle_buddy(&contact_id),
             E::CheckInAddBuddy { name, phone } => self.checkin_add_buddy(&name, &phone),
             E::CheckInStart => self.checkin_start(),
@@ -189,6 +278,10 @@ impl Model {
     fn open(&mut self, to: Destination) {
         match to {
             Destination::Help => self.open_help(),
+            Destination::Export => self.open_export(),
+            Destination::Routes => self.open_routes(),
+            Destination::Insights => self.open_insights(),
+            Destination::Risk => self.open_risk(),
             Destination::CheckIn => {
                 if self.is_unlocked() {
                     self.open_checkin();
@@ -216,6 +309,7 @@ impl Model {
             Route::Incident { .. } => self.incident_back(),
             Route::Settings => self.settings_back(),
             Route::Lock | Route::Home => {}
+            Route::Export | Route::Routes | Route::Insights | Route::Risk => self.show_home(),
         }
     }
 
@@ -250,6 +344,34 @@ impl Model {
                 s.help_title,
                 Screen::Help {
                     help: self.help_view(),
+                },
+                true,
+            ),
+            Route::Export => (
+                s.export.title,
+                Screen::Export {
+                    export: self.export_view(),
+                },
+                true,
+            ),
+            Route::Routes => (
+                s.routes.title,
+                Screen::Routes {
+                    routes: self.routes_view(),
+                },
+                true,
+            ),
+            Route::Insights => (
+                s.insights.title,
+                Screen::Insights {
+                    insights: self.insights_view(),
+                },
+                true,
+            ),
+            Route::Risk => (
+                s.risk.title,
+                Screen::Risk {
+                    risk: self.risk_view(),
                 },
                 true,
             ),
@@ -293,6 +415,7 @@ impl Model {
             emergency: self.emergency_bar(),
             back_label: back.then(|| s.back.to_string()),
             hide_content: self.hidden,
+            work: self.work_card(),
             sms_failed: self.sms_failure_view(),
         }
     }

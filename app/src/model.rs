@@ -55,6 +55,10 @@ pub(crate) enum Route {
     FirstRun,
     Home,
     Help { back: Box<Route> },
+    Export,
+    Routes,
+    Insights,
+    Risk,
     CheckIn,
     Incidents,
     Incident { id: String },
@@ -69,7 +73,8 @@ pub(crate) struct Model {
     pub config: AppConfig,
     pub s: &'static Strings,
     /// None until the first run creates the vault.
-    /// Shared so a capture in progress can hold it beside its writer.
+    /// Shared so a capture in progress can hold it beside its writer, and with long work
+    /// running on a shell's background thread (`AppCore::run_work`).
     pub vault: Option<Arc<Vault>>,
     pub route: Route,
     /// Digits typed on whichever PIN pad is showing; wiped on every screen change.
@@ -80,6 +85,13 @@ pub(crate) struct Model {
     pub setup: SetupState,
     pub home: HomeState,
     pub checkin: CheckInState,
+    /// Long work (exports, map import) and the export screen.
+    pub work: crate::screens::work::WorkState,
+    pub export: crate::screens::export::ExportState,
+    /// The routes screen, the patterns and the risk questions as last read (only while unlocked).
+    pub routes: crate::screens::routes::RoutesState,
+    pub insights: Option<waymark_core::insight::Insights>,
+    pub risk: Option<waymark_core::risk::RiskView>,
     pub delivery: DeliveryState,
     pub capture: CaptureState,
     pub settings: SettingsState,
@@ -117,6 +129,11 @@ impl Model {
             setup: SetupState::default(),
             home: HomeState::default(),
             checkin: CheckInState::default(),
+            work: Default::default(),
+            export: Default::default(),
+            routes: Default::default(),
+            insights: None,
+            risk: None,
             delivery: DeliveryState::default(),
             capture: CaptureState::default(),
             settings: SettingsState::default(),

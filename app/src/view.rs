@@ -45,6 +45,10 @@ pub struct EmergencyBar {
 pub enum Destination {
     Home,
     Help,
+    Export,
+    Routes,
+    Insights,
+    Risk,
     CheckIn,
     /// Everything logged, newest first (a row opens with `OpenIncident { id }`).
     Incidents,
@@ -293,6 +297,9 @@ pub struct CheckInForm {
     /// `CheckInStart`.
     pub start_label: String,
     pub can_start: bool,
+    /// `CheckInShareLocation { on }`: alerts carry the phone's last known place.
+    pub share_location: bool,
+    pub share_location_label: String,
 }
 
 /// A running check-in, on home and on the check-in screen.
@@ -363,14 +370,42 @@ pub struct SmsFailure {
 
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum Screen {
-    Lock { lock: LockScreen },
-    FirstRun { setup: FirstRunScreen },
-    Home { home: HomeScreen },
-    Help { help: HelpScreen },
-    CheckIn { checkin: CheckInScreen },
-    Incidents { incidents: IncidentListScreen },
-    Incident { incident: IncidentDetailScreen },
-    Settings { settings: SettingsScreen },
+    Lock {
+        lock: LockScreen,
+    },
+    FirstRun {
+        setup: FirstRunScreen,
+    },
+    Home {
+        home: HomeScreen,
+    },
+    Help {
+        help: HelpScreen,
+    },
+    CheckIn {
+        checkin: CheckInScreen,
+    },
+    Incidents {
+        incidents: IncidentListScreen,
+    },
+    Incident {
+        incident: IncidentDetailScreen,
+    },
+    Settings {
+        settings: SettingsScreen,
+    },
+    Export {
+        export: crate::screens::export::ExportScreen,
+    },
+    Routes {
+        routes: crate::screens::routes::RoutesScreen,
+    },
+    Insights {
+        insights: crate::screens::insights::InsightsScreen,
+    },
+    Risk {
+        risk: crate::screens::risk::RiskScreen,
+    },
 }
 
 /// Where a settings PIN flow stands (`Menu`: no flow, the list of settings).
@@ -493,6 +528,9 @@ pub struct ViewModel {
     pub back_label: Option<String>,
     /// The content must be covered (background, panic): draw nothing personal.
     pub hide_content: bool,
+    /// Long work under way (an export, a map import), on whichever screen shows: a progress
+    /// bar with its stage and a Cancel button (`CancelWork { id }`).
+    pub work: Option<crate::screens::work::WorkCard>,
     /// A text to a buddy was not sent (drawn above the screen, on every screen).
     pub sms_failed: Option<SmsFailure>,
 }

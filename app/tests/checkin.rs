@@ -468,3 +468,39 @@ fn no_notification_ever_carries_a_name_a_number_a_place_or_a_note() {
         }
     }
 }
+
+#[test]
+fn alerts_carry_the_last_known_place_only_when_the_person_chose_it() {
+    for share in [true, false] {
+        let mut p = Phone::new(SmsAbility::SendSilently);
+        p.set_up();
+        let u = p.send(AppEvent::Open {
+            to: Destination::CheckIn,
+        });
+        let form = checkin(&u.view).form.unwrap();
+        assert!(!form.share_location, "location was left off at set-up");
+        assert_eq!(form.share_location_label, EN.checkin_share_location);
+        let u = p.send(AppEvent::CheckInShareLocation { on: share });
+        assert_eq!(checkin(&u.view).form.unwrap().share_location, share);
+        p.send(AppEvent::CheckInDestination { text: WHERE.into() });
+        let u = p.send(AppEvent::CheckInStart);
+        assert_eq!(u.effects.contains(&Effect::RequestLocation), share);
+        p.advance(10 * 60);
+        p.send(AppEvent::LocationFix {
+            lat: 51.5,
+            lon: -0.12,
+            accuracy_m: Some(20.0),
+        });
+        p.advance(35 * 60);
+        let alert = texts(&p.effects)
+            .into_iter()
+            .find(|t| t.0.ends_with("/alert/b0"))
+            .expect("the alert");
+        assert_eq!(
+            alert.2.contains("osm.org/?mlat=51.50000&mlon=-0.12000"),
+            share,
+            "{}",
+            alert.2
+        );
+    }
+}

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Duration, FixedOffset, Offset, Utc};
 use waymark_core::safety::checkin::{DEFAULT_GRACE_MINUTES, REMIND_BEFORE_MINUTES};
+use waymark_core::safety::Location;
 use waymark_core::safety::{
     Buddy, CheckInView, Contact, EventKind, Expect, NewContact, Plan, Role, Safety, State,
 };
@@ -41,6 +42,9 @@ pub(crate) struct Draft {
     /// Contact ids, in the order chosen; None until the person chooses (then every contact
     /// marked as a buddy is chosen).
     pub chosen: Option<Vec<String>>,
+    /// Whether alerts carry the phone's last known place; None until the person chooses (then
+    /// whatever they chose for logging).
+    pub share_location: Option<bool>,
 }
 
 impl Default for Draft {
@@ -50,6 +54,7 @@ impl Default for Draft {
             minutes: DEFAULT_MINUTES,
             grace: DEFAULT_GRACE_MINUTES,
             chosen: None,
+            share_location: None,
         }
     }
 }
@@ -105,6 +110,31 @@ impl Model {
 
     pub(crate) fn checkin_grace(&mut self, minutes: u32) {
         self.checkin.draft.grace = minutes;
+    }
+
+    pub(crate) fn checkin_share_location(&mut self, on: bool) {
+        self.checkin.draft.share_location = Some(on);
+    }
+
+    fn draft_shares_location(&self) -> bool {
+        self.checkin
+            .draft
+            .share_location
+            .unwrap_or_else(|| self.location_on())
+    }
+
+    /// A position fix while a check-in runs: kept for the alerts (the core ignores it unless
+    /// the plan shares the place).
+    pub(crate) fn checkin_location(&mut self, fix: &Location) {
+        if self.checkin.current.is_none() {
+            return;
+        }
+        let Some(v) = self.unlocked_vault() else {
+            return;
+        };
+        if let Err(e) = Safety::new(v).record_location(fix.clone()) {
+            tracing::warn!(error = %e, "could not keep the check-in's place");
+        }
     }
 
     pub(crate) fn checkin_toggle_buddy(&mut self, contact_id: &str) {
@@ -167,6 +197,7 @@ impl Model {
         plan.grace_minutes = d.grace;
         plan.region = self.region.code.to_string();
         plan.utc_offset_minutes = self.config.utc_offset_minutes;
+        plan.share_location = self.draft_shares_location();
         plan
     }
 
@@ -186,6 +217,7 @@ impl Model {
             return self.say(problem, Tone::Caution);
         }
         let plan = self.draft_plan();
+        let share = plan.share_location;
         let Some(v) = self.unlocked_vault() else {
             return;
         };
@@ -193,6 +225,9 @@ impl Model {
             Ok(_) => {
                 self.checkin.draft = Draft::default();
                 self.say(self.s.checkin_started, Tone::Good);
+                if share {
+                    self.effect(crate::effect::Effect::RequestLocation);
+                }
                 // The plan texts are due now.
                 self.checkin_tick();
             }
@@ -414,6 +449,8 @@ impl Model {
                 .then(|| s.checkin_ios_compose.to_string()),
             problem,
             start_label: s.checkin_start.to_string(),
+            share_location: self.draft_shares_location(),
+            share_location_label: s.checkin_share_location.to_string(),
         }
     }
 

@@ -239,6 +239,7 @@ impl Model {
         if fix.validate().is_err() {
             return;
         }
+        self.checkin_location(&fix);
         self.last_fix = Some(fix);
         let Some(last) = self.home.last.clone() else {
             return;
@@ -354,6 +355,22 @@ impl Model {
                 NavItem {
                     to: Destination::Settings,
                     label: s.nav_settings.to_string(),
+                },
+                NavItem {
+                    to: Destination::Routes,
+                    label: s.nav_routes.to_string(),
+                },
+                NavItem {
+                    to: Destination::Insights,
+                    label: s.nav_insights.to_string(),
+                },
+                NavItem {
+                    to: Destination::Risk,
+                    label: s.nav_risk.to_string(),
+                },
+                NavItem {
+                    to: Destination::Export,
+                    label: s.nav_export.to_string(),
                 },
             ],
             lock_label: s.home_lock_now.to_string(),

@@ -5,10 +5,12 @@
 //! caller does not give stays visible, so a mistake shows up in a test rather than as empty text.
 
 mod en;
+mod sections;
 
 use waymark_core::log::IncidentKind;
 
 pub use en::EN;
+pub use sections::*;
 
 /// Short labels for the quick-log buttons and lists, one per incident kind.
 pub struct KindLabels {
@@ -120,6 +122,13 @@ pub struct Strings {
     pub nav_insights: &'static str,
     pub nav_export: &'static str,
     pub nav_settings: &'static str,
+    pub nav_risk: &'static str,
+
+    // Export, routes, insights, risk questions (their groups are in sections.rs).
+    pub export: ExportWords,
+    pub routes: RouteWords,
+    pub insights: InsightWords,
+    pub risk: RiskWords,
 
     // Check-in.
     pub checkin_title: &'static str,
@@ -156,6 +165,7 @@ pub struct Strings {
     pub checkin_buddy_added: &'static str,
     pub checkin_due_by: &'static str,
     pub checkin_started: &'static str,
+    pub checkin_share_location: &'static str,
     pub ladder_plan: &'static str,
     pub ladder_update: &'static str,
     pub ladder_remind_before: &'static str,

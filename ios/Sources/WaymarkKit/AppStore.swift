@@ -9,25 +9,72 @@ public final class AppStore: @unchecked Sendable {
     private let core: AppCoreProtocol
     private let dispatcher: EffectDispatcher
     private let work: Executor
+    private let longWork: Executor
     private let deliver: Executor
     private let now: () -> Date
     private let lock = NSLock()
     private var latest: ViewModel
+    /// Counts the views that came from the app model's answers (events, finished work), so a
+    /// progress redraw that raced with one of them is dropped.
+    private var generation = 0
 
     /// Called on `deliver` with each new view model.
     public var onView: ((ViewModel) -> Void)?
 
     /// - `work`: where the app model runs (a serial background queue in the app; inline in tests).
     /// - `deliver`: where views and ports are called (the main queue in the app; inline in tests).
+    /// - `longWork`: where `AppCore.runWork` runs (exports, map import: seconds to minutes); never
+    ///   the `work` queue, which must stay free for `CancelWork` and every other event.
     public init(core: AppCoreProtocol, ports: EffectPorts, work: Executor, deliver: Executor,
+                longWork: Executor = QueueExecutor(DispatchQueue.global(qos: .userInitiated)),
                 now: @escaping () -> Date = Date.init) {
         self.core = core
         self.dispatcher = EffectDispatcher(ports: ports)
         self.work = work
+        self.longWork = longWork
         self.deliver = deliver
         self.now = now
         self.latest = core.view()
         dispatcher.report = { [weak self] event, handled in self?.send(event, then: handled) }
+        dispatcher.runWork = { [weak self] id in self?.runWork(id) }
+    }
+
+    /// Long work: blocks `longWork` until it ends, then draws the result and carries out its
+    /// effects (a share sheet). Progress is redrawn by `refreshWhileWorking` meanwhile.
+    private func runWork(_ id: String) {
+        longWork.run { [self] in
+            let update = core.runWork(id: id)
+            lock.lock(); latest = update.view; generation += 1; lock.unlock()
+            deliver.run { [self] in
+                onView?(update.view)
+                dispatcher.perform(update.effects)
+            }
+        }
+    }
+
+    /// While `view.work` shows (an export's progress bar), call this a few times a second: it
+    /// redraws from `AppCore.view()` without sending an event.
+    public func refreshWhileWorking() {
+        work.run { [self] in
+            lock.lock(); let working = latest.work != nil; let seen = generation; lock.unlock()
+            guard working else { return }
+            let view = core.view()
+            // The work may have ended while view() ran (it runs on another queue): its final
+            // view must not be replaced by this older one.
+            lock.lock()
+            let current = generation == seen
+            if current { latest = view }
+            lock.unlock()
+            guard current else { return }
+            deliver.run { [self] in onView?(view) }
+        }
+    }
+
+    /// Whether long work is under way: the app redraws with `refreshWhileWorking` a few times a
+    /// second while it is.
+    public var isWorking: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return latest.work != nil
     }
 
     /// The view model to draw now.
@@ -41,7 +88,7 @@ public final class AppStore: @unchecked Sendable {
     public func send(_ event: AppEvent, then: (() -> Void)? = nil) {
         work.run { [self] in
             let update = core.dispatch(event: event)
-            lock.lock(); latest = update.view; lock.unlock()
+            lock.lock(); latest = update.view; generation += 1; lock.unlock()
             deliver.run { [self] in
                 onView?(update.view)
                 dispatcher.perform(update.effects)

@@ -21,6 +21,9 @@ public final class EffectDispatcher {
     /// Sends an outcome back to the app model. `handled` runs once the app model has handled it
     /// (a picked file must stay readable until then).
     public var report: (AppEvent, (() -> Void)?) -> Void = { _, _ in }
+    /// Runs long work the app model prepared (`RunWork`): the store calls `AppCore.runWork` off
+    /// the queue events go through, so `CancelWork` and redraws still reach the app model.
+    public var runWork: (String) -> Void = { _ in }
 
     private var messagesSeen = Set<String>()
     private var messageQueue: [(id: String, to: String, body: String)] = []
@@ -79,6 +82,8 @@ public final class EffectDispatcher {
             }
         case let .haptic(kind):
             ports.haptics.play(kind == .confirm ? .confirm : .warning)
+        case let .runWork(id):
+            runWork(id)
         }
     }
 
