@@ -25,6 +25,11 @@ class Fields(private val ui: Ui) {
                     Kind.Text -> Discretion.privateField(this)
                     Kind.Note -> Discretion.privateField(this, multiLine = true)
                     Kind.Phone -> Discretion.privatePhoneField(this)
+                    Kind.Number -> {
+                        Discretion.privatePhoneField(this)
+                        inputType = android.text.InputType.TYPE_CLASS_NUMBER or android.text.InputType.TYPE_NUMBER_FLAG_DECIMAL or
+                            android.text.InputType.TYPE_NUMBER_FLAG_SIGNED
+                    }
                 }
                 // After the input type: a single-line type resets the minimum to one line.
                 minHeight = ui.dp(Ui.MIN_TOUCH_DP)
@@ -61,5 +66,5 @@ class Fields(private val ui: Ui) {
         fields.clear()
     }
 
-    enum class Kind { Text, Note, Phone }
+    enum class Kind { Text, Note, Phone, Number }
 }

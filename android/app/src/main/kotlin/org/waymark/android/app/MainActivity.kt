@@ -175,6 +175,9 @@ class MainActivity : Activity() {
         is Screen.Incident -> IncidentView.draw(ui, fields, s.incident, ::send)
         is Screen.Settings -> SettingsView.draw(ui, s.settings, ::send)
         is Screen.Export -> ExportView.draw(ui, s.export, ::send)
+        is Screen.Routes -> RoutesView.draw(ui, fields, s.routes, ::send)
+        is Screen.Insights -> InsightsView.draw(ui, s.insights, ::send)
+        is Screen.Risk -> RiskView.draw(ui, fields, s.risk, ::send)
     }
 
     // ----- effects that need a screen -----

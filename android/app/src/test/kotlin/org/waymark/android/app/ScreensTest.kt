@@ -64,6 +64,35 @@ abstract class ScreensTest {
     }
 
     @Test
+    fun drawTheRoutesInsightsAndRiskScreens() {
+        val d = Driver().start()
+        d.firstRun()
+        d.tap("quick-followed")
+        d.tap("nav-routes")
+        Screens.shoot(d.activity, "60-routes")
+        for ((name, at) in listOf("Home" to ("60.1690" to "24.9400"), "Work" to ("60.1760" to "24.9480"))) {
+            d.type("place-name", name)
+            d.type("place-lat", at.first)
+            d.type("place-lon", at.second)
+            d.tap("add-place")
+        }
+        d.type("route-from", "Home")
+        d.type("route-to", "Work")
+        d.tap("find-routes")
+        assertNotNull("the routes drawn over the streets", d.find("route-map"))
+        assertNotNull(d.find("route-0"))
+        Screens.shoot(d.activity, "61-routes-found")
+        d.tap("plan-trips")
+        Screens.shoot(d.activity, "62-routes-plan")
+        d.tap("back")
+        d.tap("nav-insights")
+        Screens.shoot(d.activity, "63-insights")
+        d.tap("back")
+        d.tap("nav-risk")
+        Screens.shoot(d.activity, "64-risk")
+    }
+
+    @Test
     fun drawTheSettingsScreens() {
         val d = Driver().start()
         d.firstRun()
