@@ -227,9 +227,22 @@ fn places_routes_with_figures_and_a_drawing_and_a_plan_on_the_bundled_map() {
     assert_eq!(u.view.banner.clone().unwrap().text, EN.routes.place_removed);
     assert_eq!(routes(&u.view).places.len(), 1);
 
-    // Locking forgets what the screen held.
+    // Locking forgets what the screen held: unlocked again, no routes are on it until asked.
+    p.send(AppEvent::FindRoutes {
+        from: "Home".into(),
+        to: "60.1760,24.9480".into(),
+        mode: TravelMode::Walk,
+    });
+    assert!(routes(&p.view()).drawing.is_some());
     let u = p.send(AppEvent::Panic);
     lock(&u.view);
+    p.enter_pin(PIN);
+    let u = p.send(AppEvent::Open {
+        to: Destination::Routes,
+    });
+    let r = routes(&u.view);
+    assert!(r.drawing.is_none() && r.alternatives.is_empty());
+    assert_eq!(r.places.len(), 1);
 }
 
 #[test]

@@ -437,6 +437,11 @@ impl Model {
         if !self.is_unlocked() {
             return;
         }
+        // Only a regular file: a device (/dev/zero) or a pipe would be read forever or block.
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            let e = Error::invalid("map file", "is not a file that can be read");
+            return self.fail(&e);
+        }
         self.start_work(Job::ImportMap {
             path: PathBuf::from(path),
         });

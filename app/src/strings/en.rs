@@ -21,7 +21,7 @@ pub static EN: Strings = Strings {
     help_title: "Help numbers",
     call: "Call {number}",
 
-    lock_title: "Waymark",
+    lock_title: "Locked",
     lock_prompt: "Enter your PIN",
     unlock: "Unlock",
     lock_im_safe: "I'm safe (check in)",
@@ -62,7 +62,7 @@ pub static EN: Strings = Strings {
     setup_done_body: "Tap a button on the home screen to log something the moment it happens.",
     setup_creating: "Setting up your locked vault…",
 
-    home_title: "Waymark",
+    home_title: "Home",
     home_quick_log: "What happened?",
     home_logged: "Logged: {kind}",
     quick_log_description: "{kind} (quick log, details to follow)",
@@ -256,7 +256,7 @@ pub static EN: Strings = Strings {
     ladder_call_999: "Time to call {number} if you are not safe.",
     ladder_closed: "Finished.",
     call_999_now: "If you are in danger, call {number} now.",
-    sms_failed: "Your buddy was NOT texted: the phone could not send it. They do not know yet.",
+    sms_failed: "Your buddy was NOT texted. They do not know yet.",
     sms_send_yourself: "Send it yourself",
     sms_try_again: "Try again",
     checkin_no_destination: "Say where you are going.",
@@ -328,17 +328,17 @@ pub static EN: Strings = Strings {
     settings_recovery_title: "Recovery code",
     settings_recovery_body: "Your recovery code was shown once, when you set up Waymark, and cannot be shown again. If you have lost it, keep your PIN safe: without either, nobody can open your record, not even us.",
 
-    notify_title: "Waymark",
+    notify_title: "Reminder",
     notify_reminder: "Time to check in.",
-    notify_missed: "Check-in missed. Open Waymark.",
-    notify_call_999: "Open Waymark now.",
+    notify_missed: "Time is up. Open the app.",
+    notify_call_999: "Open the app now.",
     notify_undo: "Saved.",
 
     error_invalid: "Please check: {reason}",
     error_storage: "Could not save. Is the phone's storage full? Nothing was lost.",
     error_integrity: "Waymark found that its record was changed or damaged.",
     error_not_found: "That is no longer there.",
-    error_locked: "Waymark is locked.",
+    error_locked: "The app is locked.",
     error_generic: "Something went wrong. Nothing was lost.",
     error_cancelled: "Stopped. Nothing was left half-written.",
 

@@ -305,6 +305,27 @@ mod tests {
         );
     }
 
+    /// The app may wear a disguise (another name and icon): what shows before the PIN, on the
+    /// home screen someone glances at, and on the phone's lock screen never names it.
+    #[test]
+    fn words_seen_without_the_pin_do_not_name_the_app() {
+        for (what, text) in [
+            ("lock_title", EN.lock_title),
+            ("lock_prompt", EN.lock_prompt),
+            ("home_title", EN.home_title),
+            ("notify_title", EN.notify_title),
+            ("notify_reminder", EN.notify_reminder),
+            ("notify_missed", EN.notify_missed),
+            ("notify_call_999", EN.notify_call_999),
+            ("error_locked", EN.error_locked),
+        ] {
+            assert!(
+                !text.to_lowercase().contains(&EN.app_name.to_lowercase()),
+                "{what} names the app: {text}"
+            );
+        }
+    }
+
     #[test]
     fn every_kind_has_a_label_and_labels_differ() {
         let mut seen = std::collections::BTreeSet::new();
