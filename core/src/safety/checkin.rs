@@ -422,7 +422,8 @@ fn horizon(now: DateTime<Utc>) -> Result<DateTime<Utc>> {
 }
 
 /// Deadlines sit on whole minutes: messages show "18:31", so the deadline must not be 18:30:43.
-fn ceil_minute(t: DateTime<Utc>) -> DateTime<Utc> {
+/// Public so a screen showing a deadline before the plan starts shows the same minute.
+pub fn ceil_minute(t: DateTime<Utc>) -> DateTime<Utc> {
     use chrono::{DurationRound, Timelike};
     let floor = t.duration_trunc(Duration::minutes(1)).unwrap_or(t);
     if floor == t && t.nanosecond() == 0 {
