@@ -52,6 +52,7 @@ pub static EN: Strings = Strings {
     setup_buddy_phone: "Mobile number",
     setup_duress_title: "A second PIN for emergencies (optional)",
     setup_duress_body: "If someone forces you to open Waymark, this PIN opens an empty-looking Waymark instead of yours. Checking in with it silently alerts your buddies.",
+    setup_duress_body_no_silent_text: "If someone forces you to open Waymark, this PIN opens an empty-looking Waymark instead of yours. This phone cannot send a text without showing it on screen, so checking in with this PIN does not alert your buddies: that would show in front of whoever is making you do it.",
     setup_duress_same_as_pin: "Choose a different PIN from your main one.",
     setup_location_title: "Add places to what you log?",
     setup_location_body: "When you log something, Waymark can note where you were. The place stays encrypted on this phone.",

@@ -84,6 +84,8 @@ pub struct Strings {
     pub setup_buddy_phone: &'static str,
     pub setup_duress_title: &'static str,
     pub setup_duress_body: &'static str,
+    /// The same, on a phone that cannot send a text without showing it (iOS).
+    pub setup_duress_body_no_silent_text: &'static str,
     pub setup_duress_same_as_pin: &'static str,
     pub setup_location_title: &'static str,
     pub setup_location_body: &'static str,

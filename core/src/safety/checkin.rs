@@ -292,6 +292,15 @@ pub struct Event {
     pub sms: Option<SmsLength>,
 }
 
+impl Event {
+    /// The alert a duress check-in sends. The person may be watched by whoever made them check
+    /// in, so it must reach the buddy without anything showing on this phone.
+    pub fn is_silent_alert(&self) -> bool {
+        // Ids are "<check-in id>/<slot>"; the duress slot is "urgent/b<n>".
+        self.kind == EventKind::Alert && self.id.rsplitn(3, '/').nth(1) == Some("urgent")
+    }
+}
+
 /// What a scheduled event is, before its text is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slot {
