@@ -13,6 +13,15 @@ args=(test -c "$config" --package-path "$REPO/ios" --disable-swift-testing
       -Xlinker -L"$libdir" -Xlinker -rpath -Xlinker "$libdir")
 # shellcheck disable=SC2206
 args+=(${SWIFT_TEST_ARGS:-})
+# SwiftPM's incremental build has been seen to keep test objects compiled against the previous
+# generated bindings after an app-model enum gained cases (the tests then crash with signal 11
+# in a derived ==). Start the Swift build afresh whenever the generated files changed.
+stamp="$REPO/ios/.build/waymark-bindings.sha256"
+bindings_sum=$(cat "$REPO"/ios/Sources/WaymarkFFI/*.swift "$REPO"/ios/Sources/WaymarkFFIC/* | sha256sum | cut -d' ' -f1)
+if [ -d "$REPO/ios/.build" ] && [ "$(cat "$stamp" 2>/dev/null)" != "$bindings_sum" ]; then
+  echo "test-swift: the generated bindings changed; rebuilding the Swift package from scratch" >&2
+  rm -rf "$REPO/ios/.build"
+fi
 # Link the library just built, never an XCFramework left in ios/Frameworks by an earlier build.
 export WAYMARK_FFI_LINK=system
 export WAYMARK_SWIFT_ENV="WAYMARK_FFI_LINK=system ${WAYMARK_SWIFT_ENV:-}"
@@ -22,6 +31,7 @@ if command -v swift >/dev/null 2>&1; then
 else
   "$REPO/scripts/swift-env.sh" run "$REPO/ios" swift "${args[@]}" || status=$?
 fi
+[ -d "$REPO/ios/.build" ] && echo "$bindings_sum" >"$stamp"
 
 # The Apple-only files cannot be type-checked here (no UIKit or SwiftUI), but they are parsed, so
 # a syntax error is caught on Linux too.

@@ -3,6 +3,8 @@
 
 use crate::effect::Permission;
 use crate::screens::export::ExportKind;
+use crate::screens::risk::RiskChoice;
+use crate::screens::routes::TravelMode;
 use crate::view::{Destination, QuickKind};
 
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
@@ -187,4 +189,46 @@ pub enum AppEvent {
     },
     /// Export screen: the share sheet again for the last export.
     ShareExport,
+
+    // ----- routes and plan -----
+    /// Saves the phone's position under this name (a fix is asked for if none is fresh).
+    AddPlaceHere {
+        name: String,
+    },
+    AddPlace {
+        name: String,
+        lat: f64,
+        lon: f64,
+    },
+    RemovePlace {
+        name: String,
+    },
+    /// The clearly different routes between two saved places (or "lat,lon"), fastest first.
+    FindRoutes {
+        from: String,
+        to: String,
+        mode: TravelMode,
+    },
+    SelectRoute {
+        index: u32,
+    },
+    /// A plan for the next days between two places: a route and leaving time per day.
+    PlanTrips {
+        from: String,
+        to: String,
+        mode: TravelMode,
+        /// Minutes after local midnight.
+        arrive_by_minute: Option<u32>,
+    },
+    /// The file picker for an OpenStreetMap file; `FilePicked` then imports it as long work.
+    ImportMap,
+    /// Back to the bundled sample map.
+    ForgetMap,
+
+    // ----- risk questions -----
+    AnswerRisk {
+        question_id: String,
+        choice: RiskChoice,
+        note: Option<String>,
+    },
 }

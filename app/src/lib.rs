@@ -36,6 +36,14 @@ pub use effect::{Effect, HapticKind, Permission};
 pub use event::AppEvent;
 pub use model::{AppConfig, SmsAbility};
 pub use screens::export::{ExportKind, ExportOption, ExportReady, ExportScreen};
+pub use screens::insights::{CountBar, InsightsScreen, PatternSignal, SignalRow};
+pub use screens::risk::{
+    RiskAnswerRow, RiskChoice, RiskChoiceOption, RiskQuestionCard, RiskScreen,
+};
+pub use screens::routes::{
+    FigureRow, MapCard, ModeOption, PlaceRow, PlanCard, RouteCard, RouteDrawing, RouteLine,
+    RoutesScreen, StreetLine, TravelMode, TripRow,
+};
 pub use screens::work::WorkCard;
 pub use view::*;
 pub use waymark_core::progress::Stage as WorkStage;
@@ -149,6 +157,9 @@ impl Model {
         if was_unlocked && !unlocked {
             self.cancel_work_on_lock();
             self.sweep_exports();
+            self.routes = Default::default();
+            self.insights = None;
+            self.risk = None;
         } else if !was_unlocked && unlocked {
             self.sweep_exports();
         }
@@ -194,8 +205,13 @@ impl Model {
                 lat,
                 lon,
                 accuracy_m,
-            } => self.location_fix(lat, lon, accuracy_m),
+            } => {
+                self.location_fix(lat, lon, accuracy_m);
+                self.routes_fix_arrived();
+            }
             E::CancelWork { id } => self.cancel_work(&id),
+            E::FilePicked { path } if self.routes.picking_map => self.map_file_picked(&path),
+            E::FilePickCancelled if self.routes.picking_map => self.map_pick_cancelled(),
             // Everything below needs the vault open.
             other if !self.is_unlocked() => {
                 tracing::debug!("event ignored while locked");
@@ -208,6 +224,24 @@ impl Model {
             E::AddFeeling { level } => self.add_feeling(level),
             E::StartExport { what } => self.start_export(what),
             E::ShareExport => self.share_export(),
+            E::AddPlaceHere { name } => self.add_place_here(&name),
+            E::AddPlace { name, lat, lon } => self.add_place(&name, lat, lon),
+            E::RemovePlace { name } => self.remove_place(&name),
+            E::FindRoutes { from, to, mode } => self.find_routes(&from, &to, mode),
+            E::SelectRoute { index } => self.select_route(index),
+            E::PlanTrips {
+                from,
+                to,
+                mode,
+                arrive_by_minute,
+            } => self.plan_trips(&from, &to, mode, arrive_by_minute),
+            E::ImportMap => self.import_map(),
+            E::ForgetMap => self.forget_map(),
+            E::AnswerRisk {
+                question_id,
+                choice,
+                note,
+            } => self.answer_risk(&question_id, choice, note.as_deref()),
             E::CheckInDestination { text } => self.checkin_destination(&text),
             E::CheckInMinutes { minutes } => self.checkin_minutes(minutes),
             E::CheckInGrace { minutes } => self.checkin_grace(minutes),
@@ -245,6 +279,9 @@ impl Model {
         match to {
             Destination::Help => self.open_help(),
             Destination::Export => self.open_export(),
+            Destination::Routes => self.open_routes(),
+            Destination::Insights => self.open_insights(),
+            Destination::Risk => self.open_risk(),
             Destination::CheckIn => {
                 if self.is_unlocked() {
                     self.open_checkin();
@@ -272,7 +309,7 @@ impl Model {
             Route::Incident { .. } => self.incident_back(),
             Route::Settings => self.settings_back(),
             Route::Lock | Route::Home => {}
-            Route::Export => self.show_home(),
+            Route::Export | Route::Routes | Route::Insights | Route::Risk => self.show_home(),
         }
     }
 
@@ -314,6 +351,27 @@ impl Model {
                 s.export.title,
                 Screen::Export {
                     export: self.export_view(),
+                },
+                true,
+            ),
+            Route::Routes => (
+                s.routes.title,
+                Screen::Routes {
+                    routes: self.routes_view(),
+                },
+                true,
+            ),
+            Route::Insights => (
+                s.insights.title,
+                Screen::Insights {
+                    insights: self.insights_view(),
+                },
+                true,
+            ),
+            Route::Risk => (
+                s.risk.title,
+                Screen::Risk {
+                    risk: self.risk_view(),
                 },
                 true,
             ),

@@ -46,6 +46,9 @@ pub enum Destination {
     Home,
     Help,
     Export,
+    Routes,
+    Insights,
+    Risk,
     CheckIn,
     /// Everything logged, newest first (a row opens with `OpenIncident { id }`).
     Incidents,
@@ -393,6 +396,15 @@ pub enum Screen {
     },
     Export {
         export: crate::screens::export::ExportScreen,
+    },
+    Routes {
+        routes: crate::screens::routes::RoutesScreen,
+    },
+    Insights {
+        insights: crate::screens::insights::InsightsScreen,
+    },
+    Risk {
+        risk: crate::screens::risk::RiskScreen,
     },
 }
 

@@ -285,3 +285,55 @@ fn no_incident_or_no_camera_says_what_to_do_instead() {
     let v = open_vault(&p);
     assert_eq!(EvidenceStore::new(&v).for_incident(&id).unwrap().len(), 1);
 }
+
+#[test]
+fn the_camera_sending_the_app_to_the_background_does_not_lose_the_photo() {
+    let mut p = Phone::new(SmsAbility::SendSilently);
+    p.set_up();
+    // Lock at once when leaving the app...
+    p.send(AppEvent::Open {
+        to: waymark_app::Destination::Settings,
+    });
+    p.send(AppEvent::SettingsAutoLock { seconds: 0 });
+    p.send(AppEvent::Back);
+    let u = p.send(AppEvent::QuickLog {
+        kind: QuickKind::Watching,
+    });
+    let incident = home(&u.view).logged.unwrap().incident_id;
+    // ...but the camera (another app on Android) gets a few minutes.
+    p.send(AppEvent::AddPhoto);
+    p.send(AppEvent::PermissionResult {
+        what: Permission::Camera,
+        granted: true,
+    });
+    p.send(AppEvent::Backgrounded);
+    p.advance(120);
+    let u = p.send(AppEvent::Foregrounded);
+    home(&u.view);
+    send_pieces(&mut p, &photo(10_000), &[4096]);
+    let u = p.send(AppEvent::CameraDone);
+    assert_eq!(u.view.banner.unwrap().text, EN.capture_added);
+    // Without a capture, leaving locks at once again.
+    let u = p.send(AppEvent::Backgrounded);
+    lock(&u.view);
+    // And a camera left open too long: locked, nothing kept.
+    p.enter_pin(PIN);
+    p.send(AppEvent::OpenIncident {
+        id: incident.clone(),
+    });
+    p.send(AppEvent::AddPhoto);
+    p.send(AppEvent::Backgrounded);
+    p.advance(301);
+    let u = p.send(AppEvent::Foregrounded);
+    lock(&u.view);
+    p.send(AppEvent::CameraChunk { bytes: photo(100) });
+    p.send(AppEvent::CameraDone);
+    let v = open_vault(&p);
+    assert_eq!(
+        EvidenceStore::new(&v)
+            .for_incident(&incident)
+            .unwrap()
+            .len(),
+        1
+    );
+}

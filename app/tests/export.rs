@@ -362,3 +362,26 @@ fn nothing_to_export_and_a_broken_export_folder_are_said_plainly() {
     assert!(u.effects.is_empty());
     assert_eq!(std::fs::read(exports_dir(&p)).unwrap(), b"not a folder");
 }
+
+#[test]
+fn the_export_folder_is_emptied_on_locking_and_of_leftovers_on_unlocking() {
+    let mut p = phone_with_incidents(2);
+    let u = p.send(AppEvent::StartExport {
+        what: ExportKind::Report,
+    });
+    let done = p.app.run_work(run_work_id(&u));
+    assert_eq!(shared(&done).len(), 1);
+    assert_eq!(exported(&p).len(), 1);
+    // Locking (panic) removes the unencrypted copy.
+    p.send(AppEvent::Panic);
+    assert_eq!(exported(&p), Vec::<String>::new());
+
+    // Something left by a session that ended without locking (the app was killed) goes when
+    // the vault is next unlocked.
+    std::fs::write(exports_dir(&p).join("waymark-report-old.pdf"), b"%PDF old").unwrap();
+    std::fs::create_dir(exports_dir(&p).join("waymark-evidence-old")).unwrap();
+    let mut p = p.lock_and_relaunch();
+    assert_eq!(exported(&p).len(), 2);
+    p.enter_pin(PIN);
+    assert_eq!(exported(&p), Vec::<String>::new());
+}

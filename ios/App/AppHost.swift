@@ -34,7 +34,10 @@ final class AppHost: ObservableObject {
             work: QueueExecutor(DispatchQueue(label: "org.waymark.app-model", qos: .userInitiated)),
             deliver: QueueExecutor(.main))
         view = store.view
-        store.onView = { [weak self] in self?.view = $0 }
+        store.onView = { [weak self] in
+            self?.view = $0
+            self?.followWork()
+        }
         cover.onChange = { [weak self] in self?.covered = $0 }
     }
 
@@ -48,6 +51,20 @@ final class AppHost: ObservableObject {
     }
 
     func send(_ event: AppEvent) { store.send(event) }
+
+    /// While long work runs (an export), its progress is redrawn four times a second.
+    private var workTimer: Timer?
+    private func followWork() {
+        guard store.isWorking, workTimer == nil else { return }
+        workTimer = Timer.scheduledTimer(withTimeInterval: 0.25, repeats: true) { [weak self] timer in
+            guard let self, self.store.isWorking else {
+                timer.invalidate()
+                self?.workTimer = nil
+                return
+            }
+            self.store.refreshWhileWorking()
+        }
+    }
 
     private static func makeCore() -> AppCoreProtocol {
         let config = AppConfig(

@@ -256,6 +256,8 @@ impl Model {
                 };
                 self.hand_out(out.to_path_buf(), mime, text);
             }
+            // Not an export's outcome; cannot come from an export job.
+            Ok(Outcome::Map { .. }) => {}
             Err(Error::Cancelled) => {
                 remove_leftover(out);
                 let text = w.stopped.to_string();

@@ -357,6 +357,18 @@ impl Model {
                     label: s.nav_settings.to_string(),
                 },
                 NavItem {
+                    to: Destination::Routes,
+                    label: s.nav_routes.to_string(),
+                },
+                NavItem {
+                    to: Destination::Insights,
+                    label: s.nav_insights.to_string(),
+                },
+                NavItem {
+                    to: Destination::Risk,
+                    label: s.nav_risk.to_string(),
+                },
+                NavItem {
                     to: Destination::Export,
                     label: s.nav_export.to_string(),
                 },

@@ -11,6 +11,9 @@ use crate::time::to_system_time;
 
 /// The id of the wake-up that locks the vault in the background.
 pub(crate) const AUTO_LOCK_WAKE: &str = "auto-lock";
+/// While the camera or the file picker is open the app is in the background (Android starts
+/// another app for it); the auto-lock waits at least this long, so the photo is not lost.
+pub(crate) const CAPTURE_GRACE_SECONDS: u32 = 300;
 
 impl Model {
     pub(crate) fn started(&mut self) {
@@ -43,7 +46,7 @@ impl Model {
         }
         let now = self.now();
         self.background_since = Some(now);
-        let delay = self.auto_lock_seconds();
+        let delay = self.lock_delay();
         if delay == 0 {
             return self.lock_now();
         }
@@ -69,9 +72,19 @@ impl Model {
         let Some(since) = self.background_since else {
             return;
         };
-        let delay = i64::from(self.auto_lock_seconds());
+        let delay = i64::from(self.lock_delay());
         if self.is_unlocked() && (self.now() - since).num_seconds() >= delay {
             self.lock_now();
+        }
+    }
+
+    /// The person's auto-lock delay, or longer while a capture waits for the camera or picker.
+    fn lock_delay(&self) -> u32 {
+        let delay = self.auto_lock_seconds();
+        if self.capture.target.is_some() {
+            delay.max(CAPTURE_GRACE_SECONDS)
+        } else {
+            delay
         }
     }
 

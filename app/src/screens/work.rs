@@ -32,6 +32,9 @@ pub(crate) enum Job {
     Report { out: PathBuf },
     /// An evidence bundle of the whole log, to `out` (a ".zip" path gives a ZIP).
     Bundle { out: PathBuf, zip: bool },
+    /// An OpenStreetMap file the person picked, made the vault's map (the old one stays if it
+    /// is refused or cancelled).
+    ImportMap { path: PathBuf },
 }
 
 impl Job {
@@ -39,6 +42,7 @@ impl Job {
     pub fn output(&self) -> Option<&std::path::Path> {
         match self {
             Job::Report { out } | Job::Bundle { out, .. } => Some(out),
+            Job::ImportMap { .. } => None,
         }
     }
 }
@@ -77,6 +81,9 @@ pub(crate) enum Outcome {
         incidents: usize,
         files: usize,
         fingerprint: String,
+    },
+    Map {
+        walk_km: f64,
     },
 }
 
@@ -207,6 +214,7 @@ impl Model {
     fn work_ended(&mut self, job: &Job, result: Result<Outcome, Error>) {
         match job {
             Job::Report { out } | Job::Bundle { out, .. } => self.export_ended(out, result),
+            Job::ImportMap { .. } => self.map_import_ended(result),
         }
     }
 
@@ -221,6 +229,7 @@ impl Model {
         let title = match r.job {
             Job::Report { .. } => s.export.working_report,
             Job::Bundle { .. } => s.export.working_bundle,
+            Job::ImportMap { .. } => s.export.working_map,
         };
         let percent = (status.fraction * 100.0).floor().clamp(0.0, 100.0) as u32;
         Some(WorkCard {
@@ -251,6 +260,10 @@ pub(crate) fn run(
             crate::screens::export::run_report(vault, out, t.utc_offset_minutes, progress)
         }
         Job::Bundle { out, .. } => crate::screens::export::run_bundle(vault, out, progress),
+        Job::ImportMap { path } => {
+            let r = waymark_core::routes::RouteStore::new(vault).import_map_file(path, progress)?;
+            Ok(Outcome::Map { walk_km: r.foot_km })
+        }
     }
 }
 

@@ -122,9 +122,13 @@ pub struct Strings {
     pub nav_insights: &'static str,
     pub nav_export: &'static str,
     pub nav_settings: &'static str,
+    pub nav_risk: &'static str,
 
     // Export, routes, insights, risk questions (their groups are in sections.rs).
     pub export: ExportWords,
+    pub routes: RouteWords,
+    pub insights: InsightWords,
+    pub risk: RiskWords,
 
     // Check-in.
     pub checkin_title: &'static str,

@@ -53,9 +53,9 @@ pub use routes::{
 };
 pub use safety::{
     help_directory, help_regions, ArmedCheckIn, CheckInEvent, CheckInEventKind, CheckInExpect,
-    CheckInLocation, CheckInPlan, CheckInReceipt, CheckInState, CheckInStateChange, CheckInView,
-    ChecklistEntry, ChecklistStatus, Contact, ContactRole, CustomHelpNumber, EventRecipient,
-    HelpKind, HelpNumber, HelpRegion, NewContact, Safety, SmsEncoding, SmsLength,
+    CheckInLocation, CheckInPlan, CheckInState, CheckInStateChange, CheckInView, ChecklistEntry,
+    ChecklistStatus, Contact, ContactRole, CustomHelpNumber, EventRecipient, HelpKind, HelpNumber,
+    HelpRegion, NewContact, Safety, SmsEncoding, SmsLength,
 };
 pub use vault::{create_vault, vault_exists, CreatedVault, KeyDerivation, Vault, VaultStatus};
 pub use waymark_app;

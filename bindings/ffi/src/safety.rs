@@ -341,13 +341,6 @@ pub struct CheckInLocation {
     pub at: SystemTime,
 }
 
-/// After a check-in with the PIN from a locked phone: the state and the all-clear texts.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct CheckInReceipt {
-    pub state: CheckInState,
-    pub events: Vec<CheckInEvent>,
-}
-
 fn events(v: Vec<core_safety::Event>) -> Vec<CheckInEvent> {
     v.into_iter().map(Into::into).collect()
 }
@@ -729,13 +722,13 @@ impl ArmedCheckIn {
         Ok(self.inner.next_wake()?.map(to_system_time))
     }
 
-    /// "I'm safe" with the PIN (or the recovery code), without unlocking. The duress PIN
-    /// returns exactly the same, and alerts every buddy on the next `tick`.
-    pub fn check_in(&self, secret: String) -> Result<CheckInReceipt> {
-        let r = self.inner.check_in_with_texts(&secret)?;
-        Ok(CheckInReceipt {
-            state: r.state.into(),
-            events: events(r.events),
-        })
+    /// "I'm safe" with the PIN (or the recovery code), without unlocking. The all-clear texts
+    /// are then due: the next `tick` hands them out, to send like any other event. The duress
+    /// PIN returns exactly the same, and that `tick` hands out the urgent alert to every buddy
+    /// instead, so a shell that sends what `tick` gives does the right thing without knowing
+    /// which PIN was typed. (No texts are returned here: under duress they would be all-clear
+    /// texts that must reach nobody, and a shell cannot tell the two apart.)
+    pub fn check_in(&self, secret: String) -> Result<CheckInState> {
+        Ok(self.inner.check_in(&secret)?.into())
     }
 }

@@ -57,6 +57,11 @@ impl Profile {
 pub(crate) const ACCESS_FOOT: u8 = 1;
 pub(crate) const ACCESS_BIKE: u8 = 2;
 pub(crate) const ACCESS_CAR: u8 = 4;
+/// Not a profile: set on arcs of ways below ground (tunnels, underground passages). Routes may
+/// use them, but a position is not snapped onto one when a way at street level is about as
+/// near: a phone that has a position fix is almost never underground, and a street often runs
+/// right above a tunnel. Maps stored before this bit have it clear everywhere.
+pub(crate) const UNDERGROUND: u8 = 0x80;
 
 /// Walking speed: 5 km/h.
 pub(crate) const FOOT_MPS: f64 = 5.0 / 3.6;
@@ -111,6 +116,11 @@ pub struct Arc {
 impl Arc {
     pub fn allows(&self, profile: Profile) -> bool {
         self.access & profile.bit() != 0
+    }
+
+    /// The way runs below ground (see `UNDERGROUND`).
+    pub fn underground(&self) -> bool {
+        self.access & UNDERGROUND != 0
     }
 
     /// Travel time in seconds for the profile, or None if the profile may not use the arc.

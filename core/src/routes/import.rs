@@ -8,6 +8,7 @@
 use super::access::{self, CountryRules};
 use super::graph::{
     scc_ids, Arc, Graph, Profile, WayKind, ACCESS_BIKE, ACCESS_CAR, ACCESS_FOOT, NO_NAME,
+    UNDERGROUND,
 };
 use crate::error::{Error, Result};
 use geo::{Distance, Haversine, Point};
@@ -45,6 +46,9 @@ struct WayAccess {
     access: DirectionalAccess,
     car_kmh: u8,
     kind: WayKind,
+    /// Below ground: a tunnel (not a passage through a building at street level), a negative
+    /// layer, or `location=underground`.
+    underground: bool,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -154,6 +158,9 @@ const ROUTING_KEYS: &[&str] = &[
     "sidewalk:both",
     "sidewalk:left",
     "sidewalk:right",
+    "tunnel",
+    "layer",
+    "location",
 ];
 
 /// Every default open: a way this rejects is unusable in every country.
@@ -395,6 +402,14 @@ fn classify(tags: &HashMap<&str, &str>, rules: &CountryRules) -> Option<WayAcces
     if fwd == 0 && bwd == 0 {
         return None;
     }
+    let underground = !matches!(
+        tags.get("tunnel").copied(),
+        None | Some("no" | "building_passage")
+    ) || tags
+        .get("layer")
+        .and_then(|l| l.trim().parse::<i32>().ok())
+        .is_some_and(|l| l < 0)
+        || tags.get("location").copied() == Some("underground");
     Some(WayAccess {
         access: DirectionalAccess {
             forward: fwd,
@@ -402,6 +417,7 @@ fn classify(tags: &HashMap<&str, &str>, rules: &CountryRules) -> Option<WayAcces
         },
         car_kmh,
         kind,
+        underground,
     })
 }
 
@@ -463,11 +479,16 @@ fn build_graph(parsed: Parsed) -> Result<(Graph, ImportReport)> {
                         (lat_e7[u as usize], lon_e7[u as usize]),
                         (lat_e7[v as usize], lon_e7[v as usize]),
                     ) as f32;
+                    let level = if way_access.underground {
+                        UNDERGROUND
+                    } else {
+                        0
+                    };
                     let base = Arc {
                         to: v,
                         length_m: len,
                         car_kmh: way_access.car_kmh,
-                        access: way_access.access.forward,
+                        access: way_access.access.forward | level,
                         kind: way_access.kind,
                         name: way.name,
                     };
@@ -479,7 +500,7 @@ fn build_graph(parsed: Parsed) -> Result<(Graph, ImportReport)> {
                             v,
                             Arc {
                                 to: u,
-                                access: way_access.access.backward,
+                                access: way_access.access.backward | level,
                                 ..base
                             },
                         ));
@@ -534,6 +555,7 @@ fn build_graph(parsed: Parsed) -> Result<(Graph, ImportReport)> {
             if access != 0 {
                 used[v] = true;
                 used[a.to as usize] = true;
+                access |= a.access & UNDERGROUND;
                 raw2.push((v as u32, Arc { access, ..*a }));
             }
         }
@@ -693,6 +715,25 @@ mod tests {
     fn foot_in(country: &str, pairs: &[(&str, &str)]) -> bool {
         classify(&tags(pairs), &access::rules_for(country))
             .is_some_and(|w| w.access.forward & ACCESS_FOOT != 0)
+    }
+
+    #[test]
+    fn tunnels_and_negative_layers_are_below_ground_a_building_passage_is_not() {
+        let under = |pairs: &[(&str, &str)]| classify_ww(&tags(pairs)).map(|w| w.underground);
+        let road = ("highway", "service");
+        assert_eq!(under(&[road]), Some(false));
+        assert_eq!(under(&[road, ("tunnel", "yes")]), Some(true));
+        assert_eq!(under(&[road, ("tunnel", "building_passage")]), Some(false));
+        assert_eq!(
+            under(&[road, ("tunnel", "no"), ("layer", "1")]),
+            Some(false)
+        );
+        assert_eq!(under(&[road, ("layer", "-2")]), Some(true));
+        assert_eq!(under(&[road, ("layer", "x")]), Some(false));
+        assert_eq!(
+            under(&[("highway", "footway"), ("location", "underground")]),
+            Some(true)
+        );
     }
 
     #[test]

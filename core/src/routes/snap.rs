@@ -18,6 +18,9 @@ pub const MAX_SNAP_M: f64 = 250.0;
 /// How much further than its nearest way an end may be snapped to reach a way connected to
 /// the other end.
 pub const POCKET_SLACK_M: f64 = 50.0;
+/// How much nearer a way below ground must be than one at street level to be snapped onto
+/// (a street often runs right above a tunnel; a phone with a fix is seldom underground).
+pub const UNDERGROUND_SNAP_M: f64 = 30.0;
 
 /// A point placed on a way.
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +31,8 @@ pub(crate) struct Snapped {
     pub xy: (f64, f64),
     /// Metres from the requested point to where the route starts or ends.
     pub gap_m: f64,
+    /// What the choice between ways compares: `gap_m`, plus `UNDERGROUND_SNAP_M` below ground.
+    pub rank_m: f64,
 }
 
 /// The temporary nodes and arcs of one query. Virtual node ids follow the stored nodes
@@ -157,14 +162,20 @@ impl RoutingMap {
             } else {
                 0.0
             };
+            let rank_m = if arc.underground() {
+                d + UNDERGROUND_SNAP_M
+            } else {
+                d
+            };
             let snapped = Snapped {
                 arc: id as u32,
                 t,
                 xy: (a.0 + t * dx, a.1 + t * dy),
                 gap_m: d,
+                rank_m,
             };
             let piece = self.piece(profile, self.arc_from(id));
-            let better = |old: &Snapped| d < old.gap_m;
+            let better = |old: &Snapped| rank_m < old.rank_m;
             if by_piece.get(&piece).is_none_or(better) {
                 by_piece.insert(piece, snapped);
             }
@@ -205,7 +216,7 @@ impl RoutingMap {
             {
                 continue;
             }
-            let cost = sf.gap_m + st.gap_m;
+            let cost = sf.rank_m + st.rank_m;
             if best.as_ref().is_none_or(|(c, _, _)| cost < *c) {
                 best = Some((cost, *sf, *st));
             }

@@ -868,3 +868,48 @@ fn a_map_that_adds_up_to_no_length_is_refused() {
         .expect("a 0 km map must be refused");
     assert!(err.to_string().contains("no length"), "{err}");
 }
+
+/// A street with a tunnel 4 m beside it (as Helsinki's Kalevankatu runs over the Kamppi
+/// service tunnel): a point 1 m from the tunnel and 3 m from the street starts on the street.
+/// The same way at street level would win, being nearer.
+#[test]
+fn a_position_is_not_snapped_into_a_tunnel_beside_a_street() {
+    let starts = |tunnel: &[(&str, &str)]| {
+        let mut s = Sketch::at(LONDON.0, LONDON.1);
+        let street = s.line(
+            (0.0, 0.0),
+            (400.0, 0.0),
+            (None, None),
+            &[("highway", "residential"), ("name", "High Street")],
+        );
+        let (a, b) = (s.node(20.0, -4.0), s.node(380.0, -4.0));
+        s.way(&[street[0], a, b, *street.last().unwrap()], tunnel);
+        s.line(
+            (400.0, 0.0),
+            (400.0, 300.0),
+            (street.last().copied(), None),
+            &[("highway", "residential")],
+        );
+        let m = import(&s);
+        let r = m
+            .router(Profile::Foot)
+            .fastest(s.lat_lon(200.0, -3.0), s.lat_lon(400.0, 250.0))
+            .unwrap();
+        let (on_street, on_tunnel) = (
+            hav(r.geometry[0], s.lat_lon(200.0, 0.0)),
+            hav(r.geometry[0], s.lat_lon(200.0, -4.0)),
+        );
+        (on_street < 0.5, on_tunnel < 0.5)
+    };
+    let service = ("highway", "service");
+    assert_eq!(
+        starts(&[service]),
+        (false, true),
+        "the nearer way, at street level"
+    );
+    assert_eq!(
+        starts(&[service, ("tunnel", "yes"), ("layer", "-3")]),
+        (true, false)
+    );
+    assert_eq!(starts(&[service, ("layer", "-1")]), (true, false));
+}

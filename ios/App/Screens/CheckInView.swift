@@ -78,6 +78,11 @@ struct CheckInFormView: View {
             ChoiceRow(choices: form.minuteChoices, chosen: form.minutes) { send(.checkInMinutes(minutes: $0)) }
             Text(form.dueText).foregroundStyle(.secondary)
         }
+        Section {
+            Toggle(form.shareLocationLabel, isOn: Binding(
+                get: { form.shareLocation },
+                set: { send(.checkInShareLocation(on: $0)) }))
+        }
         Section(form.graceLabel) {
             ChoiceRow(choices: form.graceChoices, chosen: form.graceMinutes) { send(.checkInGrace(minutes: $0)) }
         }

@@ -14,6 +14,7 @@ struct RootView: View {
                 NavigationStack {
                     VStack(spacing: 0) {
                         if let failure = view.smsFailed { SmsFailureView(failure: failure, send: host.send) }
+                        if let work = view.work { WorkCardView(work: work, send: host.send) }
                         if let banner = view.banner { BannerView(banner: banner) }
                         screen(view.screen)
                         EmergencyBarView(bar: view.emergency, send: host.send)
@@ -41,6 +42,10 @@ struct RootView: View {
         case let .home(home): HomeView(home: home, send: host.send)
         case let .help(help): HelpView(help: help, send: host.send)
         case let .checkIn(checkin): CheckInView(checkin: checkin, send: host.send)
+        case let .incidents(incidents): IncidentListView(incidents: incidents, send: host.send)
+        case let .incident(incident): IncidentDetailView(incident: incident, send: host.send)
+        case let .settings(settings): SettingsView(settings: settings, send: host.send)
+        case let .export(export): ExportView(export: export, send: host.send)
         }
     }
 }

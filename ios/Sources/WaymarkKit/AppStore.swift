@@ -14,6 +14,9 @@ public final class AppStore: @unchecked Sendable {
     private let now: () -> Date
     private let lock = NSLock()
     private var latest: ViewModel
+    /// Counts the views that came from the app model's answers (events, finished work), so a
+    /// progress redraw that raced with one of them is dropped.
+    private var generation = 0
 
     /// Called on `deliver` with each new view model.
     public var onView: ((ViewModel) -> Void)?
@@ -41,7 +44,7 @@ public final class AppStore: @unchecked Sendable {
     private func runWork(_ id: String) {
         longWork.run { [self] in
             let update = core.runWork(id: id)
-            lock.lock(); latest = update.view; lock.unlock()
+            lock.lock(); latest = update.view; generation += 1; lock.unlock()
             deliver.run { [self] in
                 onView?(update.view)
                 dispatcher.perform(update.effects)
@@ -53,12 +56,25 @@ public final class AppStore: @unchecked Sendable {
     /// redraws from `AppCore.view()` without sending an event.
     public func refreshWhileWorking() {
         work.run { [self] in
-            lock.lock(); let working = latest.work != nil; lock.unlock()
+            lock.lock(); let working = latest.work != nil; let seen = generation; lock.unlock()
             guard working else { return }
             let view = core.view()
-            lock.lock(); latest = view; lock.unlock()
+            // The work may have ended while view() ran (it runs on another queue): its final
+            // view must not be replaced by this older one.
+            lock.lock()
+            let current = generation == seen
+            if current { latest = view }
+            lock.unlock()
+            guard current else { return }
             deliver.run { [self] in onView?(view) }
         }
+    }
+
+    /// Whether long work is under way: the app redraws with `refreshWhileWorking` a few times a
+    /// second while it is.
+    public var isWorking: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return latest.work != nil
     }
 
     /// The view model to draw now.
@@ -72,7 +88,7 @@ public final class AppStore: @unchecked Sendable {
     public func send(_ event: AppEvent, then: (() -> Void)? = nil) {
         work.run { [self] in
             let update = core.dispatch(event: event)
-            lock.lock(); latest = update.view; lock.unlock()
+            lock.lock(); latest = update.view; generation += 1; lock.unlock()
             deliver.run { [self] in
                 onView?(update.view)
                 dispatcher.perform(update.effects)

@@ -18,3 +18,12 @@ public enum Format {
         overdueSeconds > 0 ? "+" + countdown(seconds: overdueSeconds) : countdown(seconds: dueInSeconds)
     }
 }
+
+/// The progress bar's value: the app model's fraction, kept within 0...1 (a bar given NaN or
+/// more than 1 draws nothing useful).
+public enum WorkProgress {
+    public static func clamped(_ fraction: Double) -> Double {
+        guard fraction.isFinite else { return 0 }
+        return min(max(fraction, 0), 1)
+    }
+}

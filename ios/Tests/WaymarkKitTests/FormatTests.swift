@@ -18,4 +18,12 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(Format.checkInClock(dueInSeconds: 0, overdueSeconds: 180), "+3:00")
         XCTAssertEqual(Format.checkInClock(dueInSeconds: 0, overdueSeconds: 3661), "+1:01:01")
     }
+
+    func testAProgressBarValueStaysWithinZeroAndOne() {
+        XCTAssertEqual(WorkProgress.clamped(0.6), 0.6)
+        XCTAssertEqual(WorkProgress.clamped(-0.1), 0)
+        XCTAssertEqual(WorkProgress.clamped(1.5), 1)
+        XCTAssertEqual(WorkProgress.clamped(.nan), 0)
+        XCTAssertEqual(WorkProgress.clamped(.infinity), 0)
+    }
 }

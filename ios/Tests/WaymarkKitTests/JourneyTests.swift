@@ -15,7 +15,8 @@ final class JourneyTests: XCTestCase {
         let phone = FakePhone()
         let store: AppStore
 
-        init(dir: String = tempVaultDir(), prf: InMemoryHmacPrf = InMemoryHmacPrf(), clock: TestClock = TestClock()) throws {
+        init(dir: String = tempVaultDir(), prf: InMemoryHmacPrf = InMemoryHmacPrf(), clock: TestClock = TestClock(),
+             longWork: Executor = InlineExecutor()) throws {
             self.dir = dir
             self.prf = prf
             self.clock = clock
@@ -23,7 +24,7 @@ final class JourneyTests: XCTestCase {
                                    config: AppConfig(language: "en-GB", region: "GB", sms: .composeOnly, utcOffsetMinutes: 0),
                                    clock: clock)
             store = AppStore(core: core, ports: phone.ports, work: InlineExecutor(), deliver: InlineExecutor(),
-                             now: { clock.value })
+                             longWork: longWork, now: { clock.value })
         }
 
         /// The app killed and launched again on the same phone (same folder, PRF key and clock).

@@ -143,10 +143,13 @@ final class SafetyTests: XCTestCase {
         XCTAssertThrowsError(try armed.checkIn(secret: "000000")) {
             guard case .WrongSecret? = $0 as? WaymarkError else { return XCTFail("\($0)") }
         }
-        let receipt = try armed.checkIn(secret: pin)
-        XCTAssertEqual(receipt.state, .checkedIn)
-        XCTAssertFalse(receipt.events.isEmpty)
-        XCTAssertTrue(receipt.events.allSatisfy { $0.kind == .allClear })
+        XCTAssertEqual(try armed.checkIn(secret: pin), .checkedIn)
+        // The all-clear comes from the next tick, like every other text (after the duress PIN
+        // that tick would give the urgent alert instead, so the shell never has to know).
+        let allClear = try armed.tick(now: nil)
+        XCTAssertFalse(allClear.isEmpty)
+        XCTAssertTrue(allClear.allSatisfy { $0.kind == .allClear })
+        XCTAssertTrue(try armed.tick(now: nil).isEmpty)
         XCTAssertFalse(vault.isUnlocked(), "answering never unlocks the vault")
 
         // An armed check-in needs the phone's own key.

@@ -18,8 +18,6 @@ import org.waymark.app.model.QuickKind
 import org.waymark.app.model.Screen
 import org.waymark.app.model.SetupStep
 import org.waymark.app.model.SmsAbility
-import org.waymark.ffi.CheckInExpect
-import org.waymark.ffi.CheckInPlan
 import org.waymark.ffi.IncidentKind
 import org.waymark.ffi.KeyDerivation
 import org.waymark.ffi.ListFilter
@@ -142,17 +140,32 @@ class AppJourneyTest {
     fun aMissedCheckInTextsTheBuddyOnceAndOffers999EvenWhileLocked() {
         val phone = Phone()
         phone.firstRun()
-        // The check-in screen is not in the app model yet: the plan starts on the same vault.
-        phone.openVault().use { vault ->
-            vault.safety().startCheckin(CheckInPlan(destination = "the station", expect = CheckInExpect.WithinMinutes(10u), graceMinutes = 5u))
-        }
-        val planned = phone.send(AppEvent.WakeFired("checkin"))
-        val planTexts = planned.effects.filterIsInstance<Effect.SendSms>()
+        fun AppUpdate.checkin() = (view.screen as Screen.CheckIn).checkin
+
+        // The form: the buddy from the first run is chosen; the plan text as the buddy reads it.
+        val opened = phone.send(AppEvent.Open(Destination.CHECK_IN)).checkin()
+        assertEquals(listOf("Alex"), opened.form!!.buddies.filter { it.selected }.map { it.name })
+        assertFalse(opened.form!!.canStart, "no destination yet")
+        phone.send(AppEvent.CheckInDestination("the station"))
+        phone.send(AppEvent.CheckInMinutes(15u))
+        val form = phone.send(AppEvent.CheckInGrace(5u)).checkin().form!!
+        assertTrue(form.canStart)
+        val preview = form.preview!!
+        // 09:00 + 15 min, alert 5 min later (the phone is at UTC here).
+        assertTrue(preview.contains("the station") && preview.contains("09:15") && preview.contains("09:20"), preview)
+        // Plain GSM-7 text: one message up to 160 characters, then 153 a message.
+        val messages = if (preview.length <= 160) 1 else (preview.length + 152) / 153
+        assertEquals(messages.toUInt(), form.smsCount, "${preview.length} characters")
+        assertTrue(form.smsCountLabel.contains("$messages"), form.smsCountLabel)
+
+        val started = phone.send(AppEvent.CheckInStart)
+        val planTexts = started.effects.filterIsInstance<Effect.SendSms>()
         assertEquals(listOf(buddyNumber), planTexts.map { it.to }, "the plan goes to the buddy")
-        assertTrue(planTexts[0].body.contains("the station"))
-        val wake = planned.effects.filterIsInstance<Effect.ScheduleWake>().single()
-        assertEquals("checkin", wake.id)
+        assertEquals(preview, planTexts[0].body, "word for word what the form showed")
+        val wake = started.effects.filterIsInstance<Effect.ScheduleWake>().single { it.id == "checkin" }
         assertTrue(wake.at.isAfter(phone.clock.now) && !wake.at.isAfter(phone.clock.now.plus(Duration.ofMinutes(15))))
+        val running = started.checkin().running!!
+        assertEquals(900u, running.card.dueInSeconds)
 
         // The phone is locked and in a pocket; the deadline and the grace pass.
         phone.send(AppEvent.Panic)
@@ -166,23 +179,33 @@ class AppJourneyTest {
         assertEquals(1, alerts.count { it.body.startsWith("Waymark: I still haven't checked in") && it.body.contains("call 999") }, "$alerts")
         assertEquals(2, alerts.size, "$alerts")
         assertEquals(listOf(buddyNumber), alerts.map { it.to }.distinct())
-        assertTrue(alerts.none { it.body == planTexts[0].body }, "the plan text is not sent again")
         val notes = missed.effects.filterIsInstance<Effect.ShowNotification>()
         assertTrue(notes.any { it.body == "Open Waymark now." }, "999 is offered: $notes")
-        assertTrue(notes.none { it.body.contains("station") || it.body.contains("Alex") }, "the lock screen shows nothing personal")
+        assertTrue(notes.none { it.body.contains("station") || it.body.contains("Alex") || it.title.contains("station") }, "the lock screen shows nothing personal")
         assertEquals("999", missed.view.emergency.number)
+        assertTrue(missed.view.emergency.prominent, "999 drawn large on the lock screen")
+        assertEquals("If you are in danger, call 999 now.", missed.view.emergency.urgentText)
         assertEquals(listOf<Effect>(Effect.Dial("999")), phone.send(AppEvent.CallEmergency).effects)
 
         // Each text exactly once: more wake-ups, ticks, and unlocking send nothing again.
-        phone.send(AppEvent.WakeFired("checkin"))
-        phone.send(AppEvent.Tick)
+        repeat(2) { phone.send(AppEvent.WakeFired("checkin")); phone.send(AppEvent.Tick) }
         phone.clock.advance(Duration.ofMinutes(5))
         phone.send(AppEvent.Foregrounded)
-        val unlocked = phone.pin(PIN)
-        assertTrue(unlocked.view.screen is Screen.Home)
-        phone.send(AppEvent.WakeFired("checkin"))
+        assertTrue(phone.pin(PIN).view.screen is Screen.Home)
+        repeat(2) { phone.send(AppEvent.WakeFired("checkin")); phone.send(AppEvent.Tick) }
         val sms = phone.effects.filterIsInstance<Effect.SendSms>()
-        assertEquals(sms.map { it.id }.distinct(), sms.map { it.id }, "no text twice: $sms")
-        assertEquals(alerts.map { it.id }, sms.map { it.id }, "nothing more after the alert round")
+        assertEquals(alerts.map { it.id }, sms.map { it.id }, "nothing more after the alert round: $sms")
+
+        // Buddies are being alerted: only "I'm safe" tells them; it does, once.
+        val alerting = phone.send(AppEvent.Open(Destination.CHECK_IN)).checkin().running!!
+        assertEquals(null, alerting.card.stopLabel, "cannot be quietly called off now")
+        val safe = phone.send(AppEvent.CheckInSafe)
+        assertEquals(null, safe.checkin().running)
+        assertFalse(safe.view.emergency.prominent)
+        phone.send(AppEvent.Tick)
+        val allClear = phone.effects.filterIsInstance<Effect.SendSms>().drop(alerts.size)
+        assertEquals(1, allClear.size, "$allClear")
+        assertEquals(buddyNumber, allClear[0].to)
+        assertTrue(allClear[0].body.contains("OK") || allClear[0].body.contains("safe"), allClear[0].body)
     }
 }

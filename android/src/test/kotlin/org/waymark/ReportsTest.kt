@@ -133,7 +133,7 @@ class ReportsTest {
         }
         assertTrue(refused, "a changed ZIP must not pass")
 
-        assertThrows<WaymarkException> { verifyBundle(out.resolve("no such bundle").toString(), null, null) }
+        assertThrows<WaymarkException.NotFound> { verifyBundle(out.resolve("no such bundle").toString(), null, null) }
     }
 
     @Test
