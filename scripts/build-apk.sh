@@ -121,6 +121,10 @@ exactly_the_needed_permissions() {
   got=$(sed -n "s/^uses-permission: name='\([^']*\)'.*/\1/p" <<<"$badging" | sort -u)
   [ "$want" = "$got" ] || { echo "permissions: want [$want] got [$got]"; return 1; }
 }
+application_label_is_neutral() {
+  # Notification headers and Settings show the application's label whatever alias is on.
+  grep -q "^application-label:'Notes'" <<<"$badging" && ! grep -qi "^application-label.*waymark" <<<"$badging"
+}
 no_network_permission() { ! grep -q "android.permission.INTERNET" <<<"$badging"; }
 not_debuggable() { ! grep -q "application-debuggable" <<<"$badging"; }
 backup_off() {
@@ -150,13 +154,14 @@ only_aliases_and_boot_exported() {
   # Exported: the four aliases (the launcher) and the boot receiver (system broadcast only).
   local exported
   exported=$(grep -c 'android:exported(0x01010010)=(type 0x12)0xffffffff' <<<"$manifest")
-  [ "$exported" -eq 4 ] || { echo "$exported exported components, want 4"; return 1; }
+  [ "$exported" -eq 5 ] || { echo "$exported exported components, want 5"; return 1; }
 }
 dex_holds_the_app() {
   local cls
-  for cls in org.waymark.android.app.MainActivity \
-    org.waymark.android.app.VaultFileProvider \
-    org.waymark.android.app.WaymarkApplication com.sun.jna.Native org.waymark.ffi.Vault; do
+  for cls in org.waymark.android.app.MainActivity org.waymark.android.app.WakeReceiver \
+    org.waymark.android.app.BootReceiver org.waymark.android.app.VaultFileProvider \
+    org.waymark.android.app.WaymarkApplication com.sun.jna.Native org.waymark.ffi.Vault \
+    org.waymark.app.model.AppCore; do
     grep -qx "$cls" <<<"$dex" || { echo "missing class $cls"; return 1; }
   done
 }
@@ -175,6 +180,7 @@ check package_is_org_waymark package_is_org_waymark
 check sdk_levels_28_34 sdk_levels
 check launches_the_default_alias launches_the_default_alias
 check exactly_the_needed_permissions exactly_the_needed_permissions
+check application_label_is_neutral application_label_is_neutral
 check no_network_permission no_network_permission
 check not_debuggable not_debuggable
 check backup_off backup_off

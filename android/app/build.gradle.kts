@@ -40,6 +40,10 @@ android {
         unitTests.isIncludeAndroidResources = true
         unitTests.all {
             it.systemProperty("jna.library.path", rootDir.resolve("../target/debug").path)
+            // One Robolectric sandbox for every class (see the pom: the Rust library keeps one
+            // class loader's callback table), and where the screens are drawn.
+            it.systemProperty("robolectric.graphicsMode", "NATIVE")
+            it.systemProperty("waymark.screens.dir", layout.buildDirectory.dir("screens").get().asFile.path)
         }
     }
     compileOptions {

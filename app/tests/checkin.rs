@@ -31,6 +31,23 @@ fn start_checkin(p: &mut Phone) -> String {
     preview
 }
 
+/// Started at 17:00:20, a 30-minute check-in is due at 17:31 (the core's deadlines sit on whole
+/// minutes): the form says the same minute as the text the buddy will read.
+#[test]
+fn the_form_and_the_buddys_text_name_the_same_minute() {
+    let mut p = Phone::new(SmsAbility::SendSilently);
+    p.set_up();
+    p.advance(20);
+    p.send(AppEvent::Open {
+        to: Destination::CheckIn,
+    });
+    p.send(AppEvent::CheckInDestination { text: WHERE.into() });
+    let u = p.send(AppEvent::CheckInMinutes { minutes: 30 });
+    let form = checkin(&u.view).form.unwrap();
+    assert_eq!(form.due_text, fill(EN.checkin_due_by, &[("time", "17:31")]));
+    assert!(form.preview.unwrap().contains("17:31"));
+}
+
 fn count_ids_ending(p: &Phone, end: &str) -> usize {
     texts(&p.effects)
         .iter()

@@ -307,6 +307,12 @@ fn map_import_cancelled_keeps_the_old_map() {
         routes.import_map_file(&f.out.path().join("missing.pbf"), crate::Progress::NONE),
         Err(Error::NotFound { .. })
     ));
+    // Not a regular file: refused before reading (reading /dev/zero would never end).
+    #[cfg(unix)]
+    assert!(matches!(
+        routes.import_map_file(std::path::Path::new("/dev/zero"), crate::Progress::NONE),
+        Err(Error::InvalidInput { .. })
+    ));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! the alert ladder stands (the core's schedule, with what went out and what failed).
 
 use chrono::{DateTime, Duration, FixedOffset, Offset, Utc};
-use waymark_core::safety::checkin::{DEFAULT_GRACE_MINUTES, REMIND_BEFORE_MINUTES};
+use waymark_core::safety::checkin::{ceil_minute, DEFAULT_GRACE_MINUTES, REMIND_BEFORE_MINUTES};
 use waymark_core::safety::Location;
 use waymark_core::safety::{
     Buddy, CheckInView, Contact, EventKind, Expect, NewContact, Plan, Role, Safety, State,
@@ -414,7 +414,8 @@ impl Model {
             Some(Err(e)) => (None, 0, Some(self.error_text(&e))),
             None => (None, 0, problem),
         };
-        let due = self.now() + Duration::minutes(i64::from(d.minutes));
+        // The core puts deadlines on the next whole minute; say the minute the buddy will read.
+        let due = ceil_minute(self.now() + Duration::minutes(i64::from(d.minutes)));
         CheckInForm {
             buddy_heading: s.checkin_buddy.to_string(),
             buddies: self

@@ -101,6 +101,21 @@ impl Model {
             self.delivery.call_999_offered = true;
         }
         match e.to {
+            // A duress check-in's alert: whoever forced the check-in may be watching. It is
+            // sent only where nothing shows (Android's silent send) and a failure is not put on
+            // screen; a phone that can only open the messages app with the text filled in
+            // (iOS) does not send it at all, and set-up says so (`duress_body`).
+            Recipient::Buddy { phone, .. } if e.is_silent_alert() => {
+                if self.config.sms == SmsAbility::SendSilently {
+                    self.effect(Effect::SendSms {
+                        id: e.id,
+                        to: phone,
+                        body: e.text,
+                    });
+                } else {
+                    tracing::info!("a silent alert cannot be sent unseen on this phone");
+                }
+            }
             Recipient::Buddy { phone, .. } => {
                 let out = Outgoing {
                     event_id: e.id.clone(),
@@ -193,5 +208,16 @@ impl Model {
     /// 999 prompt came, or a buddy was not texted.
     pub(crate) fn urgent(&self) -> bool {
         self.delivery.call_999_offered || !self.delivery.failed.is_empty() || self.checkin_overdue()
+    }
+}
+
+impl Model {
+    /// What the duress PIN does, as set-up and settings explain it: on a phone that cannot
+    /// text unseen, checking in with it alerts nobody (see `deliver`).
+    pub(crate) fn duress_body(&self) -> &'static str {
+        match self.config.sms {
+            SmsAbility::SendSilently => self.s.setup_duress_body,
+            SmsAbility::ComposeOnly => self.s.setup_duress_body_no_silent_text,
+        }
     }
 }

@@ -260,7 +260,7 @@ impl Model {
             ),
             SetupStep::DuressPin => (
                 s.setup_duress_title,
-                s.setup_duress_body.to_string(),
+                self.duress_body().to_string(),
                 s.save,
                 s.skip,
             ),

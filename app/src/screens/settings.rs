@@ -259,7 +259,7 @@ impl Model {
             change_pin_label: s.settings_change_pin.to_string(),
             set_duress_label: s.settings_set_duress.to_string(),
             remove_duress_label: s.settings_remove_duress.to_string(),
-            duress_body: s.setup_duress_body.to_string(),
+            duress_body: self.duress_body().to_string(),
             auto_lock_label: s.settings_auto_lock.to_string(),
             auto_lock: AUTO_LOCK_CHOICES
                 .iter()

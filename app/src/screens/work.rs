@@ -176,6 +176,11 @@ impl Model {
     pub(crate) fn cancel_work_on_lock(&mut self) {
         if let Some(r) = &self.work.running {
             r.token.cancel();
+            if !r.taken {
+                // Never started, so nothing was written; forgotten without a word (the lock
+                // screen must not tell that an export was under way).
+                self.work.running = None;
+            }
         }
     }
 
@@ -219,6 +224,10 @@ impl Model {
     }
 
     pub(crate) fn work_card(&self) -> Option<WorkCard> {
+        // Never on the lock screen: whoever holds the phone must not learn an export was made.
+        if !self.is_unlocked() {
+            return None;
+        }
         let r = self.work.running.as_ref()?;
         let s = self.s;
         let status = r

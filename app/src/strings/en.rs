@@ -21,7 +21,7 @@ pub static EN: Strings = Strings {
     help_title: "Help numbers",
     call: "Call {number}",
 
-    lock_title: "Waymark",
+    lock_title: "Locked",
     lock_prompt: "Enter your PIN",
     unlock: "Unlock",
     lock_im_safe: "I'm safe (check in)",
@@ -52,6 +52,7 @@ pub static EN: Strings = Strings {
     setup_buddy_phone: "Mobile number",
     setup_duress_title: "A second PIN for emergencies (optional)",
     setup_duress_body: "If someone forces you to open Waymark, this PIN opens an empty-looking Waymark instead of yours. Checking in with it silently alerts your buddies.",
+    setup_duress_body_no_silent_text: "If someone forces you to open Waymark, this PIN opens an empty-looking Waymark instead of yours. This phone cannot send a text without showing it on screen, so checking in with this PIN does not alert your buddies: that would show in front of whoever is making you do it.",
     setup_duress_same_as_pin: "Choose a different PIN from your main one.",
     setup_location_title: "Add places to what you log?",
     setup_location_body: "When you log something, Waymark can note where you were. The place stays encrypted on this phone.",
@@ -62,7 +63,7 @@ pub static EN: Strings = Strings {
     setup_done_body: "Tap a button on the home screen to log something the moment it happens.",
     setup_creating: "Setting up your locked vault…",
 
-    home_title: "Waymark",
+    home_title: "Home",
     home_quick_log: "What happened?",
     home_logged: "Logged: {kind}",
     quick_log_description: "{kind} (quick log, details to follow)",
@@ -328,17 +329,17 @@ pub static EN: Strings = Strings {
     settings_recovery_title: "Recovery code",
     settings_recovery_body: "Your recovery code was shown once, when you set up Waymark, and cannot be shown again. If you have lost it, keep your PIN safe: without either, nobody can open your record, not even us.",
 
-    notify_title: "Waymark",
+    notify_title: "Reminder",
     notify_reminder: "Time to check in.",
-    notify_missed: "Check-in missed. Open Waymark.",
-    notify_call_999: "Open Waymark now.",
+    notify_missed: "Time is up. Open the app.",
+    notify_call_999: "Open the app now.",
     notify_undo: "Saved.",
 
     error_invalid: "Please check: {reason}",
     error_storage: "Could not save. Is the phone's storage full? Nothing was lost.",
     error_integrity: "Waymark found that its record was changed or damaged.",
     error_not_found: "That is no longer there.",
-    error_locked: "Waymark is locked.",
+    error_locked: "The app is locked.",
     error_generic: "Something went wrong. Nothing was lost.",
     error_cancelled: "Stopped. Nothing was left half-written.",
 

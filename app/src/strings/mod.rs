@@ -84,6 +84,8 @@ pub struct Strings {
     pub setup_buddy_phone: &'static str,
     pub setup_duress_title: &'static str,
     pub setup_duress_body: &'static str,
+    /// The same, on a phone that cannot send a text without showing it (iOS).
+    pub setup_duress_body_no_silent_text: &'static str,
     pub setup_duress_same_as_pin: &'static str,
     pub setup_location_title: &'static str,
     pub setup_location_body: &'static str,
@@ -303,6 +305,27 @@ mod tests {
             fill("wait {s} s, {who}", &[("s", "30")]),
             "wait 30 s, {who}"
         );
+    }
+
+    /// The app may wear a disguise (another name and icon): what shows before the PIN, on the
+    /// home screen someone glances at, and on the phone's lock screen never names it.
+    #[test]
+    fn words_seen_without_the_pin_do_not_name_the_app() {
+        for (what, text) in [
+            ("lock_title", EN.lock_title),
+            ("lock_prompt", EN.lock_prompt),
+            ("home_title", EN.home_title),
+            ("notify_title", EN.notify_title),
+            ("notify_reminder", EN.notify_reminder),
+            ("notify_missed", EN.notify_missed),
+            ("notify_call_999", EN.notify_call_999),
+            ("error_locked", EN.error_locked),
+        ] {
+            assert!(
+                !text.to_lowercase().contains(&EN.app_name.to_lowercase()),
+                "{what} names the app: {text}"
+            );
+        }
     }
 
     #[test]

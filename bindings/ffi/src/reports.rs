@@ -296,7 +296,7 @@ pub struct Reports {
 
 #[uniffi::export]
 impl Reports {
-    /// Writes the PDF report to `out_path` (replacing a file there only once complete) and
+    /// Writes the PDF report to `out_path` (never replacing a file there: InvalidInput) and
     /// notes the export in the log. Returns how many incidents it holds. Long: off the main thread.
     #[uniffi::method(default(listener = None, cancel = None))]
     pub fn export_report(

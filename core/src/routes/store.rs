@@ -172,6 +172,10 @@ impl<'v> RouteStore<'v> {
         if meta.is_dir() {
             return Err(Error::invalid("map file", "is a folder, not a file"));
         }
+        // A device (/dev/zero has length 0) would be read forever, a pipe would block.
+        if !meta.is_file() {
+            return Err(Error::invalid("map file", "is not a regular file"));
+        }
         if meta.len() > MAX_MAP_FILE {
             return Err(Error::invalid(
                 "map file",

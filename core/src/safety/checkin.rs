@@ -292,6 +292,15 @@ pub struct Event {
     pub sms: Option<SmsLength>,
 }
 
+impl Event {
+    /// The alert a duress check-in sends. The person may be watched by whoever made them check
+    /// in, so it must reach the buddy without anything showing on this phone.
+    pub fn is_silent_alert(&self) -> bool {
+        // Ids are "<check-in id>/<slot>"; the duress slot is "urgent/b<n>".
+        self.kind == EventKind::Alert && self.id.rsplitn(3, '/').nth(1) == Some("urgent")
+    }
+}
+
 /// What a scheduled event is, before its text is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slot {
@@ -422,7 +431,8 @@ fn horizon(now: DateTime<Utc>) -> Result<DateTime<Utc>> {
 }
 
 /// Deadlines sit on whole minutes: messages show "18:31", so the deadline must not be 18:30:43.
-fn ceil_minute(t: DateTime<Utc>) -> DateTime<Utc> {
+/// Public so a screen showing a deadline before the plan starts shows the same minute.
+pub fn ceil_minute(t: DateTime<Utc>) -> DateTime<Utc> {
     use chrono::{DurationRound, Timelike};
     let floor = t.duration_trunc(Duration::minutes(1)).unwrap_or(t);
     if floor == t && t.nanosecond() == 0 {

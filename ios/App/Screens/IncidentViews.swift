@@ -97,7 +97,8 @@ struct IncidentDetailView: View {
             }
         }
         .privacySensitive()
-        .confirmationDialog(incident.removeWarning, isPresented: $removing, titleVisibility: .visible) {
+        // An alert, since it takes the optional reason (a confirmation dialog holds buttons only).
+        .alert(incident.removeWarning, isPresented: $removing) {
             TextField(incident.reasonLabel, text: $reason)
             Button(incident.removeLabel, role: .destructive) { send(.removeIncident(reason: reason)) }
         }

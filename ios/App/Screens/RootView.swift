@@ -46,6 +46,9 @@ struct RootView: View {
         case let .incident(incident): IncidentDetailView(incident: incident, send: host.send)
         case let .settings(settings): SettingsView(settings: settings, send: host.send)
         case let .export(export): ExportView(export: export, send: host.send)
+        case let .routes(routes): RoutesView(routes: routes, send: host.send)
+        case let .insights(insights): InsightsView(insights: insights)
+        case let .risk(risk): RiskView(risk: risk, send: host.send)
         }
     }
 }

@@ -48,6 +48,7 @@ public final class AppStore: @unchecked Sendable {
             deliver.run { [self] in
                 onView?(update.view)
                 dispatcher.perform(update.effects)
+                dispatcher.workEnded()
             }
         }
     }

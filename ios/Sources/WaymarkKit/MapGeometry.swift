@@ -1,6 +1,6 @@
 import Foundation
 
-/// A point as MapKit takes it (latitude first). The core hands routes over as GeoJSON-style
+/// A point as a map takes it (latitude first). The core hands lines over as GeoJSON-style
 /// [lon, lat] pairs; this is the one place the order flips.
 public struct MapPoint: Equatable, Sendable {
     public let lat: Double
@@ -10,13 +10,6 @@ public struct MapPoint: Equatable, Sendable {
         self.lat = lat
         self.lon = lon
     }
-}
-
-/// The part of the map to show (MKCoordinateRegion's centre and span, in degrees).
-public struct MapRegion: Equatable, Sendable {
-    public let center: MapPoint
-    public let latSpan: Double
-    public let lonSpan: Double
 }
 
 public enum MapGeometry {
@@ -29,21 +22,43 @@ public enum MapGeometry {
             return MapPoint(lat: pair[1], lon: pair[0])
         }
     }
+}
 
-    /// The region showing every point of every line, with a margin on each side (`margin` of the
-    /// span) and at least `minSpan` degrees (about 200 m), so one point or a short street is not
-    /// drawn at the map's deepest zoom. Nil when there is nothing to show.
-    public static func region(showing lines: [[MapPoint]], margin: Double = 0.15, minSpan: Double = 0.002) -> MapRegion? {
-        let all = lines.joined()
-        guard let first = all.first else { return nil }
-        var (south, north, west, east) = (first.lat, first.lat, first.lon, first.lon)
-        for p in all {
-            south = min(south, p.lat); north = max(north, p.lat)
-            west = min(west, p.lon); east = max(east, p.lon)
-        }
-        let latSpan = max((north - south) * (1 + 2 * margin), minSpan)
-        let lonSpan = max((east - west) * (1 + 2 * margin), minSpan)
-        return MapRegion(center: MapPoint(lat: (south + north) / 2, lon: (west + east) / 2),
-                         latSpan: min(latSpan, 180), lonSpan: min(lonSpan, 360))
+/// Places the app model's route drawing (its box, routes and streets) in a view of a given size,
+/// north up, without map tiles (a tile server would learn where the person looks). A degree of
+/// longitude is shortened by the cosine of the latitude, so streets keep their true shape; the
+/// box is centred and fills the view on its tighter side.
+public struct MapProjection: Equatable, Sendable {
+    public let width: Double
+    public let height: Double
+    private let minLon, maxLat, lonScale, scale, offsetX, offsetY: Double
+
+    /// `bbox`: [min lon, min lat, max lon, max lat]. Nil when the box or the size cannot be drawn.
+    public init?(bbox: [Double], width: Double, height: Double) {
+        guard bbox.count == 4, bbox.allSatisfy(\.isFinite), width > 0, height > 0,
+              bbox[2] >= bbox[0], bbox[3] >= bbox[1] else { return nil }
+        let (minLon, minLat, maxLon, maxLat) = (bbox[0], bbox[1], bbox[2], bbox[3])
+        let lonScale = cos((minLat + maxLat) / 2 * .pi / 180)
+        let worldW = (maxLon - minLon) * lonScale, worldH = maxLat - minLat
+        guard worldW > 0 || worldH > 0 else { return nil }
+        let scale = min(worldW > 0 ? width / worldW : .infinity, worldH > 0 ? height / worldH : .infinity)
+        self.width = width
+        self.height = height
+        self.minLon = minLon
+        self.maxLat = maxLat
+        self.lonScale = lonScale
+        self.scale = scale
+        offsetX = (width - worldW * scale) / 2
+        offsetY = (height - worldH * scale) / 2
+    }
+
+    /// Where a point falls in the view (x right, y down).
+    public func place(_ p: MapPoint) -> (x: Double, y: Double) {
+        (offsetX + (p.lon - minLon) * lonScale * scale, offsetY + (maxLat - p.lat) * scale)
+    }
+
+    /// A [lon, lat] line from the app model, in view coordinates.
+    public func line(_ lonLat: [[Double]]) -> [(x: Double, y: Double)] {
+        MapGeometry.points(lonLat: lonLat).map(place)
     }
 }

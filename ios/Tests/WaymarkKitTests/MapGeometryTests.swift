@@ -8,38 +8,30 @@ final class MapGeometryTests: XCTestCase {
         XCTAssertEqual(points, [MapPoint(lat: 60.169, lon: 24.94), MapPoint(lat: 60.176, lon: 24.948)])
     }
 
-    func testTheRegionShowsEveryLineWithAMargin() throws {
-        let a = [MapPoint(lat: 60.169, lon: 24.940), MapPoint(lat: 60.176, lon: 24.948)]
-        let b = [MapPoint(lat: 60.170, lon: 24.930), MapPoint(lat: 60.175, lon: 24.949)]
-        let r = try XCTUnwrap(MapGeometry.region(showing: [a, b], margin: 0.1))
-        XCTAssertEqual(r.center.lat, 60.1725, accuracy: 1e-9)
-        XCTAssertEqual(r.center.lon, 24.9395, accuracy: 1e-9)
-        XCTAssertEqual(r.latSpan, 0.007 * 1.2, accuracy: 1e-9)
-        XCTAssertEqual(r.lonSpan, 0.019 * 1.2, accuracy: 1e-9)
-        for p in a + b {
-            XCTAssertLessThanOrEqual(abs(p.lat - r.center.lat), r.latSpan / 2)
-            XCTAssertLessThanOrEqual(abs(p.lon - r.center.lon), r.lonSpan / 2)
-        }
+    func testTheBoxFillsTheViewNorthUpWithTrueShape() throws {
+        // At 60° north a degree of longitude is half a degree of latitude: this box is square
+        // on the ground, so it fills a square view exactly.
+        let p = try XCTUnwrap(MapProjection(bbox: [24.0, 59.5, 26.0, 60.5], width: 300, height: 300))
+        func at(_ lon: Double, _ lat: Double) -> (Double, Double) { let q = p.place(MapPoint(lat: lat, lon: lon)); return (q.x, q.y) }
+        let nw = at(24.0, 60.5), se = at(26.0, 59.5), centre = at(25.0, 60.0)
+        XCTAssertEqual(nw.0, 0, accuracy: 1e-9); XCTAssertEqual(nw.1, 0, accuracy: 1e-9)
+        XCTAssertEqual(se.0, 300, accuracy: 0.5); XCTAssertEqual(se.1, 300, accuracy: 1e-9)
+        XCTAssertEqual(centre.0, 150, accuracy: 0.5); XCTAssertEqual(centre.1, 150, accuracy: 1e-9)
+        XCTAssertLessThan(at(25, 60.4).1, at(25, 59.6).1, "north is up")
+
+        // In a wide view the same box is centred, not stretched.
+        let wide = try XCTUnwrap(MapProjection(bbox: [24.0, 59.5, 26.0, 60.5], width: 600, height: 300))
+        let w = wide.place(MapPoint(lat: 60.5, lon: 24.0))
+        XCTAssertEqual(w.x, 150, accuracy: 0.5)
+        XCTAssertEqual(w.y, 0, accuracy: 1e-9)
     }
 
-    func testOnePointIsNotTheDeepestZoomAndNothingIsNoRegion() throws {
-        let r = try XCTUnwrap(MapGeometry.region(showing: [[MapPoint(lat: 51.5, lon: -0.12)]]))
-        XCTAssertEqual(r.latSpan, 0.002)
-        XCTAssertEqual(r.lonSpan, 0.002)
-        XCTAssertNil(MapGeometry.region(showing: []))
-        XCTAssertNil(MapGeometry.region(showing: [[], []]))
-    }
-
-    /// A real route from the bundled map, as the FFI hands it over.
-    func testARouteFromTheCoreFitsItsRegion() throws {
-        let routes = try newVault().vault.routes()
-        _ = try routes.addPlace(name: "Home", lat: 60.1690, lon: 24.9400)
-        _ = try routes.addPlace(name: "Work", lat: 60.1760, lon: 24.9480)
-        let found = try routes.routes(from: "Home", to: "Work", profile: .foot, alternatives: 2, avoid: AvoidOptions())
-        let lines = found.map { MapGeometry.points(lonLat: $0.geometry) }
-        XCTAssertEqual(lines.map(\.count), found.map(\.geometry.count), "every point of the core's route is drawable")
-        let r = try XCTUnwrap(MapGeometry.region(showing: lines))
-        XCTAssertEqual(r.center.lat, 60.1725, accuracy: 0.01)
-        XCTAssertEqual(r.center.lon, 24.944, accuracy: 0.01)
+    func testBoxesThatCannotBeDrawnAreRefused() {
+        XCTAssertNil(MapProjection(bbox: [24, 60, 25], width: 100, height: 100))
+        XCTAssertNil(MapProjection(bbox: [25, 60, 24, 61], width: 100, height: 100))
+        XCTAssertNil(MapProjection(bbox: [24, 60, 24, 60], width: 100, height: 100))
+        XCTAssertNil(MapProjection(bbox: [24, 60, 25, .nan], width: 100, height: 100))
+        XCTAssertNil(MapProjection(bbox: [24, 60, 25, 61], width: 0, height: 100))
+        XCTAssertNotNil(MapProjection(bbox: [24, 60, 24, 61], width: 100, height: 100), "a north-south line")
     }
 }

@@ -25,6 +25,8 @@ public final class EffectDispatcher {
     /// the queue events go through, so `CancelWork` and redraws still reach the app model.
     public var runWork: (String) -> Void = { _ in }
 
+    private var workRunning = 0
+    private var heldFiles: [() -> Void] = []
     private var messagesSeen = Set<String>()
     private var messageQueue: [(id: String, to: String, body: String)] = []
     private var composing = false
@@ -62,7 +64,7 @@ public final class EffectDispatcher {
             ports.picker.pick { [weak self] file in
                 guard let self else { return }
                 guard let file else { return self.report(.filePickCancelled, nil) }
-                self.report(.filePicked(path: file.url.path), file.release)
+                self.report(.filePicked(path: file.url.path)) { [weak self] in self?.releaseAfterWork(file.release) }
             }
         case let .shareFile(path, mime):
             ports.sharer.share(path: path, mime: mime)
@@ -83,8 +85,25 @@ public final class EffectDispatcher {
         case let .haptic(kind):
             ports.haptics.play(kind == .confirm ? .confirm : .warning)
         case let .runWork(id):
+            workRunning += 1
             runWork(id)
         }
+    }
+
+    /// Long work the app model asked for ended (its final view was drawn). A picked file the work
+    /// was reading (a map import reads it there, not while the pick is handled) is let go now.
+    public func workEnded() {
+        workRunning = max(workRunning - 1, 0)
+        guard workRunning == 0 else { return }
+        let held = heldFiles
+        heldFiles = []
+        held.forEach { $0() }
+    }
+
+    /// A picked file stays readable (a security-scoped URL open, a Photos copy kept) until the
+    /// app model handled it and any long work it started has ended.
+    private func releaseAfterWork(_ release: @escaping () -> Void) {
+        if workRunning > 0 { heldFiles.append(release) } else { release() }
     }
 
     /// Covers the content now (see `AppStore.leavingForeground`).

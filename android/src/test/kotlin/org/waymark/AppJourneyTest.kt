@@ -180,7 +180,7 @@ class AppJourneyTest {
         assertEquals(2, alerts.size, "$alerts")
         assertEquals(listOf(buddyNumber), alerts.map { it.to }.distinct())
         val notes = missed.effects.filterIsInstance<Effect.ShowNotification>()
-        assertTrue(notes.any { it.body == "Open Waymark now." }, "999 is offered: $notes")
+        assertTrue(notes.any { it.body == "Open the app now." }, "999 is offered: $notes")
         assertTrue(notes.none { it.body.contains("station") || it.body.contains("Alex") || it.title.contains("station") }, "the lock screen shows nothing personal")
         assertEquals("999", missed.view.emergency.number)
         assertTrue(missed.view.emergency.prominent, "999 drawn large on the lock screen")

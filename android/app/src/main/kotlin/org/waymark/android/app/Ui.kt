@@ -57,20 +57,25 @@ class Ui(val context: Context) {
             minimumWidth = dp(MIN_TOUCH_DP)
             stateListAnimator = null
             setPadding(dp(16), dp(8), dp(16), dp(8))
-            val (bg, fg) = when (style) {
-                Style.Primary -> R.color.primary to R.color.on_primary
-                Style.Secondary -> R.color.surface_variant to R.color.on_background
-                Style.Danger -> R.color.danger to R.color.on_danger
-                Style.Quiet -> R.color.background to R.color.primary
-            }
-            setTextColor(color(fg))
-            background = RippleDrawable(
-                ColorStateList.valueOf(color(R.color.outline)),
-                rounded(color(bg), if (style == Style.Quiet) color(R.color.outline) else null),
-                null,
-            )
+            restyle(this, style)
             setOnClickListener { onClick() }
         }
+
+    /** A button's colours for [style] (a choice among buttons changes style when picked). */
+    fun restyle(b: Button, style: Style) {
+        val (bg, fg) = when (style) {
+            Style.Primary -> R.color.primary to R.color.on_primary
+            Style.Secondary -> R.color.surface_variant to R.color.on_background
+            Style.Danger -> R.color.danger to R.color.on_danger
+            Style.Quiet -> R.color.background to R.color.primary
+        }
+        b.setTextColor(color(fg))
+        b.background = RippleDrawable(
+            ColorStateList.valueOf(color(R.color.outline)),
+            rounded(color(bg), if (style == Style.Quiet) color(R.color.outline) else null),
+            null,
+        )
+    }
 
     fun rounded(fill: Int, stroke: Int? = null, radiusDp: Int = 12): GradientDrawable = GradientDrawable().apply {
         cornerRadius = dp(radiusDp).toFloat()

@@ -17,7 +17,7 @@ import java.security.SecureRandom
  * - `capture/`: empty files the system camera writes a photo into (ACTION_IMAGE_CAPTURE with
  *   EXTRA_OUTPUT); the app streams the photo into the vault and deletes the file at once. Not
  *   exported: the camera gets a one-off write grant for that one URI.
- * - `share/`: exports the person chose to share (ACTION_SEND), read-only.
+ * - `share/`: the app model's exports (noBackupFilesDir/exports), for ACTION_SEND, read-only.
  * No gallery, no MediaStore, no shared storage.
  */
 class VaultFileProvider : ContentProvider() {
@@ -67,7 +67,8 @@ class VaultFileProvider : ContentProvider() {
         private val random = SecureRandom()
 
         fun captureDir(context: Context) = File(context.cacheDir, CAPTURE)
-        fun shareDir(context: Context) = File(context.cacheDir, SHARE)
+        /** The app model's export folder: `exports/` beside the vault folder (WaymarkApplication). */
+        fun shareDir(context: Context) = File(context.noBackupFilesDir, "exports")
 
         /** A new empty file for the camera to write into, and the URI to hand it. */
         fun newCapture(context: Context): Pair<File, Uri> {

@@ -23,6 +23,7 @@ import javax.crypto.spec.SecretKeySpec
 class CoreUnderRobolectricTest {
     @Test
     fun anActivityKeepsAnEncryptedLogInItsOwnFiles() {
+        oneSandbox()
         val activity = Robolectric.buildActivity(MainActivity::class.java).setup().get()
         val key = SecretKeySpec(ByteArray(32) { (it * 7).toByte() }, "HmacSHA256")
         val dir = File(activity.noBackupFilesDir, "vault")

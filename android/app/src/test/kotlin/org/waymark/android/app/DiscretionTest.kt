@@ -37,6 +37,25 @@ class DiscretionTest {
         }
     }
 
+    /**
+     * Notification headers, Settings > Apps and permission dialogs show the application's label,
+     * whichever launcher alias is on: it must not say Waymark. The launcher's default entry may.
+     */
+    @Test
+    fun theNameAndroidShowsOutsideTheLauncherIsNeutral() {
+        val context = RuntimeEnvironment.getApplication()
+        val pm = context.packageManager
+        val label = context.applicationInfo.loadLabel(pm).toString()
+        val disguises = listOf(R.string.disguise_notes, R.string.disguise_tasks, R.string.disguise_weather).map(context::getString)
+        assertTrue("application label '$label'", label in disguises)
+        assertTrue(!label.contains(context.getString(R.string.app_name), ignoreCase = true))
+        // A notification's header is built from that label (the small icon is a neutral dot).
+        Notifier.show(context, "t", "Reminder", "Check in soon")
+        val n = org.robolectric.Shadows.shadowOf(context.getSystemService(android.app.NotificationManager::class.java)).allNotifications.single()
+        assertEquals(label, pm.getApplicationLabel(pm.getApplicationInfo(context.packageName, 0)).toString())
+        assertEquals(R.drawable.ic_notify, n.smallIcon.resId)
+    }
+
     @Test
     fun privateFieldsKeepTheKeyboardFromLearning() {
         val activity = Robolectric.buildActivity(MainActivity::class.java).setup().get()
@@ -73,6 +92,14 @@ class DiscretionTest {
             "good banner" to (R.color.on_background to R.color.banner_good),
             "caution banner" to (R.color.on_background to R.color.banner_caution),
             "danger banner" to (R.color.on_background to R.color.banner_danger),
+            // Tone-coloured text on its own banner (a check-in's status) and urgent text.
+            "good on good banner" to (R.color.good to R.color.banner_good),
+            "caution on caution banner" to (R.color.caution to R.color.banner_caution),
+            "danger text on danger banner" to (R.color.danger_text to R.color.banner_danger),
+            "danger text on background" to (R.color.danger_text to R.color.background),
+            "danger text on surface" to (R.color.danger_text to R.color.surface),
+            "muted on caution banner" to (R.color.muted to R.color.banner_caution),
+            "muted on danger banner" to (R.color.muted to R.color.banner_danger),
         )
         for ((what, colours) in pairs) {
             val ratio = Contrast.ratio(c(colours.first), c(colours.second))
