@@ -46,8 +46,37 @@ pub fn init(args: InitArgs, app: &mut App) -> CliResult {
     Ok(())
 }
 
-pub fn passwd(app: &mut App) -> CliResult {
+/// `waymark passwd [--duress [--remove]]`.
+#[derive(Args)]
+#[command(after_help = "\
+With --pin-stdin: `passwd` reads your PIN, then the new one (a second line, if given, must
+repeat it); `passwd --duress` reads your PIN, then the duress PIN twice; `passwd --duress
+--remove` reads your PIN only. Setting or removing the duress PIN needs your real PIN.")]
+pub struct PasswdArgs {
+    /// Set or change your duress PIN instead: a second PIN that opens a separate decoy vault, not
+    /// your record, for when someone makes you unlock. Needs your PIN.
+    #[arg(long)]
+    pub duress: bool,
+    /// With --duress: remove the duress PIN; it then opens nothing, like any wrong PIN.
+    #[arg(long, requires = "duress")]
+    pub remove: bool,
+}
+
+pub fn passwd(args: PasswdArgs, app: &mut App) -> CliResult {
     let vault = app.locked_vault()?;
+    if args.duress {
+        let pin = app.read_secret("Your PIN (not the duress PIN): ")?;
+        if args.remove {
+            vault.remove_duress_secret(&pin)?;
+            out!("Your duress PIN is removed: it now opens nothing, like any wrong PIN.");
+            return Ok(());
+        }
+        let duress = app.read_new_secret("a duress PIN, different from your PIN")?;
+        vault.set_duress_secret(&pin, &duress)?;
+        out!("Your duress PIN is set. Unlocking with it opens a separate decoy vault, never your");
+        out!("record. Your PIN and your recovery code are unchanged.");
+        return Ok(());
+    }
     let old = app.read_secret("Current PIN: ")?;
     let new = app.read_new_secret("a new PIN or passphrase")?;
     vault.change_secret(&old, &new)?;

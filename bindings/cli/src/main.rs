@@ -79,8 +79,8 @@ enum Command {
     Bundle(cmd_report::BundleArgs),
     /// Print a short signed receipt of your log to send to your advocate or solicitor.
     Receipt,
-    /// Change your PIN or passphrase.
-    Passwd,
+    /// Change your PIN or passphrase; or set, change or remove your duress PIN.
+    Passwd(cmd_vault::PasswdArgs),
     /// Forgot your PIN? Open the vault with your recovery code and choose a new PIN.
     Recover,
     /// Show whether a vault exists and how it is protected (no PIN needed).
@@ -138,7 +138,7 @@ fn main() -> ExitCode {
         Command::Report(a) => cmd_report::report(a, &mut app),
         Command::Bundle(a) => cmd_report::bundle(a, &mut app),
         Command::Receipt => cmd_report::receipt(&mut app),
-        Command::Passwd => cmd_vault::passwd(&mut app),
+        Command::Passwd(a) => cmd_vault::passwd(a, &mut app),
         Command::Recover => cmd_vault::recover(&mut app),
         Command::Status => cmd_vault::status(&mut app),
         Command::Map(a) => cmd_routes::map(a, &mut app),

@@ -433,12 +433,17 @@ impl Vault {
             SlotRole::Pin
         };
         let s = stretch(&KeyFile::read(&self.key_path())?, new, self.prf.as_ref())?;
-        self.replace_slot(role, &s, &content, |kf| {
-            if kf.open_slot(other, &slot_kek(kf, &s, other)).is_some() {
-                return Err(Error::invalid("new PIN", "choose a different one"));
-            }
-            Ok(())
-        })?;
+        self.replace_slot(
+            role,
+            &content,
+            |kf| {
+                if kf.open_slot(other, &slot_kek(kf, &s, other)).is_some() {
+                    return Err(Error::invalid("new PIN", "choose a different one"));
+                }
+                Ok(())
+            },
+            |kf| kf.seal_slot(role, &slot_kek(kf, &s, role), &content),
+        )?;
         tracing::info!("secret changed");
         Ok(())
     }
@@ -453,53 +458,87 @@ impl Vault {
             new_secret,
             self.prf.as_ref(),
         )?;
-        self.replace_slot(SlotRole::Pin, &s, &content, |_| Ok(()))?;
+        self.replace_slot(
+            SlotRole::Pin,
+            &content,
+            |_| Ok(()),
+            |kf| kf.seal_slot(SlotRole::Pin, &slot_kek(kf, &s, SlotRole::Pin), &content),
+        )?;
         tracing::info!("vault recovered with the recovery code");
         self.start_session(&content, false)
     }
 
-    /// Sets the duress PIN: it opens the decoy database. Needs the vault unlocked with the real PIN.
+    /// Sets (or replaces) the duress PIN: it opens the decoy database. Needs the real PIN, not
+    /// an open session: the PIN's slot gives the real database, which holds the decoy's key. The
+    /// duress PIN itself gets the same `WrongSecret` as any wrong PIN (and is counted like one),
+    /// so from a decoy session this fails exactly as a mistyped PIN would.
     pub fn set_duress_secret(&self, pin: &str, duress: &str) -> Result<()> {
-        validate_secret(duress)?;
+        validate_secret(duress).map_err(|e| match e {
+            Error::InvalidInput { field, reason } => {
+                Error::invalid(format!("duress {field}"), reason)
+            }
+            other => other,
+        })?;
         if pin == duress {
             return Err(Error::invalid("duress PIN", "must differ from your PIN"));
         }
-        self.attempt(pin, &[SlotRole::Pin])?;
-        let other: Vec<u8> = self.read(|c| {
-            Ok(
-                c.query_row("SELECT value FROM meta WHERE key = 'other_key'", [], |r| {
-                    r.get(0)
-                })?,
-            )
-        })?;
-        if other.len() != 33 || other[..32].iter().all(|b| *b == 0) {
-            return Err(Error::invalid("duress PIN", "cannot be set from here"));
+        let (_, real) = self.attempt(pin, &[SlotRole::Pin])?;
+        let decoy = self.decoy_content(&real)?;
+        let s = stretch(&KeyFile::read(&self.key_path())?, duress, self.prf.as_ref())?;
+        self.replace_slot(
+            SlotRole::Duress,
+            &decoy,
+            |_| Ok(()),
+            |kf| {
+                kf.seal_slot(
+                    SlotRole::Duress,
+                    &slot_kek(kf, &s, SlotRole::Duress),
+                    &decoy,
+                )
+            },
+        )?;
+        tracing::info!("duress PIN set");
+        Ok(())
+    }
+
+    /// The decoy's key and file, as the real database (opened with `real`) records them.
+    fn decoy_content(&self, real: &SlotContent) -> Result<SlotContent> {
+        if real.db_index >= DB_COUNT {
+            return Err(Error::integrity("the vault's key file is damaged"));
+        }
+        let conn = open_database(&Self::db_path(&self.dir, real.db_index), &real.data_key)?;
+        let mut other: Zeroizing<Vec<u8>> = Zeroizing::new(conn.query_row(
+            "SELECT value FROM meta WHERE key = 'other_key'",
+            [],
+            |r| r.get(0),
+        )?);
+        if other.len() != 33 || other[..32].iter().all(|b| *b == 0) || other[32] >= DB_COUNT {
+            return Err(Error::integrity(
+                "the vault's database does not hold the decoy's key",
+            ));
         }
         let mut data_key = Zeroizing::new([0u8; 32]);
         data_key.copy_from_slice(&other[..32]);
-        let content = SlotContent {
-            data_key,
-            db_index: other[32],
-        };
-        let s = stretch(&KeyFile::read(&self.key_path())?, duress, self.prf.as_ref())?;
-        self.replace_slot(SlotRole::Duress, &s, &content, |_| Ok(()))
+        let db_index = other[32];
+        zeroize::Zeroize::zeroize(&mut *other);
+        Ok(SlotContent { data_key, db_index })
     }
 
-    /// Seals `content` into `role`'s slot under the key-file lock. The database `content` opens
-    /// vouches for that slot (see `check`): it learns the new digest before the key file
-    /// changes and forgets the old one after, so a crash in between leaves a vault that checks out.
+    /// Changes `role`'s slot under the key-file lock. The database `content` opens vouches for
+    /// that slot (see `check`): it learns the new digest before the key file changes and forgets
+    /// the old one after, so a crash in between leaves a vault that checks out.
     fn replace_slot(
         &self,
         role: SlotRole,
-        s: &Stretched,
         content: &SlotContent,
         precheck: impl FnOnce(&KeyFile) -> Result<()>,
+        change: impl FnOnce(&mut KeyFile) -> Result<()>,
     ) -> Result<()> {
         let _lock = lock::lock(&self.dir)?;
         let old = KeyFile::read(&self.key_path())?;
         precheck(&old)?;
         let mut new = old.clone();
-        new.seal_slot(role, &slot_kek(&new, s, role), content)?;
+        change(&mut new)?;
         if content.db_index >= DB_COUNT {
             return Err(Error::integrity("the vault's key file is damaged"));
         }
@@ -549,12 +588,18 @@ impl Vault {
     }
 
     /// Removes the duress PIN: afterwards it opens nothing (a wrong PIN, like any other). Needs
-    /// the real PIN. The key file looks the same as one that never had a duress PIN.
+    /// the real PIN. The slot becomes random bytes, so the key file looks the same as one that
+    /// never had a duress PIN; the decoy database, which vouches for that slot, learns the new
+    /// bytes (else `verify` would report the removal as tampering).
     pub fn remove_duress_secret(&self, pin: &str) -> Result<()> {
-        self.attempt(pin, &[SlotRole::Pin])?;
-        let mut kf = KeyFile::read(&self.key_path())?;
-        kf.clear_slot(SlotRole::Duress)?;
-        kf.write(&self.key_path())?;
+        let (_, real) = self.attempt(pin, &[SlotRole::Pin])?;
+        let decoy = self.decoy_content(&real)?;
+        self.replace_slot(
+            SlotRole::Duress,
+            &decoy,
+            |_| Ok(()),
+            |kf| kf.clear_slot(SlotRole::Duress),
+        )?;
         tracing::info!("duress PIN removed");
         Ok(())
     }

@@ -206,3 +206,64 @@ fn removed_duress_pin_opens_nothing_and_the_pin_still_works() {
     v.unlock("246810").unwrap();
     assert_eq!(get(&v).as_deref(), Some(&b"real"[..]));
 }
+
+#[test]
+fn duress_pin_is_set_and_removed_with_the_pin_alone_and_verify_still_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = clock();
+    let (v, _) = new_vault(dir.path(), c.clone());
+    put(&v, "real");
+    // No session is needed: the PIN's slot leads to the decoy's key.
+    v.lock();
+    let locked = reopen(dir.path(), c.clone());
+    locked.set_duress_secret("246810", "975310").unwrap();
+    assert!(!locked.is_unlocked());
+    locked.unlock("975310").unwrap();
+    assert_eq!(get(&locked), None);
+    locked.verify_storage().unwrap();
+    locked.lock();
+    locked.remove_duress_secret("246810").unwrap();
+    assert!(matches!(
+        locked.unlock("975310"),
+        Err(Error::WrongSecret { .. })
+    ));
+    // The decoy vouches for the duress slot: removing it must not look like tampering.
+    locked.unlock("246810").unwrap();
+    locked.verify_storage().unwrap();
+    assert_eq!(get(&locked).as_deref(), Some(&b"real"[..]));
+}
+
+#[test]
+fn the_duress_pin_cannot_set_or_remove_a_duress_pin_and_counts_as_a_wrong_try() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _) = new_vault(dir.path(), clock());
+    v.set_duress_secret("246810", "975310").unwrap();
+    v.lock();
+    v.unlock("975310").unwrap();
+    for result in [
+        v.set_duress_secret("975310", "864200"),
+        v.remove_duress_secret("975310"),
+    ] {
+        assert!(
+            matches!(result, Err(Error::WrongSecret { .. })),
+            "{result:?}"
+        );
+    }
+    assert_eq!(v.status().unwrap().failed_attempts, 2);
+    // Nothing changed: the duress PIN still opens the decoy, 864200 opens nothing.
+    v.lock();
+    assert!(matches!(v.unlock("864200"), Err(Error::WrongSecret { .. })));
+    assert_eq!(v.classify_secret("975310").unwrap(), SecretMatch::Duress);
+}
+
+#[test]
+fn a_weak_duress_pin_is_named_as_the_duress_pin() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _) = new_vault(dir.path(), clock());
+    let err = v.set_duress_secret("246810", "1234").unwrap_err();
+    assert_eq!(err.to_string(), "duress PIN: must be at least 6 digits");
+    let err = v.set_duress_secret("246810", "short").unwrap_err();
+    assert!(err.to_string().starts_with("duress passphrase: "), "{err}");
+    let err = v.set_duress_secret("246810", "246810").unwrap_err();
+    assert_eq!(err.to_string(), "duress PIN: must differ from your PIN");
+}
