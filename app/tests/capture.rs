@@ -6,13 +6,12 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use common::*;
 use waymark_app::strings::{fill, EN};
 use waymark_app::{AppEvent, Effect, Permission, QuickKind, SmsAbility, Tone};
 use waymark_core::evidence::EvidenceStore;
-use waymark_core::vault::{SoftwarePrfNoHardware, Vault};
+use waymark_core::vault::Vault;
 
 const MARKER: &[u8] = b"PLAINTEXT-PHOTO-MARKER-";
 
@@ -56,13 +55,7 @@ fn assert_no_plaintext_on_disk(p: &Phone) {
 }
 
 fn open_vault(p: &Phone) -> Vault {
-    let v = Vault::open(
-        &p.dir.path().join("vault"),
-        Arc::new(SoftwarePrfNoHardware::default()),
-        p.clock.clone(),
-    )
-    .unwrap();
-    v.unlock(PIN).unwrap();
+    let v = p.second_handle();
     v
 }
 

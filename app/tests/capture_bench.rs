@@ -6,13 +6,11 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use common::*;
 use waymark_app::{AppEvent, Permission, QuickKind, SmsAbility};
 use waymark_core::evidence::{CaptureMethod, EvidenceStore, NewEvidence};
-use waymark_core::vault::{SoftwarePrfNoHardware, Vault};
 
 const TOTAL: usize = 32 << 20;
 
@@ -41,13 +39,7 @@ fn streaming_a_capture_through_the_app_model_costs_little_over_the_core() {
         p.app.dispatch(AppEvent::CameraDone);
         let through_app = t.elapsed();
 
-        let v = Vault::open(
-            &p.dir.path().join("vault"),
-            Arc::new(SoftwarePrfNoHardware::default()),
-            p.clock.clone(),
-        )
-        .unwrap();
-        v.unlock(PIN).unwrap();
+        let v = p.second_handle();
         let store = EvidenceStore::new(&v);
         let t = Instant::now();
         let mut w = store

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use common::*;
 use waymark_app::strings::EN;
@@ -15,7 +15,6 @@ use waymark_app::{
     SmsAbility, Tone, ViewModel,
 };
 use waymark_core::log::IncidentLog;
-use waymark_core::vault::{SoftwarePrfNoHardware, Vault};
 
 fn export(v: &ViewModel) -> ExportScreen {
     match &v.screen {
@@ -62,13 +61,7 @@ fn shared(u: &AppUpdate) -> Vec<(String, String)> {
 }
 
 fn log_size(p: &Phone) -> u64 {
-    let v = Vault::open(
-        &p.dir.path().join("vault"),
-        Arc::new(SoftwarePrfNoHardware::default()),
-        p.clock.clone(),
-    )
-    .unwrap();
-    v.unlock(PIN).unwrap();
+    let v = p.second_handle();
     IncidentLog::new(&v).tree_head().unwrap().size
 }
 
@@ -301,13 +294,7 @@ fn cancel_before_the_shell_runs_it_and_an_evidence_bundle_and_a_receipt() {
     assert_eq!(files[0].1, "text/plain");
     assert_eq!(exported(&p), vec!["waymark-receipt-2026-11-20.txt"]);
     let receipt = std::fs::read_to_string(&files[0].0).unwrap();
-    let v = Vault::open(
-        &p.dir.path().join("vault"),
-        Arc::new(SoftwarePrfNoHardware::default()),
-        p.clock.clone(),
-    )
-    .unwrap();
-    v.unlock(PIN).unwrap();
+    let v = p.second_handle();
     let since = waymark_core::report::receipt::verify_since(&IncidentLog::new(&v), &receipt)
         .expect("the receipt verifies against the log");
     assert_eq!(since.added_since, 0);

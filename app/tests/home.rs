@@ -6,16 +6,10 @@ mod common;
 use common::*;
 use waymark_app::{AppEvent, QuickKind, SmsAbility};
 use waymark_core::log::{IncidentKind, IncidentLog, ListFilter};
-use waymark_core::vault::{SoftwarePrfNoHardware, Vault};
+use waymark_core::vault::Vault;
 
 fn open_vault(p: &Phone) -> Vault {
-    let v = Vault::open(
-        &p.dir.path().join("vault"),
-        std::sync::Arc::new(SoftwarePrfNoHardware::default()),
-        p.clock.clone(),
-    )
-    .unwrap();
-    v.unlock(PIN).unwrap();
+    let v = p.second_handle();
     v
 }
 

@@ -7,19 +7,12 @@ mod common;
 use common::*;
 use waymark_app::{AppEvent, Destination, Permission, QuickKind, SmsAbility};
 
-/// A small deterministic generator (xorshift), so a failure can be replayed.
-struct Rng(u64);
+/// Text a person might type, and text nobody would.
+trait Texts {
+    fn text(&mut self) -> String;
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
+impl Texts for Rng {
     fn text(&mut self) -> String {
         match self.below(6) {
             0 => String::new(),

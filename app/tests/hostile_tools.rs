@@ -8,18 +8,13 @@ mod common;
 use common::*;
 use waymark_app::{AppEvent, Destination, Effect, ExportKind, RiskChoice, SmsAbility, TravelMode};
 
-struct Rng(u64);
+/// Text a person might type and text nobody would; coordinates on the map and off any map.
+trait Texts {
+    fn text(&mut self) -> String;
+    fn float(&mut self) -> f64;
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
+impl Texts for Rng {
     fn text(&mut self) -> String {
         match self.below(7) {
             0 => String::new(),

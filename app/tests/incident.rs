@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::*;
 use waymark_app::strings::{fill, EN};
 use waymark_app::{
@@ -13,7 +11,6 @@ use waymark_app::{
     ViewModel,
 };
 use waymark_core::log::IncidentLog;
-use waymark_core::vault::{SoftwarePrfNoHardware, Vault};
 
 fn detail(v: &ViewModel) -> IncidentDetailScreen {
     match &v.screen {
@@ -121,13 +118,7 @@ fn the_list_opens_the_detail_and_an_edit_keeps_the_original_in_the_history() {
     assert_eq!(detail(&u.view).history.len(), 5);
 
     // The core has the original too.
-    let v = Vault::open(
-        &p.dir.path().join("vault"),
-        Arc::new(SoftwarePrfNoHardware::default()),
-        p.clock.clone(),
-    )
-    .unwrap();
-    v.unlock(PIN).unwrap();
+    let v = p.second_handle();
     let h = IncidentLog::new(&v).get(&id).unwrap().history;
     assert_eq!(h[0].entry_type, "incident.create");
     assert!(h[0].details.to_string().contains("quick log"));
@@ -163,13 +154,7 @@ fn remove_is_a_redaction_with_its_reason_and_the_incident_is_gone() {
     let u = p.send(AppEvent::OpenIncident { id: id.clone() });
     assert_eq!(u.view.banner.clone().unwrap().text, EN.error_not_found);
 
-    let v = Vault::open(
-        &p.dir.path().join("vault"),
-        Arc::new(SoftwarePrfNoHardware::default()),
-        p.clock.clone(),
-    )
-    .unwrap();
-    v.unlock(PIN).unwrap();
+    let v = p.second_handle();
     let log = IncidentLog::new(&v);
     assert!(log.get(&id).is_err());
     let entries = log.entries().unwrap();

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::*;
 use waymark_app::strings::EN;
 use waymark_app::{
@@ -13,7 +11,7 @@ use waymark_app::{
 };
 use waymark_core::log::IncidentLog;
 use waymark_core::risk::{Answer, RiskChecklist};
-use waymark_core::vault::{SoftwarePrfNoHardware, Vault};
+use waymark_core::vault::Vault;
 
 fn risk(v: &ViewModel) -> RiskScreen {
     match &v.screen {
@@ -23,13 +21,7 @@ fn risk(v: &ViewModel) -> RiskScreen {
 }
 
 fn open_vault(p: &Phone) -> Vault {
-    let v = Vault::open(
-        &p.dir.path().join("vault"),
-        Arc::new(SoftwarePrfNoHardware::default()),
-        p.clock.clone(),
-    )
-    .unwrap();
-    v.unlock(PIN).unwrap();
+    let v = p.second_handle();
     v
 }
 

@@ -9,7 +9,7 @@ use waymark_app::{
     AppConfig, AppCore, AppEvent, AppUpdate, CheckInScreen, Effect, FirstRunScreen, HomeScreen,
     LockScreen, Screen, SetupStep, SmsAbility, ViewModel,
 };
-use waymark_core::vault::{KdfChoice, KdfParams, SoftwarePrfNoHardware};
+use waymark_core::vault::{KdfChoice, KdfParams, SoftwarePrfNoHardware, Vault};
 use waymark_core::ManualClock;
 
 pub const PIN: &str = "246810";
@@ -132,6 +132,19 @@ impl Phone {
         assert!(matches!(self.view().screen, Screen::Home { .. }));
     }
 
+    /// The vault opened beside the app model (as a second process would) and unlocked with the
+    /// PIN, to check what the app stored.
+    pub fn second_handle(&self) -> Vault {
+        let v = Vault::open(
+            &self.dir.path().join("vault"),
+            Arc::new(SoftwarePrfNoHardware::default()),
+            self.clock.clone(),
+        )
+        .unwrap();
+        v.unlock(PIN).unwrap();
+        v
+    }
+
     pub fn lock_and_relaunch(self) -> Phone {
         let mut p = self.relaunch();
         p.send(AppEvent::Started);
@@ -201,4 +214,20 @@ pub fn group_asked(s: &FirstRunScreen) -> usize {
         .find(|c| c.is_ascii_digit())
         .and_then(|c| c.to_digit(10))
         .unwrap() as usize
+}
+
+/// A small deterministic generator (xorshift) for the hostile-input suites, so a failure can be
+/// replayed from its seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
 }
