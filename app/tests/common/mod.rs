@@ -19,6 +19,8 @@ pub struct Phone {
     pub app: AppCore,
     pub clock: Arc<ManualClock>,
     pub dir: tempfile::TempDir,
+    /// Kept across a relaunch: the same phone.
+    pub sms: SmsAbility,
     /// Every effect the app asked for, in order.
     pub effects: Vec<Effect>,
     pub last: Option<AppUpdate>,
@@ -32,8 +34,16 @@ pub fn start() -> DateTime<Utc> {
 
 impl Phone {
     pub fn new(sms: SmsAbility) -> Phone {
-        let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(start()));
+        Phone::on(tempfile::tempdir().unwrap(), clock, sms)
+    }
+
+    /// The same vault folder, as after the app was killed and launched again.
+    pub fn relaunch(self) -> Phone {
+        Phone::on(self.dir, self.clock, self.sms)
+    }
+
+    fn on(dir: tempfile::TempDir, clock: Arc<ManualClock>, sms: SmsAbility) -> Phone {
         let app = AppCore::new(
             dir.path().join("vault"),
             Arc::new(SoftwarePrfNoHardware::default()),
@@ -50,30 +60,7 @@ impl Phone {
             app,
             clock,
             dir,
-            effects: Vec::new(),
-            last: None,
-        }
-    }
-
-    /// The same vault folder, as after the app was killed and launched again.
-    pub fn relaunch(self) -> Phone {
-        let Phone { dir, clock, .. } = self;
-        let app = AppCore::new(
-            dir.path().join("vault"),
-            Arc::new(SoftwarePrfNoHardware::default()),
-            clock.clone(),
-            KdfChoice::Fixed(KdfParams::MIN_FOR_TESTS),
-            AppConfig {
-                language: "en-GB".into(),
-                region: "GB".into(),
-                sms: SmsAbility::SendSilently,
-                utc_offset_minutes: 0,
-            },
-        );
-        Phone {
-            app,
-            clock,
-            dir,
+            sms,
             effects: Vec::new(),
             last: None,
         }

@@ -1,9 +1,9 @@
 //! How much the app model adds to streaming a capture, against the core's evidence writer fed
 //! the same pieces in the same run (a ratio, not a timing). Each `CameraChunk` is one dispatch,
-//! which also recomputes the view model. Run:
-//! `cargo test -p waymark-app --test capture_bench -- --ignored --nocapture` (add `--release`
-//! for figures worth quoting).
+//! which also recomputes the view model. Run: `cargo bench -p waymark-app --bench capture`.
 
+// The journeys' phone (a manual clock, a temporary vault); not every helper is used here.
+#[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::time::Instant;
@@ -14,9 +14,7 @@ use waymark_core::evidence::{CaptureMethod, EvidenceStore, NewEvidence};
 
 const TOTAL: usize = 32 << 20;
 
-#[test]
-#[ignore]
-fn streaming_a_capture_through_the_app_model_costs_little_over_the_core() {
+fn main() {
     for piece in [64 << 10, 256 << 10] {
         let mut p = Phone::new(SmsAbility::SendSilently);
         p.set_up();
