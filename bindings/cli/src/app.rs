@@ -195,7 +195,11 @@ pub fn tell_wrong_pins(v: &Vault) {
             crate::when::wrong_pins(&w)
         );
         if let Err(e) = v.acknowledge_wrong_pins() {
-            let _ = writeln!(std::io::stderr(), "waymark: {}", terminal_safe(&e.to_string()));
+            let _ = writeln!(
+                std::io::stderr(),
+                "waymark: {}",
+                terminal_safe(&e.to_string())
+            );
         }
     }
 }

@@ -281,7 +281,12 @@ fn read_secret(conn: &Connection) -> Result<Option<Zeroizing<[u8; 32]>>> {
 /// Adds what `taken` says to the store's unseen count, read with the store's own key (its half
 /// is its database index). Also gives a store made before this record its key pair, and puts
 /// the store's public key back if the file's header was changed.
-pub(crate) fn keep(dir: &Path, conn: &Connection, db_index: u8, taken: Option<Taken>) -> Result<()> {
+pub(crate) fn keep(
+    dir: &Path,
+    conn: &Connection,
+    db_index: u8,
+    taken: Option<Taken>,
+) -> Result<()> {
     let half = usize::from(db_index & 1);
     let secret = match read_secret(conn)? {
         Some(s) => s,
@@ -391,7 +396,8 @@ pub(crate) fn check(dir: &Path, conn: &Connection, db_index: u8) -> Result<()> {
     let half = usize::from(db_index & 1);
     if bytes.len() != FILE_LEN
         || &bytes[..8] != MAGIC
-        || bytes[..HEADER] != expected_header(conn, half, &public_of(&secret), &bytes[..HEADER])?[..]
+        || bytes[..HEADER]
+            != expected_header(conn, half, &public_of(&secret), &bytes[..HEADER])?[..]
     {
         return Err(Error::integrity(
             "the vault's attempt record was changed outside Waymark",
@@ -443,15 +449,25 @@ mod tests {
     fn wrong_pins_are_readable_after_a_good_unlock_and_nowhere_in_the_folder() {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(at(1, 0)));
-        let (v, _) = Vault::create(dir.path(), "246810", CreateOptions::for_tests(clock.clone()))
-            .unwrap();
+        let (v, _) = Vault::create(
+            dir.path(),
+            "246810",
+            CreateOptions::for_tests(clock.clone()),
+        )
+        .unwrap();
         v.lock();
-        assert_eq!(std::fs::metadata(dir.path().join(FILE)).unwrap().len(), FILE_LEN as u64);
+        assert_eq!(
+            std::fs::metadata(dir.path().join(FILE)).unwrap().len(),
+            FILE_LEN as u64
+        );
         for (h, m) in [(2, 3), (2, 9), (2, 14)] {
             clock.set(at(h, m));
             assert!(matches!(v.unlock("999999"), Err(Error::WrongSecret { .. })));
         }
-        assert_eq!(std::fs::metadata(dir.path().join(FILE)).unwrap().len(), FILE_LEN as u64);
+        assert_eq!(
+            std::fs::metadata(dir.path().join(FILE)).unwrap().len(),
+            FILE_LEN as u64
+        );
         for (h, m) in [(2, 3), (2, 9), (2, 14)] {
             assert_eq!(folder_holds(dir.path(), at(h, m)), Vec::<String>::new());
         }
@@ -461,7 +477,13 @@ mod tests {
         clock.set(at(9, 30));
         v.unlock("246810").unwrap();
         let seen = v.wrong_pins().unwrap();
-        assert_eq!(seen, Some(WrongPins { count: 3, last: Some(at(2, 14)) }));
+        assert_eq!(
+            seen,
+            Some(WrongPins {
+                count: 3,
+                last: Some(at(2, 14))
+            })
+        );
         // Still shown until acknowledged, also after locking.
         v.lock();
         v.unlock("246810").unwrap();
@@ -469,7 +491,12 @@ mod tests {
         v.acknowledge_wrong_pins().unwrap();
         assert_eq!(v.wrong_pins().unwrap(), None);
         // Taken at the unlock: the file holds nothing readable of them any more.
-        let copied = Vault::open(copy.path(), Arc::new(SoftwarePrfNoHardware::default()), clock.clone()).unwrap();
+        let copied = Vault::open(
+            copy.path(),
+            Arc::new(SoftwarePrfNoHardware::default()),
+            clock.clone(),
+        )
+        .unwrap();
         copied.unlock("246810").unwrap();
         assert_eq!(copied.wrong_pins().unwrap(), seen);
         v.lock();
@@ -482,8 +509,12 @@ mod tests {
     fn the_decoy_shows_only_the_attempts_since_the_last_unlock_never_the_real_record() {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(at(1, 0)));
-        let (v, _) = Vault::create(dir.path(), "246810", CreateOptions::for_tests(clock.clone()))
-            .unwrap();
+        let (v, _) = Vault::create(
+            dir.path(),
+            "246810",
+            CreateOptions::for_tests(clock.clone()),
+        )
+        .unwrap();
         v.lock();
         v.set_duress_secret("246810", "135791").unwrap();
         // Wrong PINs, then a real unlock: the real store keeps them.
@@ -505,12 +536,24 @@ mod tests {
         assert!(v.unlock("999997").is_err());
         clock.set(at(14, 0));
         v.unlock("135791").unwrap();
-        assert_eq!(v.wrong_pins().unwrap(), Some(WrongPins { count: 2, last: Some(at(13, 7)) }));
+        assert_eq!(
+            v.wrong_pins().unwrap(),
+            Some(WrongPins {
+                count: 2,
+                last: Some(at(13, 7))
+            })
+        );
         v.verify_storage().unwrap();
         v.lock();
         // ...and taken by it: the real store still shows only its own earlier one.
         v.unlock("246810").unwrap();
-        assert_eq!(v.wrong_pins().unwrap(), Some(WrongPins { count: 1, last: Some(at(2, 14)) }));
+        assert_eq!(
+            v.wrong_pins().unwrap(),
+            Some(WrongPins {
+                count: 1,
+                last: Some(at(2, 14))
+            })
+        );
         v.verify_storage().unwrap();
     }
 
@@ -518,8 +561,12 @@ mod tests {
     fn a_changed_public_key_is_tampering_and_is_put_back() {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(at(1, 0)));
-        let (v, _) = Vault::create(dir.path(), "246810", CreateOptions::for_tests(clock.clone()))
-            .unwrap();
+        let (v, _) = Vault::create(
+            dir.path(),
+            "246810",
+            CreateOptions::for_tests(clock.clone()),
+        )
+        .unwrap();
         let path = dir.path().join(FILE);
         let good = std::fs::read(&path).unwrap();
         let mut bad = good.clone();
