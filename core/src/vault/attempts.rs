@@ -199,8 +199,9 @@ fn open(secret: &[u8; 32], half: usize, slot: u32, record: &[u8]) -> Option<Date
     Utc.timestamp_opt(i64::from_be_bytes(secs), 0).single()
 }
 
-/// Records the attempt numbered `count` (the key file's counter after counting it). Written in
-/// place, like the counter, so it works on a full disk. A vault made before this record
+/// Records the wrong attempt numbered `count` (the key file's counter after counting it), at
+/// the time it began. Written in place, like the counter, so it works on a full disk; each
+/// number has its own record, so no lock is needed. A vault made before this record
 /// existed has no file: nothing is recorded until its next good unlock makes one.
 pub(crate) fn record(dir: &Path, count: u32, at: DateTime<Utc>) -> Result<()> {
     let mut file = match std::fs::OpenOptions::new()
@@ -240,8 +241,9 @@ pub(crate) struct Taken {
     own_slot: u32,
 }
 
-/// Takes the records of the `count` counted attempts (`own` being the good one) and turns every
-/// record back into random bytes. Call under the key-file lock, before the counter is reset.
+/// Reads the records of the `count` counted attempts (`own` being the good one); `None` when
+/// there were no others (or no file yet). Call under the key-file lock, before the counter is
+/// reset; then `Taken::clear` outside it.
 pub(crate) fn take(dir: &Path, count: u32, own: u32) -> Result<Option<Taken>> {
     let path = dir.join(FILE);
     let bytes = match std::fs::read(&path) {
@@ -252,14 +254,27 @@ pub(crate) fn take(dir: &Path, count: u32, own: u32) -> Result<Option<Taken>> {
     if bytes.len() != FILE_LEN || &bytes[..8] != MAGIC {
         return Err(Error::integrity("the vault's attempt record is damaged"));
     }
-    let mut fresh = bytes[..HEADER].to_vec();
-    fresh.extend_from_slice(&random_vec(2 * HALF)?);
-    write_atomically(&path, &fresh)?;
+    if count <= 1 {
+        // Only the good attempt's own record: nothing to take, and nothing to hide (the next
+        // attempt overwrites it, and only records below the counter are ever read).
+        return Ok(None);
+    }
     Ok(Some(Taken {
         bytes,
         count,
         own_slot: own.saturating_sub(1) % SLOTS,
     }))
+}
+
+impl Taken {
+    /// Turns every record of both halves back into random bytes. Only tidiness, so it runs
+    /// outside the lock: records at or above the reset counter are never read, and every one
+    /// below it is written anew by the attempt of that number.
+    pub(crate) fn clear(&self, dir: &Path) -> Result<()> {
+        let mut fresh = self.bytes[..HEADER].to_vec();
+        fresh.extend_from_slice(&random_vec(2 * HALF)?);
+        write_atomically(&dir.join(FILE), &fresh)
+    }
 }
 
 fn read_secret(conn: &Connection) -> Result<Option<Zeroizing<[u8; 32]>>> {
@@ -558,7 +573,7 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_public_key_is_tampering_and_is_put_back() {
+    fn a_changed_public_key_is_tampering_and_is_put_back_at_the_next_unlock_after_a_try() {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(at(1, 0)));
         let (v, _) = Vault::create(
@@ -575,7 +590,17 @@ mod tests {
         std::fs::write(&path, &bad).unwrap();
         assert!(matches!(v.verify_storage(), Err(Error::Integrity { .. })));
         v.lock();
+        // A try sealed to the changed key: the vault cannot read its time, but counts it.
+        clock.set(at(3, 0));
+        assert!(v.unlock("999999").is_err());
         v.unlock("246810").unwrap();
+        assert_eq!(
+            v.wrong_pins().unwrap(),
+            Some(WrongPins {
+                count: 1,
+                last: None
+            })
+        );
         assert_eq!(std::fs::read(&path).unwrap()[8..72], good[8..72]);
         v.verify_storage().unwrap();
     }

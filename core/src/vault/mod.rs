@@ -825,12 +825,9 @@ impl Vault {
                 .map(|d| (now + d).timestamp())
                 .unwrap_or(0);
             kf.write_attempts(&self.key_path())?;
-            // Its time, sealed: the counter alone must not be all that is left of it.
-            if let Err(e) = attempts::record(&self.dir, kf.failed_attempts, now) {
-                tracing::warn!(error = %e, "could not record the attempt's time");
-            }
             kf
         };
+
         let s = stretch(&kf, secret, self.prf.as_ref())?;
         let mut found = None;
         for role in SlotRole::ALL {
@@ -851,10 +848,20 @@ impl Vault {
                     now_kf.write_attempts(&self.key_path())?;
                     taken
                 };
-                self.keep_attempts(&hit.1, taken);
+                // Kept in the store when there is something to keep, or no record file yet (a
+                // vault made before it existed gets one): a plain unlock opens nothing more.
+                if !matches!(taken, Ok(None)) || !self.dir.join(attempts::FILE).exists() {
+                    self.keep_attempts(&hit.1, taken);
+                }
                 Ok(hit)
             }
             None => {
+                // Its time, sealed: the counter alone must not be all that is left of it. Only
+                // once it is known to be wrong, so a good unlock does no more work than before
+                // (an attempt killed half-way is counted, with no time).
+                if let Err(e) = attempts::record(&self.dir, kf.failed_attempts, now) {
+                    tracing::warn!(error = %e, "could not record the attempt's time");
+                }
                 tracing::warn!(failed_attempts = kf.failed_attempts, "wrong secret");
                 Err(Error::WrongSecret {
                     retry_after: honoured_lockout(kf.locked_until, now),
@@ -869,6 +876,9 @@ impl Vault {
     /// unlock must not fail because a record could not be kept (a read-only folder).
     fn keep_attempts(&self, content: &SlotContent, taken: Result<Option<attempts::Taken>>) {
         let kept = taken.and_then(|taken| {
+            if let Some(t) = &taken {
+                t.clear(&self.dir)?;
+            }
             if content.db_index >= DB_COUNT {
                 return Err(Error::integrity("the vault's key file is damaged"));
             }
