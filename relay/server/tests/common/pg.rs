@@ -34,7 +34,17 @@ fn find_bin() -> PathBuf {
 }
 
 impl PgCluster {
+    /// For tests: fsync off (a crash of the machine is not what they test).
     pub fn start() -> Self {
+        Self::start_with(false)
+    }
+
+    /// For the benchmark: durable commits, as SQLite's `synchronous=FULL`.
+    pub fn start_durable() -> Self {
+        Self::start_with(true)
+    }
+
+    fn start_with(fsync: bool) -> Self {
         let bin = find_bin();
         let as_postgres = unsafe { libc::geteuid() } == 0;
         let dir = tempfile::Builder::new()
@@ -61,12 +71,12 @@ impl PgCluster {
         c.run(
             "initdb",
             &[
+                "--no-sync",
                 "-D",
                 data.to_str().unwrap(),
                 "-U",
                 "postgres",
                 "--auth=trust",
-                "--no-sync",
                 "-E",
                 "UTF8",
             ],
@@ -82,7 +92,10 @@ impl PgCluster {
                 log.to_str().unwrap(),
                 "-w",
                 "-o",
-                &format!("-k {sock} -c listen_addresses='' -c fsync=off -c max_connections=200"),
+                &format!(
+                    "-k {sock} -c listen_addresses='' -c fsync={} -c max_connections=200",
+                    if fsync { "on" } else { "off" }
+                ),
                 "start",
             ],
         );
