@@ -11,7 +11,8 @@ pub const AFTER_HELP: &str = "\
 Exit codes: 0 done; 1 something in the command needs fixing (nothing was changed);
 2 the log or a file has been tampered with or damaged; 3 wrong PIN, or too many tries.
 
-Waymark never uses the network. Nothing leaves this computer unless you export it.";
+Waymark uses the network only to reach a check-in relay you choose (`checkin start --relay`).
+Nothing else leaves this computer unless you export it.";
 
 /// An error on its way out: a message for a person and an exit code for a script.
 #[derive(Debug)]
@@ -149,6 +150,7 @@ impl App {
             let v = self.locked_vault()?;
             let secret = self.read_secret("PIN: ")?;
             v.unlock(&secret)?;
+            tell_wrong_pins(&v);
             self.vault = Some(v);
         }
         self.vault
@@ -181,6 +183,25 @@ impl App {
             .map_err(|_| CliError::usage("could not format JSON"))?;
         out!("{text}");
         Ok(())
+    }
+}
+
+/// After a good unlock: the wrong PINs typed since the person last looked, once (on standard
+/// error, so `--json` output stays machine-readable), then acknowledged.
+pub fn tell_wrong_pins(v: &Vault) {
+    if let Ok(Some(w)) = v.wrong_pins() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "waymark: since you last opened your vault: {}.",
+            crate::when::wrong_pins(&w)
+        );
+        if let Err(e) = v.acknowledge_wrong_pins() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "waymark: {}",
+                terminal_safe(&e.to_string())
+            );
+        }
     }
 }
 
