@@ -103,6 +103,8 @@ type ArmedKey = ([u8; 16], Zeroizing<[u8; 32]>);
 
 struct Session {
     conn: Connection,
+    /// Dropped after `conn` (fields drop in order): `twins::even_out` waits for both.
+    _open: twins::OpenMark,
     keys: SessionKeys,
     /// Opened with the duress PIN: the decoy database is open. Only the armed check-in needs to
     /// know (the decoy must never overwrite the real plan's armed file).
@@ -836,6 +838,7 @@ impl Vault {
             return Err(Error::integrity("the vault's key file is damaged"));
         }
         let path = Self::db_path(&self.dir, content.db_index);
+        let open = twins::OpenMark::new(&path);
         let (mut conn, read_only) = open_or_read(&self.dir, &path, &content.data_key)?;
         schema::migrate(&mut conn)?;
         let seed: Vec<u8> = conn
@@ -859,6 +862,7 @@ impl Vault {
         let writable = read_only.is_none();
         *self.session_guard() = Some(Session {
             conn,
+            _open: open,
             keys,
             duress,
             db_index: content.db_index,
