@@ -357,6 +357,9 @@ pub struct LadderRow {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct RunningCheckIn {
     pub card: CheckInCard,
+    /// While the phone may not send texts by itself (the person refused): each text opens in
+    /// the messages app, and a missed check-in alerts the buddy only once the app is opened.
+    pub sms_note: Option<String>,
     /// Where things stand, in a sentence.
     pub ladder_status: String,
     pub ladder: Vec<LadderRow>,

@@ -77,7 +77,7 @@ fn starting_asks_with_the_reason_and_the_plan_goes_only_once_allowed() {
     fill_form(&mut p);
     let u = p.send(AppEvent::CheckInStart);
     assert!(asked(&u.effects).is_empty());
-    assert!(checkin(&u.view).running.is_some());
+    assert!(checkin(&u.view).running.unwrap().sms_note.is_none());
 }
 
 #[test]
@@ -104,6 +104,13 @@ fn refused_the_texts_open_in_the_messages_app_and_the_screen_says_so() {
     assert!(checkin(&u.view).running.is_some(), "started all the same");
     assert_eq!(
         u.view.banner.map(|b| b.text).as_deref(),
+        Some(EN.checkin_sms_refused)
+    );
+    // Said on the running check-in too, after the composer's outcome cleared the banner.
+    let id = texts(&u.effects)[0].0.clone();
+    let u = p.send(AppEvent::SmsSent { id, ok: true });
+    assert_eq!(
+        checkin(&u.view).running.unwrap().sms_note.as_deref(),
         Some(EN.checkin_sms_refused)
     );
 

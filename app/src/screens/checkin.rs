@@ -422,8 +422,11 @@ impl Model {
         } else {
             s.ladder_waiting.to_string()
         };
+        let refused = self.config.sms == SmsAbility::SendSilently
+            && self.sms_ability() == SmsAbility::ComposeOnly;
         Some(RunningCheckIn {
             card,
+            sms_note: refused.then(|| s.checkin_sms_refused.to_string()),
             ladder_status,
             ladder,
         })
