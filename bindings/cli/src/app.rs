@@ -11,7 +11,8 @@ pub const AFTER_HELP: &str = "\
 Exit codes: 0 done; 1 something in the command needs fixing (nothing was changed);
 2 the log or a file has been tampered with or damaged; 3 wrong PIN, or too many tries.
 
-Waymark never uses the network. Nothing leaves this computer unless you export it.";
+Waymark uses the network only to reach a check-in relay you choose (`checkin start --relay`).
+Nothing else leaves this computer unless you export it.";
 
 /// An error on its way out: a message for a person and an exit code for a script.
 #[derive(Debug)]

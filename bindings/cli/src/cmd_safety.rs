@@ -2,6 +2,7 @@
 //! checklist. The computer cannot send texts: the CLI prints each text and who to send it to.
 
 use crate::app::{App, CliError, CliResult};
+use crate::relay;
 use crate::when;
 use chrono::{DateTime, Duration, Local, Utc};
 use clap::{Args, Subcommand};
@@ -11,7 +12,7 @@ use waymark_core::safety::checklist::ItemStatus;
 use waymark_core::safety::help::{self, Region};
 use waymark_core::safety::{
     ArmedCheckIn, Buddy, CheckInView, Event, EventKind, Expect, Location, NewContact, Plan,
-    Recipient, Role, Safety, State,
+    Recipient, RelayOp, Role, Safety, State,
 };
 use waymark_core::SystemClock;
 
@@ -168,6 +169,13 @@ pub struct StartArgs {
     /// Show the texts your buddies would get, without starting.
     #[arg(long)]
     pub dry_run: bool,
+    /// Also give your plan to this relay (https://...), which texts your buddies if you don't
+    /// check in even when this device is off or taken. Its key is remembered on first use.
+    #[arg(long, value_name = "URL")]
+    pub relay: Option<String>,
+    /// Accept the relay's changed key, if its fingerprint is exactly this (ask whoever runs it).
+    #[arg(long, value_name = "FINGERPRINT", requires = "relay")]
+    pub accept_relay_key: Option<String>,
 }
 
 /// "45", "45m", "45 min", "2h", "1h30m", "2 hours".
@@ -318,6 +326,35 @@ fn events_json(events: &[Event]) -> Vec<EventJson<'_>> {
         .collect()
 }
 
+/// Events as JSON, with what the relay said when there is one: `{"events": [...], "relay": ...}`.
+fn print_events_with_relay(
+    app: &App,
+    events: &[Event],
+    outcome: Option<&relay::Outcome>,
+) -> CliResult {
+    match outcome {
+        None => app.print_json(&events_json(events)),
+        Some(o) => app.print_json(&serde_json::json!({
+            "events": events_json(events),
+            "relay": o.json(),
+        })),
+    }
+}
+
+fn relay_status_words(o: &relay::Outcome) -> String {
+    use waymark_core::safety::relay::RelayState;
+    match (o.state(), o.problem()) {
+        (Some(RelayState::Armed), _) => "holding your plan".into(),
+        (Some(RelayState::CheckedIn), _) => "has your check-in".into(),
+        (Some(RelayState::Cancelled), _) => "has dropped your plan".into(),
+        (Some(RelayState::Alerted), _) => "has texted your buddies".into(),
+        (None, Some(why)) => {
+            format!("NOT holding your plan as far as this device can tell ({why})")
+        }
+        (None, None) => "no answer".into(),
+    }
+}
+
 fn print_status(v: &CheckInView) {
     out!("Check-in: {}", state_words(v.state));
     out!("Going to: {}", v.destination);
@@ -330,6 +367,9 @@ fn print_status(v: &CheckInView) {
     }
     if let (Some(a), true) = (v.alert_at, !v.state.is_closed()) {
         out!("First buddy alerted at: {}", local_time(a));
+    }
+    if let Some(url) = &v.relay {
+        out!("Relay: {url}");
     }
 }
 
@@ -394,52 +434,119 @@ pub fn checkin(args: CheckinArgs, app: &mut App) -> CliResult {
                 print_events(&events);
                 return Ok(());
             }
-            let view = safety.start_checkin(plan)?;
+            // The relay's key first: a changed key stops everything before anything starts.
+            let chosen = match &a.relay {
+                Some(url) => Some(relay::choose(&safety, url, a.accept_relay_key.as_deref())?),
+                None => None,
+            };
+            let view = match &chosen {
+                Some(Ok(_)) => safety.start_relayed_checkin(plan)?,
+                _ => safety.start_checkin(plan)?,
+            };
             let events = safety.tick(vault.now())?;
+            let outcome = match &chosen {
+                Some(Ok(_)) => relay::Outcome::of(safety.relay_request(&view.id, RelayOp::Arm)?),
+                Some(Err(why)) => Some(relay::Outcome {
+                    reply: Err(why.clone()),
+                }),
+                None => None,
+            };
             if json {
                 #[derive(Serialize)]
                 struct Started<'a> {
                     checkin: &'a CheckInView,
                     events: Vec<EventJson<'a>>,
+                    #[serde(skip_serializing_if = "Option::is_none")]
+                    relay: Option<serde_json::Value>,
                 }
                 return app.print_json(&Started {
                     checkin: &view,
                     events: events_json(&events),
+                    relay: outcome.as_ref().map(relay::Outcome::json),
                 });
+            }
+            if let Some(Ok(said)) = &chosen {
+                for line in said {
+                    out!("{line}\n");
+                }
             }
             out!("Your check-in has started. Now text your buddies your plan:\n");
             print_events(&events);
             if let (Some(d), Some(alert)) = (view.deadline, view.alert_at) {
                 out!("Check in with `waymark checkin ok` by {}. If you don't, your first buddy will be alerted at {}.", local_time(d), local_time(alert));
+                if let Some(o) = &outcome {
+                    match o.problem() {
+                        None => out!("\nThe relay holds your plan: if you don't check in, it will text your buddies at {} even if this device is off or taken.", local_time(alert)),
+                        Some(why) => out!("\nThe relay is NOT holding your plan ({why}). Only this device's timer is running, so keep it with you and switched on."),
+                    }
+                }
             }
         }
         CheckinCommand::Status => {
             let view = safety.current_checkin()?;
+            let outcome = match &view {
+                Some(v) if v.relay.is_some() => {
+                    relay::Outcome::of(safety.relay_request(&v.id, RelayOp::Status)?)
+                }
+                _ => None,
+            };
             if json {
-                return app.print_json(&view);
+                let mut value = serde_json::to_value(&view)
+                    .map_err(|_| CliError::usage("could not format JSON"))?;
+                if let (Some(o), Some(obj)) = (&outcome, value.as_object_mut()) {
+                    obj.insert("relay_status".into(), o.json());
+                }
+                return app.print_json(&value);
             }
             match view {
-                Some(v) => print_status(&v),
+                Some(v) => {
+                    print_status(&v);
+                    if let Some(o) = &outcome {
+                        out!("Relay: {}", relay_status_words(o));
+                    }
+                }
                 None => out!("No check-in is running. Start one with: waymark checkin start --to PLACE --expect 45m"),
             }
         }
         CheckinCommand::Extend { minutes } => {
+            let id = safety.current_checkin()?.map(|v| v.id);
             let deadline = safety.extend(minutes)?;
             let events = safety.tick(vault.now())?;
+            let outcome = match &id {
+                Some(id) => relay::Outcome::of(safety.relay_request(id, RelayOp::Extend)?),
+                None => None,
+            };
             if json {
-                return app.print_json(&events_json(&events));
+                return print_events_with_relay(app, &events, outcome.as_ref());
             }
             out!("Done. Check in by {}.\n", local_time(deadline));
             print_events(&events);
+            if let Some(o) = &outcome {
+                match o.problem() {
+                    None => out!("The relay has your new time."),
+                    Some(why) => out!("The relay did NOT get your new time ({why}). Unless it does, it will text your buddies at the time you set before. Try `waymark checkin extend` again when you are online, or tell your buddies yourself."),
+                }
+            }
         }
         CheckinCommand::Cancel => {
+            let id = safety.current_checkin()?.map(|v| v.id);
             safety.cancel()?;
+            let outcome = match &id {
+                Some(id) => relay::Outcome::of(safety.relay_request(id, RelayOp::Cancel)?),
+                None => None,
+            };
             let events = safety.tick(vault.now())?;
             if json {
-                return app.print_json(&events_json(&events));
+                return print_events_with_relay(app, &events, outcome.as_ref());
             }
             out!("Your check-in is cancelled.\n");
             print_events(&events);
+            if let Some(o) = &outcome {
+                match o.problem() {
+                    None => out!("The relay has dropped your plan."),
+                    Some(why) => out!("The relay did NOT get this ({why}). Unless it does, it will text your buddies when your check-in time runs out: tell them yourself that the plan is off."),
+                }
+            }
         }
         CheckinCommand::Location { lat, lon, accuracy } => {
             let saved = safety.record_location(Location {
@@ -499,14 +606,23 @@ fn checkin_ok(app: &mut App) -> CliResult {
     let armed = armed_checkin(app)?;
     let secret = app.read_secret("PIN: ")?;
     let receipt = armed.check_in_with_texts(&secret)?;
+    // The duress PIN's request carries the duress secret; the relay answers both alike, so
+    // everything printed below is the same for either PIN.
+    let outcome = relay::Outcome::of(receipt.relay.clone());
     if app.json {
-        return app.print_json(&events_json(&receipt.events));
+        return print_events_with_relay(app, &receipt.events, outcome.as_ref());
     }
     out!("You're checked in. Thank you.\n");
     if receipt.state == State::Resolved {
         out!("Your buddies were being alerted, so please let them know you're safe:\n");
     }
     print_events(&receipt.events);
+    if let Some(o) = &outcome {
+        match o.problem() {
+            None => out!("The relay has your check-in too."),
+            Some(why) => out!("The relay did NOT get your check-in ({why}). Unless it does, it will text your buddies when your check-in time runs out: tell them yourself that you're safe."),
+        }
+    }
     Ok(())
 }
 

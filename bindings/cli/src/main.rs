@@ -23,6 +23,7 @@ mod cmd_safety;
 mod cmd_vault;
 mod demo;
 mod input;
+mod relay;
 mod when;
 
 use app::App;

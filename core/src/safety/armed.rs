@@ -74,6 +74,11 @@ pub struct CheckInReceipt {
     pub state: State,
     /// The all-clear texts for the buddies who hold the plan.
     pub events: Vec<Event>,
+    /// For a check-in a relay holds: the signed check-in to send it (with the cancel secret, or
+    /// with the duress secret after the duress PIN: the caller cannot tell which, and the relay
+    /// answers both alike).
+    #[serde(skip)]
+    pub relay: Option<super::relay::RelayRequest>,
 }
 
 /// The check-in timer without the PIN: works on a locked vault.
@@ -118,6 +123,11 @@ impl ArmedCheckIn {
         Ok(self.close(secret, false)?.state)
     }
 
+    /// `check_in`, also returning the request that tells the check-in's relay (if it has one).
+    pub fn check_in_with_relay(&self, secret: &str) -> Result<CheckInReceipt> {
+        self.close(secret, false)
+    }
+
     /// The same, for a screen that shows the texts to send (the CLI): with the PIN the
     /// all-clear texts are returned and recorded as delivered; with the duress PIN the same
     /// all-clear texts are returned but recorded nowhere and sent to nobody, and the urgent
@@ -156,10 +166,14 @@ impl ArmedCheckIn {
                 current.mark_delivered(shown.iter().map(|e| e.id.as_str()));
             }
         }
+        // Built before the write: a request that cannot be built must not leave a check-in
+        // closed on the phone that its relay was never told about.
+        let relay = super::relay::request(current, super::relay::RelayOp::CheckIn, now)?;
         self.vault.write_armed(&payload(&checkins)?)?;
         Ok(CheckInReceipt {
             state,
             events: if take_texts { shown } else { Vec::new() },
+            relay,
         })
     }
 }
@@ -172,13 +186,22 @@ impl ArmedCheckIn {
         self.vault.unlock(secret)?;
         let result = (|| {
             let safety = super::store::Safety::new(&self.vault);
+            let id = safety.current_checkin()?.map(|c| c.id);
             let state = safety.check_in()?;
+            let relay = match id {
+                Some(id) => safety.relay_request(&id, super::relay::RelayOp::CheckIn)?,
+                None => None,
+            };
             let events = if take_texts {
                 safety.tick(self.vault.now())?
             } else {
                 Vec::new()
             };
-            Ok(CheckInReceipt { state, events })
+            Ok(CheckInReceipt {
+                state,
+                events,
+                relay,
+            })
         })();
         self.vault.lock();
         result

@@ -380,6 +380,9 @@ pub struct CheckIn {
     last_location: Option<Location>,
     delivered: BTreeSet<String>,
     history: Vec<Transition>,
+    /// The relay holding a sealed copy of the alert, if the person chose one (issue 16).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    relay: Option<super::relay::RelayTicket>,
 }
 
 /// What the person (or whoever holds the phone) may see of a check-in.
@@ -397,6 +400,9 @@ pub struct CheckInView {
     pub created_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
     pub history: Vec<(State, DateTime<Utc>)>,
+    /// The relay that holds a copy of the alert (its address), if one was chosen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relay: Option<String>,
     /// Where the alert ladder stands (running check-ins only; empty once closed). Left out
     /// of the CLI's JSON, which keeps its shape.
     #[serde(skip)]
@@ -470,6 +476,7 @@ impl CheckIn {
             last_location: None,
             delivered: BTreeSet::new(),
             history: Vec::new(),
+            relay: None,
         };
         c.history.push(Transition {
             from: None,
@@ -505,6 +512,33 @@ impl CheckIn {
     pub fn last_location(&self) -> Option<&Location> {
         self.last_location.as_ref()
     }
+    /// The relay this check-in is held by, if any.
+    pub fn relay(&self) -> Option<&super::relay::RelayTicket> {
+        self.relay.as_ref()
+    }
+    /// Give a check-in that has not started yet its relay.
+    pub(crate) fn set_relay(&mut self, ticket: super::relay::RelayTicket) {
+        self.relay = Some(ticket);
+    }
+    /// Closed by a duress check-in (never shown; the relay is sent the duress secret).
+    pub(crate) fn closed_by_duress(&self) -> bool {
+        self.duress
+    }
+
+    /// The alert each buddy is texted when no check-in comes, exactly as `tick` will hand it out
+    /// at its time on the ladder (the relay holds a sealed copy). Empty unless running.
+    pub fn alert_events(&self) -> Vec<Event> {
+        let (Some(esc), true) = (self.escalation_at(), self.state.is_open()) else {
+            return Vec::new();
+        };
+        let step = minutes(self.plan.escalation_step_minutes);
+        (0..self.plan.buddies.len())
+            .map(|b| {
+                let at = esc + step * i32::try_from(b).unwrap_or(i32::MAX);
+                self.event(at, Slot::Alert(b))
+            })
+            .collect()
+    }
 
     pub fn view(&self) -> CheckInView {
         CheckInView {
@@ -519,6 +553,7 @@ impl CheckIn {
             created_at: self.created_at,
             closed_at: self.closed_at,
             history: self.history.iter().map(|t| (t.to, t.at)).collect(),
+            relay: self.relay.as_ref().map(|t| t.url().to_string()),
             ladder: self.ladder(),
         }
     }

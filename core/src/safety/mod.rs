@@ -8,6 +8,7 @@
 //! - `help`: help numbers per region, chosen by the person.
 //! - `checklist`: the digital-safety checklist with recurring items.
 //! - `armed`: the same check-ins driven from a locked vault (no PIN), and the duress PIN.
+//! - `relay`: the requests to an off-phone relay that holds a sealed copy of the alert.
 //! - `store`: all of it in the vault (`Safety`), every check-in transition in the Merkle log.
 
 pub mod armed;
@@ -16,6 +17,7 @@ pub mod checklist;
 pub mod contacts;
 pub mod help;
 pub mod messages;
+pub mod relay;
 pub mod sms;
 pub mod store;
 pub mod timer;
@@ -25,6 +27,8 @@ mod armed_tests;
 #[cfg(test)]
 mod checkin_tests;
 #[cfg(test)]
+mod relay_tests;
+#[cfg(test)]
 mod store_tests;
 
 pub use armed::{ArmedCheckIn, CheckInReceipt};
@@ -33,7 +37,9 @@ pub use checkin::{
 };
 pub use contacts::{Contact, NewContact, PhoneNumber, Role};
 pub use messages::Location;
+pub use relay::{KeyCheck, PinnedRelay, RelayOp, RelayReply, RelayRequest, RelayTicket};
 pub use store::{Safety, VaultCheckIns};
 pub use timer::{CheckInDriver, CheckInTimer, EventSink};
+pub use waymark_relay_proto::RelayPublicKey;
 
 pub(crate) use store::MIGRATIONS;

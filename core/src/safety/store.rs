@@ -16,6 +16,7 @@ use super::checklist::{self, ChecklistEntry};
 use super::contacts::{Contact, NewContact, Role};
 use super::help::{self, CustomHelpEntry, Region};
 use super::messages::Location;
+use super::relay::{self, KeyCheck, PinnedRelay, RelayOp, RelayRequest};
 use super::timer::CheckInDriver;
 use crate::error::{Error, Result};
 use crate::vault::{random_id, Tx, Vault};
@@ -24,6 +25,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
+use waymark_relay_proto::RelayPublicKey;
 
 /// Append-only: never edit a batch once released.
 pub(crate) const MIGRATIONS: &[&str] = &[
@@ -209,6 +211,92 @@ impl<'v> Safety<'v> {
             c.start(now)?;
             save(tx, &c, 0)?;
             Ok(c.view())
+        })
+    }
+
+    /// Start a plan now, held also by the pinned relay (`pin_relay`): the check-in gets its
+    /// relay ticket (fresh cancel and duress secrets, the device key) in the same transaction.
+    /// Then send `relay_request(id, Arm)`; if that fails, the phone's own timer still runs.
+    pub fn start_relayed_checkin(&self, plan: Plan) -> Result<CheckInView> {
+        let id = new_id()?;
+        self.checkin_write(|tx| {
+            let relay = relay_pin(tx.conn())?.ok_or_else(|| {
+                Error::invalid(
+                    "relay",
+                    "no relay is set up; fetch and accept its key first",
+                )
+            })?;
+            if let Some(c) = current(tx.conn())? {
+                if !c.state().is_closed() {
+                    return Err(Error::invalid(
+                        "checkin",
+                        "a check-in is already running; check in or cancel it first",
+                    ));
+                }
+            }
+            let device = device_seed(tx)?;
+            let now = tx.now();
+            let mut c = CheckIn::new(id, plan, now)?;
+            c.set_relay(relay::RelayTicket::new(&relay, &device)?);
+            c.start(now)?;
+            relay::alert(&c)?; // the buddies' texts must fit the relay's limits before anything starts
+            save(tx, &c, 0)?;
+            Ok(c.view())
+        })
+    }
+
+    /// The signed request for `op` on check-in `id` (running or not), or None if it has no
+    /// relay (or, for arm and extend, is no longer running). Reads the latest state, so call it
+    /// after the local change (check in, extend, cancel) it reports.
+    pub fn relay_request(&self, id: &str, op: RelayOp) -> Result<Option<RelayRequest>> {
+        self.reconcile_armed()?;
+        let now = self.vault.now();
+        let c = self
+            .vault
+            .read(|conn| load_checkin(conn, id))?
+            .ok_or_else(|| Error::not_found("no such check-in"))?;
+        relay::request(&c, op, now)
+    }
+
+    /// The relay chosen, with its pinned key.
+    pub fn relay(&self) -> Result<Option<PinnedRelay>> {
+        self.vault.read(relay_pin)
+    }
+
+    /// Compare a relay's key (from `relay::parse_key_document`) with the one pinned.
+    pub fn check_relay_key(&self, url: &str, key: &RelayPublicKey) -> Result<KeyCheck> {
+        let url = relay::normalise_url(url)?;
+        let fingerprint = key.fingerprint();
+        Ok(match self.relay()? {
+            Some(p) if p.url == url && p.key == *key => KeyCheck::Same { fingerprint },
+            Some(p) if p.url == url => KeyCheck::Changed {
+                pinned: p.fingerprint(),
+                offered: fingerprint,
+            },
+            _ => KeyCheck::First { fingerprint },
+        })
+    }
+
+    /// Choose this relay and pin its key (first use, or the person accepted a changed key).
+    pub fn pin_relay(&self, url: &str, key: &RelayPublicKey) -> Result<PinnedRelay> {
+        let pinned = PinnedRelay {
+            url: relay::normalise_url(url)?,
+            key: *key,
+        };
+        let json = to_json(&pinned)?;
+        self.vault
+            .write(|tx| set_setting(tx, relay::SETTING_PIN, &json))?;
+        Ok(pinned)
+    }
+
+    /// No relay from now on (check-ins already held keep theirs).
+    pub fn forget_relay(&self) -> Result<()> {
+        self.vault.write(|tx| {
+            tx.conn().execute(
+                "DELETE FROM safety_settings WHERE key = ?1",
+                [relay::SETTING_PIN],
+            )?;
+            Ok(())
         })
     }
 
@@ -526,6 +614,43 @@ impl<'v> Safety<'v> {
         let done = self.vault.read(load_checklist)?;
         Ok(checklist::next_reminder(&done, self.vault.now()))
     }
+}
+
+fn set_setting(tx: &Tx, key: &str, value: &str) -> Result<()> {
+    tx.conn().execute(
+        "INSERT INTO safety_settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM safety_settings WHERE key = ?1",
+            [key],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?)
+}
+
+fn relay_pin(conn: &Connection) -> Result<Option<PinnedRelay>> {
+    setting(conn, relay::SETTING_PIN)?
+        .map(|s| from_json(&s, "relay"))
+        .transpose()
+}
+
+/// This phone's relay signing key: made on first use, kept in the vault.
+fn device_seed(tx: &Tx) -> Result<relay::Seed> {
+    if let Some(s) = setting(tx.conn(), relay::SETTING_DEVICE)? {
+        let s = zeroize::Zeroizing::new(s);
+        return from_json(&s, "relay device key");
+    }
+    let seed = relay::new_device_seed()?;
+    let json = zeroize::Zeroizing::new(to_json(&seed)?);
+    set_setting(tx, relay::SETTING_DEVICE, &json)?;
+    Ok(seed)
 }
 
 fn load_contacts(conn: &Connection) -> Result<Vec<Contact>> {
