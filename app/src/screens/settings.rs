@@ -280,6 +280,9 @@ impl Model {
                 .collect(),
             recovery_heading: s.settings_recovery_title.to_string(),
             recovery_body: s.settings_recovery_body.to_string(),
+            disguise_label: s.disguise.settings_label.to_string(),
+            disguises: self.disguise_choices(),
+            disguise_note: s.disguise.note.to_string(),
         }
     }
 }

@@ -31,7 +31,17 @@ public protocol MessageComposer: AnyObject {
 /// out of them (they can be read off the lock screen).
 public protocol NotificationPoster: AnyObject {
     func show(id: String, title: String, body: String)
+    /// Shows it at `at` whether or not the app runs then (a time-sensitive local notification
+    /// with a date trigger); the same id replaces a pending one.
+    func schedule(id: String, at: Date, title: String, body: String)
+    /// Removes it, shown or still pending.
     func clear(id: String)
+}
+
+/// UIApplication.setAlternateIconName: the home-screen icon (nil: the app's own). iOS cannot
+/// change the name under it at run time.
+public protocol HomeScreenIcon: AnyObject {
+    func setAlternateIcon(_ name: String?)
 }
 
 /// BGTaskScheduler: asks iOS to wake the app at or after `at`. iOS decides when (it may be
@@ -119,10 +129,12 @@ public struct EffectPorts {
     public var permissions: PermissionAsker
     public var locator: Locator
     public var haptics: Haptics
+    public var icon: HomeScreenIcon
 
     public init(dialer: Dialer, composer: MessageComposer, notifications: NotificationPoster,
                 wakes: WakeScheduler, camera: Camera, picker: FilePicker, sharer: Sharer,
-                cover: PrivacyCover, permissions: PermissionAsker, locator: Locator, haptics: Haptics) {
+                cover: PrivacyCover, permissions: PermissionAsker, locator: Locator, haptics: Haptics,
+                icon: HomeScreenIcon) {
         self.dialer = dialer
         self.composer = composer
         self.notifications = notifications
@@ -134,5 +146,6 @@ public struct EffectPorts {
         self.permissions = permissions
         self.locator = locator
         self.haptics = haptics
+        self.icon = icon
     }
 }

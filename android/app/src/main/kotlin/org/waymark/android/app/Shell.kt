@@ -8,6 +8,7 @@ import java.util.concurrent.Executors
 import org.waymark.app.model.AppCore
 import org.waymark.app.model.AppEvent
 import org.waymark.app.model.AppUpdate
+import org.waymark.app.model.Effect
 
 /**
  * The one app model of the process, and the thread it works on. Events go to the core on a
@@ -26,6 +27,28 @@ class Shell(context: Context, val core: AppCore) {
     /** The showing screen; it carries out the effects that need one (dialler, camera, ...). */
     @Volatile
     var screen: ((AppUpdate) -> Unit)? = null
+
+    /**
+     * Texts to send by hand (`ComposeSms`: the person refused SEND_SMS, or a phone that cannot
+     * text by itself) that came while no screen was in front: Android does not let an app in
+     * the background open another app, so they wait for [screenInFront].
+     */
+    private val waiting = mutableListOf<Effect.ComposeSms>()
+
+    fun keepForScreen(text: Effect.ComposeSms) = synchronized(waiting) { waiting.add(text) }
+
+    /** A screen is in front: it gets the texts that waited, in order. */
+    fun screenInFront() {
+        val texts = synchronized(waiting) { waiting.toList().also { waiting.clear() } }
+        if (texts.isEmpty()) return
+        worker.execute {
+            val view = core.view()
+            main.post {
+                val draw = screen
+                if (draw != null) draw(AppUpdate(view, texts)) else texts.forEach(::keepForScreen)
+            }
+        }
+    }
 
     fun send(event: AppEvent) = onWorker { dispatch -> dispatch(event) }
 
@@ -63,7 +86,8 @@ class Shell(context: Context, val core: AppCore) {
 
     private fun deliver(update: AppUpdate) {
         val outcomes = phone.carryOut(update.effects)
-        screen?.invoke(update)
+        val draw = screen
+        if (draw != null) draw(update) else update.effects.filterIsInstance<Effect.ComposeSms>().forEach(::keepForScreen)
         outcomes.forEach(::send)
     }
 
@@ -85,7 +109,12 @@ class Shell(context: Context, val core: AppCore) {
                         val update = core.dispatch(e)
                         val outcomes = phone.carryOut(update.effects)
                         // The screen carries out only its own effects; the phone's are done.
-                        screen?.let { draw -> main.post { draw(update) } }
+                        val draw = screen
+                        if (draw != null) {
+                            main.post { draw(update) }
+                        } else {
+                            update.effects.filterIsInstance<Effect.ComposeSms>().forEach(::keepForScreen)
+                        }
                         outcomes
                     }
                 }
