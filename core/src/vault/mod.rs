@@ -6,6 +6,7 @@
 
 pub(crate) mod armed_file;
 mod attempts;
+mod backup;
 mod check;
 mod kdf;
 pub(crate) mod keyfile;
@@ -16,6 +17,7 @@ mod twins;
 
 pub use armed_file::{ArmedGuard, ARMED_CAPACITY, ARMED_FILE, ARMED_FILE_LEN};
 pub use attempts::WrongPins;
+pub use backup::BackupSummary;
 pub use kdf::{HardwarePrf, KdfChoice, KdfParams, SoftwarePrfNoHardware};
 pub use keyfile::SlotRole;
 pub use recovery::RecoveryCode;
