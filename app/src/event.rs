@@ -67,6 +67,15 @@ pub enum AppEvent {
         on: bool,
     },
     SetupSkip,
+    /// First run: restore a backup instead of starting afresh (the recovery code, a new PIN
+    /// twice, then the file).
+    RestoreStart,
+    /// The recovery code typed on the restore step.
+    RestoreCodeTyped {
+        text: String,
+    },
+    /// The file picker again for the backup file.
+    RestorePickFile,
 
     // ----- home -----
     QuickLog {
@@ -136,6 +145,8 @@ pub enum AppEvent {
     SettingsRegion {
         code: String,
     },
+    /// Make a backup (long work), then the share sheet for it.
+    SettingsBackup,
     /// The name and icon on the home screen (set-up's disguise step, or settings).
     ChooseDisguise {
         kind: Disguise,

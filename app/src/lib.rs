@@ -199,6 +199,12 @@ impl Model {
             E::SetupBuddy { name, phone } => self.setup_buddy(&name, &phone),
             E::SetupLocation { on } => self.setup_location(on),
             E::SetupSkip => self.setup_skip(),
+            E::RestoreStart => self.restore_start(),
+            E::RestoreCodeTyped { text } => self.restore_code_typed(&text),
+            E::RestorePickFile => self.restore_pick_file(),
+            // The backup to restore is picked before there is a vault.
+            E::FilePicked { path } if self.restore_picking() => self.restore_file_picked(&path),
+            E::FilePickCancelled if self.restore_picking() => {}
             // A text's outcome and its retry work locked too: a check-in runs while locked.
             E::SmsSent { id, ok } => self.sms_sent(&id, ok),
             E::SmsRetry { id } => self.sms_retry(&id, false),
@@ -262,6 +268,7 @@ impl Model {
             E::SettingsRemoveDuress => self.settings_flow(Flow::RemoveDuress),
             E::SettingsAutoLock { seconds } => self.settings_auto_lock(seconds),
             E::SettingsRegion { code } => self.settings_region(&code),
+            E::SettingsBackup => self.settings_backup(),
             E::ChooseDisguise { kind } => self.choose_disguise(kind),
             E::PermissionResult {
                 what: Permission::Sms,
@@ -337,8 +344,13 @@ impl Model {
                 },
                 matches!(
                     self.setup.step,
-                    SetupStep::ConfirmPin | SetupStep::ConfirmRecoveryCode
-                ),
+                    SetupStep::ConfirmPin
+                        | SetupStep::ConfirmRecoveryCode
+                        | SetupStep::RestoreCode
+                        | SetupStep::RestorePin
+                        | SetupStep::RestoreConfirmPin
+                        | SetupStep::RestorePick
+                ) && !self.setup.busy,
             ),
             Route::Home => (
                 s.home_title,

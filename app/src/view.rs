@@ -173,6 +173,15 @@ pub enum SetupStep {
     /// The name and icon on the home screen: `ChooseDisguise`, or `SetupSkip` for the app's own.
     Disguise,
     Done,
+    /// Restoring a backup (from `Welcome`'s secondary, `RestoreStart`): the recovery code
+    /// (`RestoreCodeTyped`), ...
+    RestoreCode,
+    /// ... a PIN for this phone, twice (the PIN pad), ...
+    RestorePin,
+    RestoreConfirmPin,
+    /// ... then the file (`RestorePickFile` opens the picker again); the restore runs as long
+    /// work and ends at home.
+    RestorePick,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -198,6 +207,8 @@ pub struct FirstRunScreen {
     pub disguises: Vec<DisguiseChoice>,
     /// Only on `Disguise`: what a phone may not change (the name, on some).
     pub disguise_note: String,
+    /// Only on `RestoreCode`: the field's label.
+    pub code_label: String,
 }
 
 /// One name and icon the app can wear on the home screen.
@@ -483,6 +494,11 @@ pub struct SettingsScreen {
     pub disguise_label: String,
     pub disguises: Vec<DisguiseChoice>,
     pub disguise_note: String,
+    /// Backup: what it is, and `SettingsBackup` (off while other long work runs).
+    pub backup_heading: String,
+    pub backup_body: String,
+    pub backup_label: String,
+    pub backup_enabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]

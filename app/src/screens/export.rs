@@ -113,7 +113,7 @@ impl Model {
     }
 
     /// A fresh path in an empty export folder, named for today.
-    fn export_path(&mut self, template: &str) -> Result<PathBuf, Error> {
+    pub(crate) fn export_path(&mut self, template: &str) -> Result<PathBuf, Error> {
         self.sweep_exports();
         let dir = self.export_dir();
         create_private_dir(&dir)?;
@@ -257,7 +257,7 @@ impl Model {
                 self.hand_out(out.to_path_buf(), mime, text);
             }
             // Not an export's outcome; cannot come from an export job.
-            Ok(Outcome::Map { .. }) => {}
+            Ok(Outcome::Map { .. } | Outcome::Backup { .. } | Outcome::Restored(_)) => {}
             Err(Error::Cancelled) => {
                 remove_leftover(out);
                 let text = w.stopped.to_string();

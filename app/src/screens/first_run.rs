@@ -1,5 +1,6 @@
 //! First run: choose a PIN (twice), create the vault, show the recovery code once and check it
 //! was written down, then the optional buddy, the optional duress PIN, and location on or off.
+//! Or, from the welcome, restore a backup instead (`backup.rs`).
 
 use waymark_core::safety::{NewContact, Role, Safety};
 use waymark_core::vault::{CreateOptions, Vault};
@@ -20,6 +21,8 @@ pub(crate) struct SetupState {
     /// Which group (1-based) the person is asked to type back.
     pub check_group: usize,
     pub busy: bool,
+    /// Restoring: the recovery code typed, kept only until the restore has run.
+    pub code: Zeroizing<String>,
 }
 
 impl Default for SetupState {
@@ -30,6 +33,7 @@ impl Default for SetupState {
             recovery: None,
             check_group: 1,
             busy: false,
+            code: Zeroizing::new(String::new()),
         }
     }
 }
@@ -39,7 +43,7 @@ fn groups(code: &str) -> Vec<String> {
 }
 
 impl Model {
-    fn setup_step(&mut self, step: SetupStep) {
+    pub(crate) fn setup_step(&mut self, step: SetupStep) {
         self.pin = Zeroizing::new(String::new());
         self.setup.step = step;
     }
@@ -68,6 +72,7 @@ impl Model {
                 self.create_vault();
             }
             SetupStep::DuressPin => self.setup_duress(),
+            SetupStep::RestorePin | SetupStep::RestoreConfirmPin => self.restore_pin_submit(),
             _ => {}
         }
     }
@@ -209,6 +214,13 @@ impl Model {
     /// Back within set-up: only to places that do not undo what was stored.
     pub(crate) fn setup_back(&mut self) -> bool {
         match self.setup.step {
+            SetupStep::RestoreCode
+            | SetupStep::RestorePin
+            | SetupStep::RestoreConfirmPin
+            | SetupStep::RestorePick => {
+                self.restore_back();
+                true
+            }
             SetupStep::ConfirmPin => {
                 self.setup.pin = Zeroizing::new(String::new());
                 self.setup_step(SetupStep::ChoosePin);
@@ -237,7 +249,7 @@ impl Model {
                 s.setup_welcome_title,
                 s.setup_welcome_body.to_string(),
                 s.setup_start,
-                "",
+                s.backup.restore_label,
             ),
             SetupStep::ChoosePin => (
                 s.setup_choose_pin_title,
@@ -291,10 +303,35 @@ impl Model {
                 s.done,
                 "",
             ),
+            SetupStep::RestoreCode => (
+                s.backup.restore_code_title,
+                s.backup.restore_code_body.to_string(),
+                s.next,
+                "",
+            ),
+            SetupStep::RestorePin => (
+                s.backup.restore_pin_title,
+                s.backup.restore_pin_body.to_string(),
+                s.next,
+                "",
+            ),
+            SetupStep::RestoreConfirmPin => {
+                (s.backup.restore_confirm_title, String::new(), s.next, "")
+            }
+            SetupStep::RestorePick => (
+                s.backup.restore_pick_title,
+                s.backup.restore_pick_body.to_string(),
+                s.backup.restore_pick,
+                "",
+            ),
         };
         let pad = matches!(
             step,
-            SetupStep::ChoosePin | SetupStep::ConfirmPin | SetupStep::DuressPin
+            SetupStep::ChoosePin
+                | SetupStep::ConfirmPin
+                | SetupStep::DuressPin
+                | SetupStep::RestorePin
+                | SetupStep::RestoreConfirmPin
         )
         .then(|| pad(self, heading, primary, true));
         let recovery_groups = match (step, &self.setup.recovery) {
@@ -319,6 +356,11 @@ impl Model {
             },
             disguise_note: if step == SetupStep::Disguise {
                 s.disguise.note.to_string()
+            } else {
+                String::new()
+            },
+            code_label: if step == SetupStep::RestoreCode {
+                s.backup.restore_code_field.to_string()
             } else {
                 String::new()
             },

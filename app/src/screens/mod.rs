@@ -1,5 +1,6 @@
 //! One module per screen: its state, its events and its view.
 
+pub(crate) mod backup;
 pub(crate) mod capture;
 pub(crate) mod checkin;
 pub(crate) mod delivery;

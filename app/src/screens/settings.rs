@@ -283,6 +283,10 @@ impl Model {
             disguise_label: s.disguise.settings_label.to_string(),
             disguises: self.disguise_choices(),
             disguise_note: s.disguise.note.to_string(),
+            backup_heading: s.backup.settings_heading.to_string(),
+            backup_body: s.backup.settings_body.to_string(),
+            backup_label: s.backup.settings_label.to_string(),
+            backup_enabled: !self.work_busy(),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Long work (a PDF report, an evidence bundle, a map import) without blocking the app model.
+//! Long work (a PDF report, an evidence bundle, a map import, a backup or a restore) without
+//! blocking the app model.
 //!
 //! `dispatch` must answer quickly, and a report can take many seconds on a phone. So an event
 //! that starts long work only prepares it and asks the shell for `Effect::RunWork { id }`. The
@@ -17,8 +18,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use waymark_core::progress::{CancelToken, Progress, ProgressSink, Stage};
-use waymark_core::vault::Vault;
+use waymark_core::vault::{CreateOptions, Vault};
 use waymark_core::Error;
+use zeroize::Zeroizing;
 
 use crate::effect::Effect;
 use crate::model::Model;
@@ -35,14 +37,33 @@ pub(crate) enum Job {
     /// An OpenStreetMap file the person picked, made the vault's map (the old one stays if it
     /// is refused or cancelled).
     ImportMap { path: PathBuf },
+    /// A backup of the whole vault, to `out` (then the share sheet).
+    Backup { out: PathBuf },
+    /// The backup the person picked, restored into the app's empty vault folder with the
+    /// recovery code and the new PIN. The only job that runs with no vault open.
+    Restore {
+        path: PathBuf,
+        code: Hidden,
+        pin: Hidden,
+    },
+}
+
+/// A secret a job carries (the recovery code, a PIN): wiped when dropped, never printed.
+#[derive(Clone, PartialEq)]
+pub(crate) struct Hidden(pub Zeroizing<String>);
+
+impl std::fmt::Debug for Hidden {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<hidden>")
+    }
 }
 
 impl Job {
     /// The file or folder the job makes, if it makes one.
     pub fn output(&self) -> Option<&std::path::Path> {
         match self {
-            Job::Report { out } | Job::Bundle { out, .. } => Some(out),
-            Job::ImportMap { .. } => None,
+            Job::Report { out } | Job::Bundle { out, .. } | Job::Backup { out } => Some(out),
+            Job::ImportMap { .. } | Job::Restore { .. } => None,
         }
     }
 }
@@ -85,6 +106,10 @@ pub(crate) enum Outcome {
     Map {
         walk_km: f64,
     },
+    Backup {
+        bytes: u64,
+    },
+    Restored(Box<Vault>),
 }
 
 /// The progress bar's record.
@@ -131,8 +156,12 @@ pub(crate) struct Taken {
     pub job: Job,
     pub token: CancelToken,
     pub status: Arc<Mutex<Status>>,
-    pub vault: Arc<Vault>,
+    /// The unlocked vault; None only for a restore, which makes one.
+    pub vault: Option<Arc<Vault>>,
     pub utc_offset_minutes: i32,
+    /// Where a restore goes and how its vault is opened on this phone.
+    pub dir: PathBuf,
+    pub options: CreateOptions,
 }
 
 impl Model {
@@ -185,9 +214,16 @@ impl Model {
     }
 
     pub(crate) fn take_work(&mut self, id: &str) -> Option<Taken> {
-        let vault = self.vault.clone().filter(|v| v.is_unlocked())?;
+        let vault = self.vault.clone().filter(|v| v.is_unlocked());
+        let options = CreateOptions {
+            prf: self.prf.clone(),
+            clock: self.clock.clone(),
+            kdf: self.kdf,
+        };
+        let (dir, utc_offset_minutes) = (self.dir.clone(), self.config.utc_offset_minutes);
         let r = self.work.running.as_mut().filter(|r| r.id == id)?;
-        if r.taken {
+        // Every job but a restore needs the vault open (a lock cancels them).
+        if r.taken || (vault.is_none() && !matches!(r.job, Job::Restore { .. })) {
             return None;
         }
         r.taken = true;
@@ -196,7 +232,9 @@ impl Model {
             token: r.token.clone(),
             status: r.status.clone(),
             vault,
-            utc_offset_minutes: self.config.utc_offset_minutes,
+            utc_offset_minutes,
+            dir,
+            options,
         })
     }
 
@@ -205,6 +243,10 @@ impl Model {
         let Some(r) = self.work.running.take_if(|r| r.id == id) else {
             return;
         };
+        // A restore runs with no vault open, and opens one.
+        if matches!(r.job, Job::Restore { .. }) {
+            return self.restore_ended(result);
+        }
         // Locked while it ran: whatever it made is removed, and the lock screen says nothing
         // about it (whoever holds the phone now must not learn that an export was made).
         if !self.is_unlocked() {
@@ -220,15 +262,18 @@ impl Model {
         match job {
             Job::Report { out } | Job::Bundle { out, .. } => self.export_ended(out, result),
             Job::ImportMap { .. } => self.map_import_ended(result),
+            Job::Backup { out } => self.backup_ended(out, result),
+            Job::Restore { .. } => self.restore_ended(result),
         }
     }
 
     pub(crate) fn work_card(&self) -> Option<WorkCard> {
         // Never on the lock screen: whoever holds the phone must not learn an export was made.
-        if !self.is_unlocked() {
+        // A restore is the exception: it runs at first run, before there is a vault.
+        let r = self.work.running.as_ref()?;
+        if !self.is_unlocked() && !matches!(r.job, Job::Restore { .. }) {
             return None;
         }
-        let r = self.work.running.as_ref()?;
         let s = self.s;
         let status = r
             .status
@@ -239,6 +284,8 @@ impl Model {
             Job::Report { .. } => s.export.working_report,
             Job::Bundle { .. } => s.export.working_bundle,
             Job::ImportMap { .. } => s.export.working_map,
+            Job::Backup { .. } => s.backup.working_backup,
+            Job::Restore { .. } => s.backup.working_restore,
         };
         let percent = (status.fraction * 100.0).floor().clamp(0.0, 100.0) as u32;
         Some(WorkCard {
@@ -263,7 +310,16 @@ pub(crate) fn run(
         watcher,
     };
     let progress = Progress::new(Some(&sink), Some(&t.token));
-    let vault: &Vault = &t.vault;
+    if let Job::Restore { path, code, pin } = &t.job {
+        let options = CreateOptions {
+            prf: t.options.prf.clone(),
+            clock: t.options.clock.clone(),
+            kdf: t.options.kdf,
+        };
+        let vault = Vault::restore(path, &t.dir, &code.0, &pin.0, options, progress)?;
+        return Ok(Outcome::Restored(Box::new(vault)));
+    }
+    let vault: &Vault = t.vault.as_deref().ok_or(Error::Locked)?;
     match &t.job {
         Job::Report { out } => {
             crate::screens::export::run_report(vault, out, t.utc_offset_minutes, progress)
@@ -273,6 +329,14 @@ pub(crate) fn run(
             let r = waymark_core::routes::RouteStore::new(vault).import_map_file(path, progress)?;
             Ok(Outcome::Map { walk_km: r.foot_km })
         }
+        Job::Backup { out } => {
+            let summary = vault.backup(out, progress)?;
+            Ok(Outcome::Backup {
+                bytes: summary.bytes,
+            })
+        }
+        // Handled above, with no vault.
+        Job::Restore { .. } => Err(Error::Locked),
     }
 }
 

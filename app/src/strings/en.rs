@@ -1,6 +1,9 @@
 //! English. A translation copies this file and changes only the right-hand sides.
 
-use super::{DisguiseWords, ExportWords, InsightWords, KindLabels, RiskWords, RouteWords, Strings};
+use super::{
+    BackupWords, DisguiseWords, ExportWords, InsightWords, KindLabels, RiskWords, RouteWords,
+    Strings,
+};
 
 pub static EN: Strings = Strings {
     language: "en",
@@ -228,6 +231,33 @@ pub static EN: Strings = Strings {
         tasks: "Tasks",
         weather: "Weather",
         calculator: "Calculator",
+    },
+    backup: BackupWords {
+        settings_heading: "Backup",
+        settings_body: "One locked file holding everything in Waymark: your record, photos and files. Only your recovery code opens it, on any phone. Keep it somewhere off this phone.",
+        settings_label: "Back up now",
+        file: "backup-{date}.bin",
+        working_backup: "Making a backup",
+        working_restore: "Restoring your backup",
+        made: "Backup made ({size}). Choose where to keep it, somewhere off this phone. Only your recovery code opens it.",
+        failed: "The backup could not be made. Please try again later.",
+        stopped: "Backup stopped. Nothing was kept.",
+        no_space: "There is not enough space on this phone. Free some space and try again. Nothing was changed.",
+        restore_label: "Restore from a backup",
+        restore_code_title: "Your recovery code",
+        restore_code_body: "Type the recovery code you wrote down when you set up Waymark. Only it opens a backup.",
+        restore_code_field: "Recovery code",
+        restore_pin_title: "Choose a PIN for this phone",
+        restore_pin_body: "At least 6 digits. A duress PIN is not in the backup: set it again in Settings.",
+        restore_confirm_title: "Type the new PIN again",
+        restore_pick_title: "Choose the backup file",
+        restore_pick_body: "Choose the backup file you kept. Nothing on this phone changes until all of it has been checked.",
+        restore_pick: "Choose the file",
+        restored: "Restored. {count} incidents are back.",
+        wrong_code: "That recovery code does not open this backup. Nothing was changed. Check the code, then choose the file again.",
+        damaged: "This backup file is damaged or cut short, so nothing was restored. Choose another copy if you have one.",
+        restore_stopped: "Restore stopped. Nothing was changed on this phone.",
+        unreadable: "That file could not be read. Choose the backup file again.",
     },
     risk: RiskWords {
         title: "Risk questions",

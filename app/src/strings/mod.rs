@@ -138,6 +138,7 @@ pub struct Strings {
     pub insights: InsightWords,
     pub risk: RiskWords,
     pub disguise: DisguiseWords,
+    pub backup: BackupWords,
 
     // Check-in.
     pub checkin_title: &'static str,

@@ -158,3 +158,35 @@ pub struct DisguiseWords {
     pub weather: &'static str,
     pub calculator: &'static str,
 }
+
+/// Backing up (settings) and restoring from a backup (first run).
+pub struct BackupWords {
+    pub settings_heading: &'static str,
+    pub settings_body: &'static str,
+    pub settings_label: &'static str,
+    /// The backup's file name (whoever it is shared with sees it); `{date}` is today's date.
+    pub file: &'static str,
+    pub working_backup: &'static str,
+    pub working_restore: &'static str,
+    pub made: &'static str,
+    /// Every failure of a backup but a full disk and Cancel, a decoy's refusal among them: the
+    /// same words whatever the cause, so the decoy's answer is one a real vault also gives.
+    pub failed: &'static str,
+    pub stopped: &'static str,
+    pub no_space: &'static str,
+    pub restore_label: &'static str,
+    pub restore_code_title: &'static str,
+    pub restore_code_body: &'static str,
+    pub restore_code_field: &'static str,
+    pub restore_pin_title: &'static str,
+    pub restore_pin_body: &'static str,
+    pub restore_confirm_title: &'static str,
+    pub restore_pick_title: &'static str,
+    pub restore_pick_body: &'static str,
+    pub restore_pick: &'static str,
+    pub restored: &'static str,
+    pub wrong_code: &'static str,
+    pub damaged: &'static str,
+    pub restore_stopped: &'static str,
+    pub unreadable: &'static str,
+}

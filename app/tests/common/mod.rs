@@ -119,8 +119,9 @@ impl Phone {
         self.send(AppEvent::PinSubmit)
     }
 
-    /// The whole first run with a buddy and a duress PIN; ends on the home screen.
-    pub fn set_up(&mut self) {
+    /// The whole first run with a buddy and a duress PIN; ends on the home screen. Returns the
+    /// recovery code shown.
+    pub fn set_up(&mut self) -> String {
         self.send(AppEvent::Started);
         self.send(AppEvent::SetupStart);
         self.enter_pin(PIN);
@@ -144,6 +145,7 @@ impl Phone {
             to: waymark_app::Destination::Home,
         });
         assert!(matches!(self.view().screen, Screen::Home { .. }));
+        group.join("-")
     }
 
     /// The vault opened beside the app model (as a second process would) and unlocked with the

@@ -40,12 +40,22 @@ struct FirstRunView: View {
                     DisguisePicker(choices: setup.disguises, note: setup.disguiseNote, send: send)
                 case .done:
                     Button(setup.primaryLabel) { send(.open(to: .home)) }
-                case .choosePin, .confirmPin, .duressPin:
+                case .restoreCode:
+                    TextField(setup.codeLabel, text: $typedCode).textInputAutocapitalization(.characters)
+                        .autocorrectionDisabled().privacySensitive()
+                    Button(setup.primaryLabel) { send(.restoreCodeTyped(text: typedCode)); typedCode = "" }
+                case .restorePick:
+                    Button(setup.primaryLabel) { send(.restorePickFile) }
+                case .choosePin, .confirmPin, .duressPin, .restorePin, .restoreConfirmPin:
                     EmptyView()  // the pad's own submit key
                 }
                 if !setup.secondaryLabel.isEmpty {
                     Button(setup.secondaryLabel) {
-                        send(setup.step == .location ? .setupLocation(on: false) : .setupSkip)
+                        switch setup.step {
+                        case .location: send(.setupLocation(on: false))
+                        case .welcome: send(.restoreStart)  // restore a backup instead
+                        default: send(.setupSkip)
+                        }
                     }
                 }
                 if setup.busy { ProgressView() }

@@ -47,6 +47,10 @@ struct SettingsView: View {
                     }
                     Text(settings.disguiseNote).font(.footnote).foregroundStyle(.secondary)
                 }
+                Section(settings.backupHeading) {
+                    Text(settings.backupBody)
+                    Button(settings.backupLabel) { send(.settingsBackup) }.disabled(!settings.backupEnabled)
+                }
                 Section(settings.recoveryHeading) {
                     Text(settings.recoveryBody)
                 }

@@ -30,8 +30,18 @@ object FirstRunView {
         var primary: (() -> Unit)? = null
         var secondary: (() -> Unit)? = { send(AppEvent.SetupSkip) }
         when (setup.step) {
-            SetupStep.WELCOME -> primary = { send(AppEvent.SetupStart) }
-            SetupStep.CHOOSE_PIN, SetupStep.CONFIRM_PIN, SetupStep.DURESS_PIN -> primary = null
+            SetupStep.WELCOME -> {
+                primary = { send(AppEvent.SetupStart) }
+                // Restore a backup instead of starting afresh.
+                secondary = { send(AppEvent.RestoreStart) }
+            }
+            SetupStep.CHOOSE_PIN, SetupStep.CONFIRM_PIN, SetupStep.DURESS_PIN,
+            SetupStep.RESTORE_PIN, SetupStep.RESTORE_CONFIRM_PIN -> primary = null
+            SetupStep.RESTORE_CODE -> {
+                col.addView(fields.get("restore-code", setup.codeLabel), ui.spaced(8))
+                primary = { send(AppEvent.RestoreCodeTyped(fields.text("restore-code"))) }
+            }
+            SetupStep.RESTORE_PICK -> primary = { send(AppEvent.RestorePickFile) }
             SetupStep.SHOW_RECOVERY_CODE -> primary = { send(AppEvent.RecoveryCodeWritten) }
             SetupStep.CONFIRM_RECOVERY_CODE -> {
                 col.addView(fields.get("recovery", setup.body), ui.spaced(8))

@@ -317,7 +317,9 @@ class MainActivity : Activity() {
 
     /**
      * A picked document is read by the core straight from the open file descriptor
-     * (/proc/self/fd/N): no plain copy is written anywhere.
+     * (/proc/self/fd/N): no plain copy is written anywhere. The descriptor stays open while the
+     * event is handled, and, if handling it started long work that reads the file (a restore,
+     * a map import), until that work has ended.
      */
     private fun importDocument(uri: Uri) {
         shell.onWorker { dispatch ->
@@ -326,8 +328,14 @@ class MainActivity : Activity() {
                 if (fd == null) {
                     dispatch(AppEvent.FilePickCancelled)
                 } else {
-                    // Handled on this thread before the descriptor closes.
-                    fd.use { dispatch(AppEvent.FilePicked("/proc/self/fd/${it.fd}")) }
+                    val update = try {
+                        dispatch(AppEvent.FilePicked("/proc/self/fd/${fd.fd}"))
+                    } catch (e: RuntimeException) {
+                        fd.close()
+                        throw e
+                    }
+                    val work = update.effects.filterIsInstance<Effect.RunWork>().firstOrNull()
+                    if (work != null) shell.closeAfterWork(work.id, fd) else fd.close()
                 }
             } catch (e: java.io.IOException) {
                 dispatch(AppEvent.FilePickCancelled)

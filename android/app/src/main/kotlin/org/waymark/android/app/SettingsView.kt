@@ -8,8 +8,8 @@ import org.waymark.app.model.SettingsStep
 
 /**
  * Settings: on the menu, the PIN actions (change the PIN, set or remove the duress PIN), the
- * auto-lock delay, the help region, the name and icon on the home screen, what the recovery
- * code is for; in a PIN flow, the PIN pad.
+ * auto-lock delay, the help region, the name and icon on the home screen, the backup, what the
+ * recovery code is for; in a PIN flow, the PIN pad.
  */
 object SettingsView {
     fun draw(ui: Ui, settings: SettingsScreen, send: (AppEvent) -> Unit): View {
@@ -45,6 +45,13 @@ object SettingsView {
 
         col.addView(ui.subheading(settings.disguiseLabel), ui.spaced(8))
         DisguiseChoices.add(ui, col, settings.disguises, settings.disguiseNote, send)
+
+        col.addView(ui.subheading(settings.backupHeading), ui.spaced(8))
+        col.addView(ui.text(settings.backupBody), ui.spaced(0))
+        col.addView(ui.button(settings.backupLabel, Ui.Style.Secondary) { send(AppEvent.SettingsBackup) }.apply {
+            tag = "settings-backup"
+            isEnabled = settings.backupEnabled
+        }, ui.spaced(8))
 
         col.addView(ui.subheading(settings.recoveryHeading), ui.spaced(8))
         col.addView(ui.text(settings.recoveryBody), ui.spaced(0))

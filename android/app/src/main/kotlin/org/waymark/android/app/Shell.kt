@@ -57,13 +57,34 @@ class Shell(context: Context, val core: AppCore) {
      * once, in order (a photo streamed chunk by chunk, a picked file read while its descriptor
      * is open), and each answer is delivered on the main thread.
      */
-    fun onWorker(block: (dispatch: (AppEvent) -> Unit) -> Unit) {
+    fun onWorker(block: (dispatch: (AppEvent) -> AppUpdate) -> Unit) {
         worker.execute {
             block { event ->
                 val update = core.dispatch(event)
                 main.post { deliver(update) }
+                update
             }
         }
+    }
+
+    /** What must stay open until a piece of long work has ended (a picked file it reads), by work id. */
+    private val heldForWork = mutableMapOf<String, java.io.Closeable>()
+    private val workEnded = mutableSetOf<String>()
+
+    /**
+     * Keeps [file] open until the long work [id] has ended (a restore or a map import reads the
+     * picked file there, after the event that picked it was handled), then closes it.
+     */
+    fun closeAfterWork(id: String, file: java.io.Closeable) {
+        val now = synchronized(heldForWork) {
+            if (id in workEnded) true else { heldForWork[id] = file; false }
+        }
+        if (now) file.close()
+    }
+
+    private fun endWork(id: String) {
+        val held = synchronized(heldForWork) { workEnded.add(id); heldForWork.remove(id) }
+        try { held?.close() } catch (e: java.io.IOException) {}
     }
 
     /**
@@ -76,6 +97,7 @@ class Shell(context: Context, val core: AppCore) {
         Thread({
             try {
                 val update = core.runWork(id)
+                endWork(id)
                 main.post { deliver(update) }
             } finally {
                 workInFlight.decrementAndGet()

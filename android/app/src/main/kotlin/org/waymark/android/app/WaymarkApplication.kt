@@ -20,7 +20,7 @@ import org.waymark.ffi.openApp
  * Tests subclass it to give a software PRF, a cheap key derivation and a scripted clock.
  */
 open class WaymarkApplication : Application() {
-    val shell: Shell by lazy { Shell(this, openCore()) }
+    open val shell: Shell by lazy { Shell(this, openCore()) }
 
     override fun onCreate() {
         super.onCreate()

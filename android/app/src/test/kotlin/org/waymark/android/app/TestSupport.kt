@@ -67,6 +67,14 @@ class TestApp : WaymarkApplication() {
     override fun keyDerivation(): KeyDerivation = KeyDerivation.MinimalForTestsOnly
     override fun clock(): WallClock = clock
     override fun config() = AppConfig(language = "en-GB", region = "GB", sms = SmsAbility.SEND_SILENTLY, utcOffsetMinutes = 0)
+
+    /** Set by [newPhone]: the app as on another phone, over a fresh vault folder (restore journeys). */
+    @Volatile var otherPhone: Shell? = null
+    override val shell: Shell get() = otherPhone ?: super.shell
+
+    /** From now on the app runs over an empty vault folder [folder], as a new phone would. */
+    fun newPhone(folder: String): Shell =
+        Shell(this, org.waymark.ffi.openApp(java.io.File(noBackupFilesDir, folder).path, prf(), keyDerivation(), config(), clock)).also { otherPhone = it }
 }
 
 /**
