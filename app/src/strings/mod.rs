@@ -131,6 +131,7 @@ pub struct Strings {
     pub routes: RouteWords,
     pub insights: InsightWords,
     pub risk: RiskWords,
+    pub relay: RelayWords,
 
     // Check-in.
     pub checkin_title: &'static str,
@@ -320,6 +321,7 @@ mod tests {
             ("notify_missed", EN.notify_missed),
             ("notify_call_999", EN.notify_call_999),
             ("error_locked", EN.error_locked),
+            ("relay.lock_not_told", EN.relay.lock_not_told),
         ] {
             assert!(
                 !text.to_lowercase().contains(&EN.app_name.to_lowercase()),
