@@ -138,7 +138,10 @@ fn a_reachable_relay_holds_the_plan_with_the_buddys_exact_alert() {
         card.in_use,
         Some(fill(EN.relay.in_use, &[("address", ADDRESS)]))
     );
-    assert!(card.fingerprint.unwrap().contains(&key.public_key().fingerprint()));
+    assert!(card
+        .fingerprint
+        .unwrap()
+        .contains(&key.public_key().fingerprint()));
     assert!(card.key_prompt.is_none());
 
     let arm_call = start_checkin(&mut p).expect("the plan goes to the relay");
@@ -202,16 +205,26 @@ fn more_time_and_im_safe_reach_the_relay_with_the_cancel_secret() {
     assert_eq!(status.tone, Tone::Danger);
     assert_eq!(
         status.text,
-        fill(EN.relay.not_told_extend, &[("reason", EN.relay.unreachable)])
+        fill(
+            EN.relay.not_told_extend,
+            &[("reason", EN.relay.unreachable)]
+        )
     );
 
     let before = p.effects.len();
     p.send(AppEvent::CheckInSafe);
     let ok = one_call(&p, before);
-    assert!(ok.url.ends_with(&format!("/v1/checkins/{}/checkin", arm.checkin_id)));
+    assert!(ok
+        .url
+        .ends_with(&format!("/v1/checkins/{}/checkin", arm.checkin_id)));
     let body: proto::SecretRequest = verify(&p, &ok);
     assert_eq!(
-        proto::secret::match_secret(&arm.checkin_id, &body.secret, &arm.cancel_hash, &arm.duress_hash),
+        proto::secret::match_secret(
+            &arm.checkin_id,
+            &body.secret,
+            &arm.cancel_hash,
+            &arm.duress_hash
+        ),
         proto::SecretMatch::Cancel
     );
     let u = p.send(AppEvent::HttpDone {
@@ -257,7 +270,8 @@ fn an_unreachable_relay_is_said_plainly_and_the_phones_own_timer_still_alerts() 
     p.advance(46 * 60);
     let sent = texts(&p.effects[before..]);
     assert!(
-        sent.iter().any(|(id, to, _)| id.ends_with("/alert/b0") && to == "+447700900123"),
+        sent.iter()
+            .any(|(id, to, _)| id.ends_with("/alert/b0") && to == "+447700900123"),
         "{sent:?}"
     );
 }
@@ -322,7 +336,10 @@ fn a_key_that_cannot_be_fetched_changes_nothing() {
     let u = p.send(AppEvent::RelaySetUp {
         address: "http://relay.example.org".into(),
     });
-    assert!(calls(&u.effects).is_empty(), "plain http only to this phone");
+    assert!(
+        calls(&u.effects).is_empty(),
+        "plain http only to this phone"
+    );
     assert_eq!(u.view.banner.unwrap().tone, Tone::Danger);
     let before = p.effects.len();
     p.send(AppEvent::RelaySetUp {
@@ -332,14 +349,20 @@ fn a_key_that_cannot_be_fetched_changes_nothing() {
     let u = p.send(AppEvent::HttpFailed { id: c.id });
     assert_eq!(
         u.view.banner.unwrap().text,
-        fill(EN.relay.key_unreachable, &[("reason", EN.relay.unreachable)])
+        fill(
+            EN.relay.key_unreachable,
+            &[("reason", EN.relay.unreachable)]
+        )
     );
     assert!(relay_card(&p).key_prompt.is_none() && relay_card(&p).in_use.is_none());
 }
 
 /// Checks in on the lock screen with `pin`; returns the secret the relay got and the lock
 /// screen as drawn after the relay's answer (`reachable`) or its silence.
-fn lock_screen_check_in(pin: &str, reachable: bool) -> (proto::SecretMatch, waymark_app::LockScreen) {
+fn lock_screen_check_in(
+    pin: &str,
+    reachable: bool,
+) -> (proto::SecretMatch, waymark_app::LockScreen) {
     let mut p = Phone::new(SmsAbility::SendSilently);
     p.set_up();
     let key = proto::RelayKeyPair::generate().unwrap();

@@ -11,9 +11,7 @@
 use std::collections::BTreeMap;
 
 use waymark_core::safety::relay::{self, RelayState};
-use waymark_core::safety::{
-    KeyCheck, RelayOp, RelayPublicKey, RelayReply, RelayRequest, Safety,
-};
+use waymark_core::safety::{KeyCheck, RelayOp, RelayPublicKey, RelayReply, RelayRequest, Safety};
 
 use crate::effect::{Effect, HttpHeader};
 use crate::model::Model;
@@ -168,7 +166,13 @@ impl Model {
         let Some(c) = self.checkin.current.as_ref() else {
             return;
         };
-        if c.relay.is_none() || self.relay.holding.as_ref().is_some_and(|(id, _)| *id == c.id) {
+        if c.relay.is_none()
+            || self
+                .relay
+                .holding
+                .as_ref()
+                .is_some_and(|(id, _)| *id == c.id)
+        {
             return;
         }
         let id = c.id.clone();
@@ -190,16 +194,26 @@ impl Model {
                 let Some(v) = self.unlocked_vault() else {
                     return;
                 };
-                let checked = key.and_then(|k| Ok((k, Safety::new(v).check_relay_key(&address, &k)?)));
+                let checked =
+                    key.and_then(|k| Ok((k, Safety::new(v).check_relay_key(&address, &k)?)));
                 match checked {
                     Ok((_, KeyCheck::Same { .. })) => self.say(r.set_done, Tone::Good),
-                    Ok((key, check)) => self.relay.offer = Some(Offer { address, key, check }),
+                    Ok((key, check)) => {
+                        self.relay.offer = Some(Offer {
+                            address,
+                            key,
+                            check,
+                        })
+                    }
                     Err(e) => {
                         let reason = match e {
                             waymark_core::Error::InvalidInput { reason, .. } => reason,
                             other => self.error_text(&other),
                         };
-                        self.say(fill(r.key_unreachable, &[("reason", &reason)]), Tone::Danger);
+                        self.say(
+                            fill(r.key_unreachable, &[("reason", &reason)]),
+                            Tone::Danger,
+                        );
                     }
                 }
             }
@@ -273,7 +287,9 @@ impl Model {
             .and_then(|v| Safety::new(v).relay().ok().flatten());
         let key_prompt = self.relay.offer.as_ref().map(|o| {
             let (changed, fingerprint, previous) = match &o.check {
-                KeyCheck::Changed { pinned, offered } => (true, offered.clone(), Some(pinned.clone())),
+                KeyCheck::Changed { pinned, offered } => {
+                    (true, offered.clone(), Some(pinned.clone()))
+                }
                 KeyCheck::First { fingerprint } | KeyCheck::Same { fingerprint } => {
                     (false, fingerprint.clone(), None)
                 }

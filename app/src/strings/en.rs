@@ -1,8 +1,6 @@
 //! English. A translation copies this file and changes only the right-hand sides.
 
-use super::{
-    ExportWords, InsightWords, KindLabels, RelayWords, RiskWords, RouteWords, Strings,
-};
+use super::{ExportWords, InsightWords, KindLabels, RelayWords, RiskWords, RouteWords, Strings};
 
 pub static EN: Strings = Strings {
     language: "en",
