@@ -43,6 +43,8 @@ pub enum AppEvent {
     PinSubmit,
     /// Lock screen: check in with the PIN typed so far, without unlocking.
     PinCheckIn,
+    /// Home: the person has read the wrong-PIN card; it goes until the next wrong PIN.
+    WrongPinsSeen,
 
     // ----- emergency and help, on any screen, locked or not -----
     CallEmergency,

@@ -191,6 +191,7 @@ impl Model {
                     self.lock_check_in()
                 }
             }
+            E::WrongPinsSeen => self.wrong_pins_seen(),
             E::SetupStart => self.setup_start(),
             E::RecoveryCodeWritten => self.setup_recovery_written(),
             E::RecoveryCodeTyped { text } => self.setup_recovery_typed(&text),

@@ -250,6 +250,16 @@ pub struct HomeScreen {
     pub lock_label: String,
     /// The running check-in, with its countdown and "I'm safe".
     pub checkin: Option<CheckInCard>,
+    /// Wrong PINs typed since the person last looked ("3 wrong PINs, the last on Tue 1 Dec at
+    /// 02:14"), until they tap `seen_label` (`WrongPinsSeen`).
+    pub wrong_pins: Option<WrongPinsCard>,
+}
+
+/// Who tried the PIN: what the store that was opened recorded (the decoy shows its own).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct WrongPinsCard {
+    pub text: String,
+    pub seen_label: String,
 }
 
 /// A contact the person can choose as the buddy for a check-in (`CheckInToggleBuddy`).

@@ -15,6 +15,7 @@ use crate::strings::fill;
 use crate::time::{seconds_until, to_system_time};
 use crate::view::{
     Destination, HomeScreen, IncidentRow, KindButton, LoggedCard, NavItem, QuickKind, Tone,
+    WrongPinsCard,
 };
 
 /// How long Undo is offered after a quick log.
@@ -50,6 +51,46 @@ impl HomeState {
 }
 
 impl Model {
+    /// Read from the open store each time (one small query), so it is never stale and a
+    /// decoy session shows the decoy's own record.
+    fn wrong_pins_card(&self) -> Option<WrongPinsCard> {
+        let s = self.s;
+        let w = self.unlocked_vault()?.wrong_pins().ok()??;
+        let count = w.count.to_string();
+        let text = match w.last {
+            Some(t) => {
+                let offset = FixedOffset::east_opt(
+                    self.config.utc_offset_minutes.clamp(-18 * 60, 18 * 60) * 60,
+                )
+                .unwrap_or_else(|| Utc.fix());
+                let when = t
+                    .with_timezone(&offset)
+                    .format("%a %-d %b at %H:%M")
+                    .to_string();
+                let template = if w.count == 1 {
+                    s.home_wrong_pin_one
+                } else {
+                    s.home_wrong_pins
+                };
+                fill(template, &[("count", &count), ("when", &when)])
+            }
+            None => fill(s.home_wrong_pins_no_time, &[("count", &count)]),
+        };
+        Some(WrongPinsCard {
+            text,
+            seen_label: s.home_wrong_pins_seen.to_string(),
+        })
+    }
+
+    pub(crate) fn wrong_pins_seen(&mut self) {
+        let Some(v) = self.unlocked_vault() else {
+            return;
+        };
+        if let Err(e) = v.acknowledge_wrong_pins() {
+            self.fail(&e);
+        }
+    }
+
     pub(crate) fn show_home(&mut self) {
         self.go(Route::Home);
         self.refresh_checkin();
@@ -327,6 +368,7 @@ impl Model {
             }
         });
         HomeScreen {
+            wrong_pins: self.wrong_pins_card(),
             quick_log_heading: s.home_quick_log.to_string(),
             kinds: order
                 .into_iter()

@@ -80,6 +80,10 @@ pub static EN: Strings = Strings {
     home_witness_added: "Witness added.",
     home_feeling_added: "Feeling added.",
     home_lock_now: "Lock now",
+    home_wrong_pins: "Since you last opened the app: {count} wrong PINs, the last on {when}.",
+    home_wrong_pin_one: "Since you last opened the app: 1 wrong PIN, on {when}.",
+    home_wrong_pins_no_time: "Since you last opened the app: {count} wrong PINs.",
+    home_wrong_pins_seen: "OK",
     undo_reason: "Logged by mistake (undone)",
     feelings: [
         "Uneasy",

@@ -115,6 +115,12 @@ pub struct Strings {
     pub home_witness_added: &'static str,
     pub home_feeling_added: &'static str,
     pub home_lock_now: &'static str,
+    /// Wrong PINs since the last look: `{count}` and `{when}` ("Tue 1 Dec at 02:14").
+    pub home_wrong_pins: &'static str,
+    pub home_wrong_pin_one: &'static str,
+    /// When the time of the last one could not be read.
+    pub home_wrong_pins_no_time: &'static str,
+    pub home_wrong_pins_seen: &'static str,
     pub undo_reason: &'static str,
     pub feelings: [&'static str; 5],
 

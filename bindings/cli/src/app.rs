@@ -150,6 +150,7 @@ impl App {
             let v = self.locked_vault()?;
             let secret = self.read_secret("PIN: ")?;
             v.unlock(&secret)?;
+            tell_wrong_pins(&v);
             self.vault = Some(v);
         }
         self.vault
@@ -182,6 +183,25 @@ impl App {
             .map_err(|_| CliError::usage("could not format JSON"))?;
         out!("{text}");
         Ok(())
+    }
+}
+
+/// After a good unlock: the wrong PINs typed since the person last looked, once (on standard
+/// error, so `--json` output stays machine-readable), then acknowledged.
+pub fn tell_wrong_pins(v: &Vault) {
+    if let Ok(Some(w)) = v.wrong_pins() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "waymark: since you last opened your vault: {}.",
+            crate::when::wrong_pins(&w)
+        );
+        if let Err(e) = v.acknowledge_wrong_pins() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "waymark: {}",
+                terminal_safe(&e.to_string())
+            );
+        }
     }
 }
 

@@ -89,6 +89,7 @@ pub fn recover(app: &mut App) -> CliResult {
     let code = app.read_secret("Recovery code: ")?;
     let new = app.read_new_secret("a new PIN or passphrase")?;
     vault.recover(&code, &new)?;
+    crate::app::tell_wrong_pins(&vault);
     out!("You are back in, and your new PIN is set. Keep the recovery code safe: it still works.");
     Ok(())
 }

@@ -115,6 +115,23 @@ pub fn show(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// "3 wrong PINs, the last on Tue 1 Dec at 02:14" (local time).
+pub fn wrong_pins(w: &waymark_core::vault::WrongPins) -> String {
+    let what = if w.count == 1 {
+        "1 wrong PIN".to_string()
+    } else {
+        format!("{} wrong PINs", w.count)
+    };
+    match w.last {
+        Some(t) => format!(
+            "{what}, {}on {}",
+            if w.count == 1 { "" } else { "the last " },
+            t.with_timezone(&Local).format("%a %-d %b at %H:%M")
+        ),
+        None => format!("{what} (when, Waymark could not read)"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

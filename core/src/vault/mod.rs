@@ -5,6 +5,7 @@
 //! every key slot with a cheap HKDF + AEAD, so an attempt costs the same whichever slot matches.
 
 pub(crate) mod armed_file;
+mod attempts;
 mod check;
 mod kdf;
 pub(crate) mod keyfile;
@@ -13,6 +14,7 @@ mod recovery;
 pub(crate) mod schema;
 
 pub use armed_file::{ArmedGuard, ARMED_CAPACITY, ARMED_FILE, ARMED_FILE_LEN};
+pub use attempts::WrongPins;
 pub use kdf::{HardwarePrf, KdfChoice, KdfParams, SoftwarePrfNoHardware};
 pub use keyfile::SlotRole;
 pub use recovery::RecoveryCode;
@@ -94,6 +96,8 @@ struct Session {
     /// Opened with the duress PIN: the decoy database is open. Only the armed check-in needs to
     /// know (the decoy must never overwrite the real plan's armed file).
     duress: bool,
+    /// Which database file is open.
+    db_index: u8,
     /// Why this session can only read (a full disk, a read-only folder), if it can only read.
     read_only: Option<String>,
 }
@@ -205,7 +209,8 @@ impl Vault {
     /// Waymark never makes links: a vault file or folder that is a link to somewhere else was put
     /// there to have the vault write (or read) outside its folder.
     fn refuse_links(dir: &Path) -> Result<()> {
-        let mut names: Vec<String> = vec![KEY_FILE.into(), ARMED_FILE.into()];
+        let mut names: Vec<String> =
+            vec![KEY_FILE.into(), ARMED_FILE.into(), attempts::FILE.into()];
         for index in 0..DB_COUNT {
             names.push(format!("store-{index}.db"));
             names.push(format!("files-{index}"));
@@ -290,6 +295,7 @@ impl Vault {
                 private_dir_builder().create(Self::blob_path(dir, index))?;
             }
         }
+        let mut publics = [[0u8; 32]; 2];
         for (index, key) in [(real_index, &real_key), (decoy_index, &decoy_key)] {
             // Created private before SQLite sees it; its -wal and -shm take the same mode.
             private_file_options()
@@ -317,7 +323,9 @@ impl Vault {
                 [&wrapped],
             )?;
             zeroize::Zeroize::zeroize(&mut wrapped);
+            publics[usize::from(index)] = attempts::init_store(&conn)?;
         }
+        attempts::create(dir, publics)?;
         let code = RecoveryCode::generate()?;
         let pin = stretch(&kf, secret, options.prf.as_ref())?;
         let rc = stretch(&kf, code.as_str(), options.prf.as_ref())?;
@@ -341,6 +349,7 @@ impl Vault {
             (decoy_index, &decoy_key, &check::DECOY_PARTS[..]),
         ] {
             let conn = open_database(&Self::db_path(dir, index), key)?;
+            attempts::remember_publics(&conn, publics)?;
             for part in parts {
                 check::vouch(&conn, *part, &[&kf])?;
             }
@@ -562,6 +571,7 @@ impl Vault {
         let session = guard.as_ref().ok_or(Error::Locked)?;
         let conn = &session.conn;
         check::database(conn)?;
+        attempts::check(&self.dir, conn, session.db_index)?;
         let kf = KeyFile::read(&self.key_path())?;
         let other: Option<Vec<u8>> = conn
             .query_row("SELECT value FROM meta WHERE key = 'other_key'", [], |r| {
@@ -577,6 +587,7 @@ impl Vault {
                 let (decoy, _) = open_or_read(&self.dir, &Self::db_path(&self.dir, o[32]), &key)?;
                 check::database(&decoy)?;
                 check::key_file(&decoy, &kf, &check::DECOY_PARTS)?;
+                attempts::check(&self.dir, &decoy, o[32])?;
             }
             // The decoy (opened with the duress PIN) can only check itself; what it prints is
             // the same as for the real database.
@@ -693,6 +704,17 @@ impl Vault {
         armed_file::lock(&self.dir)
     }
 
+    /// The wrong PINs (and recovery codes) typed since the person last acknowledged them, as
+    /// the open store recorded them at its unlocks; `None` when there were none.
+    pub fn wrong_pins(&self) -> Result<Option<WrongPins>> {
+        self.read(attempts::unseen)
+    }
+
+    /// The person has seen `wrong_pins`: it starts again from none.
+    pub fn acknowledge_wrong_pins(&self) -> Result<()> {
+        self.write(|tx| attempts::acknowledge(tx.conn()))
+    }
+
     /// Whether the open database is the decoy (unlocked with the duress PIN). Crate-only: no
     /// screen may ever show it; the safety module uses it so the decoy never touches the armed
     /// file of the real plan.
@@ -770,6 +792,7 @@ impl Vault {
             conn,
             keys,
             duress,
+            db_index: content.db_index,
             read_only,
         });
         tracing::info!("vault unlocked");
@@ -804,6 +827,7 @@ impl Vault {
             kf.write_attempts(&self.key_path())?;
             kf
         };
+
         let s = stretch(&kf, secret, self.prf.as_ref())?;
         let mut found = None;
         for role in SlotRole::ALL {
@@ -814,19 +838,58 @@ impl Vault {
         }
         match found {
             Some(hit) => {
-                let _lock = lock::lock(&self.dir)?;
-                let mut now_kf = KeyFile::read(&self.key_path())?;
-                now_kf.failed_attempts = 0;
-                now_kf.locked_until = 0;
-                now_kf.write_attempts(&self.key_path())?;
+                let taken = {
+                    let _lock = lock::lock(&self.dir)?;
+                    let mut now_kf = KeyFile::read(&self.key_path())?;
+                    let taken =
+                        attempts::take(&self.dir, now_kf.failed_attempts, kf.failed_attempts);
+                    now_kf.failed_attempts = 0;
+                    now_kf.locked_until = 0;
+                    now_kf.write_attempts(&self.key_path())?;
+                    taken
+                };
+                // Kept in the store when there is something to keep, or no record file yet (a
+                // vault made before it existed gets one): a plain unlock opens nothing more.
+                if !matches!(taken, Ok(None)) || !self.dir.join(attempts::FILE).exists() {
+                    self.keep_attempts(&hit.1, taken);
+                }
                 Ok(hit)
             }
             None => {
+                // Its time, sealed: the counter alone must not be all that is left of it. Only
+                // once it is known to be wrong, so a good unlock does no more work than before
+                // (an attempt killed half-way is counted, with no time).
+                if let Err(e) = attempts::record(&self.dir, kf.failed_attempts, now) {
+                    tracing::warn!(error = %e, "could not record the attempt's time");
+                }
                 tracing::warn!(failed_attempts = kf.failed_attempts, "wrong secret");
                 Err(Error::WrongSecret {
                     retry_after: honoured_lockout(kf.locked_until, now),
                 })
             }
+        }
+    }
+}
+
+impl Vault {
+    /// Moves the wrong attempts' records into the store `content` opens. Best effort: the
+    /// unlock must not fail because a record could not be kept (a read-only folder).
+    fn keep_attempts(&self, content: &SlotContent, taken: Result<Option<attempts::Taken>>) {
+        let kept = taken.and_then(|taken| {
+            if let Some(t) = &taken {
+                t.clear(&self.dir)?;
+            }
+            if content.db_index >= DB_COUNT {
+                return Err(Error::integrity("the vault's key file is damaged"));
+            }
+            let conn = open_database(
+                &Self::db_path(&self.dir, content.db_index),
+                &content.data_key,
+            )?;
+            attempts::keep(&self.dir, &conn, content.db_index, taken)
+        });
+        if let Err(e) = kept {
+            tracing::warn!(error = %e, "could not keep the record of wrong attempts");
         }
     }
 }
@@ -912,7 +975,7 @@ fn is_leftover(name: &str) -> bool {
     name.starts_with("store-")
         || name.starts_with("files-")
         || name.starts_with(".tmp-")
-        || [ARMED_FILE, "checkin.lock", "vault.lock"].contains(&name)
+        || [ARMED_FILE, attempts::FILE, "checkin.lock", "vault.lock"].contains(&name)
 }
 
 /// Opens a database to read and write, or only to read when the folder cannot be written (then
