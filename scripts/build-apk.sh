@@ -116,7 +116,7 @@ launches_the_default_alias() {
 }
 exactly_the_needed_permissions() {
   local want got
-  want=$(printf '%s\n' ACCESS_COARSE_LOCATION ACCESS_FINE_LOCATION POST_NOTIFICATIONS RECEIVE_BOOT_COMPLETED \
+  want=$(printf '%s\n' ACCESS_COARSE_LOCATION ACCESS_FINE_LOCATION INTERNET POST_NOTIFICATIONS RECEIVE_BOOT_COMPLETED \
     SCHEDULE_EXACT_ALARM SEND_SMS | sed 's/^/android.permission./' | sort)
   got=$(sed -n "s/^uses-permission: name='\([^']*\)'.*/\1/p" <<<"$badging" | sort -u)
   [ "$want" = "$got" ] || { echo "permissions: want [$want] got [$got]"; return 1; }

@@ -410,3 +410,47 @@ fn the_lock_screen_check_in_tells_the_relay_and_the_duress_pin_looks_the_same() 
     assert_eq!(real_screen, duress_screen);
     assert_eq!(real_screen.message.unwrap().text, EN.relay.lock_not_told);
 }
+
+#[test]
+fn a_retried_plan_the_relay_already_has_is_confirmed_and_a_late_check_in_is_said() {
+    let mut p = Phone::new(SmsAbility::SendSilently);
+    p.set_up();
+    let key = proto::RelayKeyPair::generate().unwrap();
+    set_up_relay(&mut p, &key);
+    p.send(AppEvent::RelayAcceptKey);
+    let arm_call = start_checkin(&mut p).unwrap();
+    let arm: proto::ArmRequest = verify(&p, &arm_call);
+    // The first answer was lost; the retry (a new request) finds the plan already there.
+    p.send(AppEvent::HttpFailed { id: arm_call.id });
+    let before = p.effects.len();
+    p.send(AppEvent::RelayRetry);
+    let retry = one_call(&p, before);
+    let before = p.effects.len();
+    p.send(AppEvent::HttpDone {
+        id: retry.id,
+        status: 409,
+        body: br#"{"error":"checkin_exists","reason":"this check-in is already held"}"#.to_vec(),
+    });
+    let status_call = one_call(&p, before);
+    assert!(status_call.url.ends_with("/status"));
+    let _: proto::StatusRequest = verify(&p, &status_call);
+    p.send(AppEvent::HttpDone {
+        id: status_call.id,
+        status: 200,
+        body: status_reply(&arm, proto::CheckinState::Armed),
+    });
+    assert_eq!(relay_card(&p).status.unwrap().tone, Tone::Good);
+
+    // "I'm safe" after the relay had already fired: the person is told to reassure the buddy.
+    let before = p.effects.len();
+    p.send(AppEvent::CheckInSafe);
+    let ok = one_call(&p, before);
+    p.send(AppEvent::HttpDone {
+        id: ok.id,
+        status: 200,
+        body: status_reply(&arm, proto::CheckinState::Alerted),
+    });
+    let status = relay_card(&p).status.unwrap();
+    assert_eq!(status.text, EN.relay.already_alerted);
+    assert_eq!(status.tone, Tone::Danger);
+}

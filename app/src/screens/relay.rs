@@ -219,6 +219,34 @@ impl Model {
             }
             Pending::Call { op, locked } => {
                 let reply = answer.map(|(status, body)| relay::parse_reply(status, body));
+                // An arm whose first answer was lost: the relay has it; ask where it stands.
+                if let (RelayOp::Arm, Some(RelayReply::Refused { code, .. })) = (op, &reply) {
+                    if code == "checkin_exists" {
+                        if let Some(id) = self.checkin.current.as_ref().map(|c| c.id.clone()) {
+                            self.relay_tell(&id, RelayOp::Status);
+                            return;
+                        }
+                    }
+                }
+                // A check-in or stop that came after the relay had already sent the alert.
+                if let (
+                    RelayOp::CheckIn | RelayOp::Cancel,
+                    Some(RelayReply::Status { state, .. }),
+                ) = (op, &reply)
+                {
+                    if *state == RelayState::Alerted {
+                        let text = r.already_alerted.to_string();
+                        if locked || !self.is_unlocked() {
+                            self.lock.message = Some(Banner {
+                                text,
+                                tone: Tone::Danger,
+                            });
+                        } else {
+                            self.relay.not_told = Some(text);
+                        }
+                        return;
+                    }
+                }
                 let problem = match &reply {
                     Some(RelayReply::Status { state, .. }) => match (op, state) {
                         (RelayOp::Arm | RelayOp::Extend | RelayOp::Status, RelayState::Armed) => {

@@ -209,6 +209,7 @@ pub static EN: Strings = Strings {
         not_told_extend: "The relay did not get your new time ({reason}). It will still text your buddy at the time you set before.",
         not_told_stop: "The relay did not get that you stopped ({reason}). Unless it does, it will text your buddy when your time runs out: tell them the plan is off.",
         lock_not_told: "Your check-in did not reach your relay. Tell your buddy yourself that you are safe.",
+        already_alerted: "Your relay had already texted your buddy. Tell them yourself that you are safe.",
         unreachable: "it could not be reached",
         refused: "it said: {reason}",
         no_longer_held: "it no longer holds this plan",

@@ -328,6 +328,7 @@ mod tests {
             ("notify_call_999", EN.notify_call_999),
             ("error_locked", EN.error_locked),
             ("relay.lock_not_told", EN.relay.lock_not_told),
+            ("relay.already_alerted", EN.relay.already_alerted),
         ] {
             assert!(
                 !text.to_lowercase().contains(&EN.app_name.to_lowercase()),

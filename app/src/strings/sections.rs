@@ -169,6 +169,7 @@ pub struct RelayWords {
     pub not_told_extend: &'static str,
     pub not_told_stop: &'static str,
     pub lock_not_told: &'static str,
+    pub already_alerted: &'static str,
     pub unreachable: &'static str,
     pub refused: &'static str,
     pub no_longer_held: &'static str,

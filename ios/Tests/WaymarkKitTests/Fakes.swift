@@ -125,10 +125,17 @@ final class FakePhone {
     let permissions = FakePermissions()
     let locator = FakeLocator()
     let haptics = FakeHaptics()
+    let http = FakeHTTP()
 
     var ports: EffectPorts {
         EffectPorts(dialer: dialer, composer: composer, notifications: notifications, wakes: wakes,
                     camera: camera, picker: picker, sharer: sharer, cover: cover,
-                    permissions: permissions, locator: locator, haptics: haptics)
+                    permissions: permissions, locator: locator, haptics: haptics, http: http)
     }
+}
+
+/// Records each relay request; the test answers it (or not) when it likes.
+final class FakeHTTP: HTTPTransport {
+    var sent: [(request: URLRequest, done: (Int?, Data?) -> Void)] = []
+    func send(_ request: URLRequest, done: @escaping (Int?, Data?) -> Void) { sent.append((request, done)) }
 }

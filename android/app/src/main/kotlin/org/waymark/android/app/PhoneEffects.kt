@@ -26,8 +26,8 @@ class PhoneEffects(private val context: Context) {
             is Effect.CancelWake -> WakeScheduler.cancel(context, effect.id)
             is Effect.ShowNotification -> Notifier.show(context, effect.id, effect.title, effect.body)
             is Effect.ClearNotification -> Notifier.clear(context, effect.id)
-            // Handled by the shell (its own thread), not here.
-            is Effect.RunWork -> {}
+            // Handled by the shell (its own threads), not here.
+            is Effect.RunWork, is Effect.Http -> {}
             // A screen's effects.
             is Effect.Dial, is Effect.ComposeSms, is Effect.OpenCamera, is Effect.PickFile,
             is Effect.ShareFile, is Effect.SecureScreen, is Effect.HideContent,
