@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole project's tests: Rust (every crate), the Kotlin and Swift bindings against the same
+# The whole project's tests: Rust (every crate; the relay's PostgreSQL suite needs Debian's
+# postgresql installed and fails, never skips, without it), the Kotlin and Swift bindings against the same
 # Rust library, the Android APK (built, signed and checked) and the Android app's Robolectric
 # tests. Runs all of them even if one fails, and fails if any failed. Ends with one line
 # counting every test of every runner: "tests: N passed, N failed".

@@ -15,14 +15,10 @@ fn items(dir: &Path) -> Vec<Value> {
 }
 
 fn evidence_dir(vault: &Path) -> PathBuf {
-    // The vault keeps two blob folders (real and decoy); evidence lives in the open one's.
-    for i in 0..2 {
-        let p = vault.join(format!("files-{i}")).join("evidence");
-        if p.is_dir() {
-            return p;
-        }
-    }
-    panic!("no evidence folder")
+    // One folder for the evidence of both stores (real and decoy).
+    let p = vault.join("files").join("evidence");
+    assert!(p.is_dir(), "no evidence folder");
+    p
 }
 
 #[test]

@@ -54,10 +54,8 @@ fn verify_authenticates_both_databases_the_key_armed_and_evidence_files() {
         53 + 3 * 76 + 20,
     ));
     cases.push(("armed file".into(), PathBuf::from("checkin.armed"), 30_000));
-    let evidence: Vec<PathBuf> = ["files-0", "files-1"]
-        .iter()
-        .flat_map(|f| waymark_test_support::scan::files_under(&dir.join(f)))
-        .collect();
+    // Both stores' evidence files share one folder.
+    let evidence = waymark_test_support::scan::files_under(&dir.join("files"));
     assert_eq!(evidence.len(), 1, "{evidence:?}");
     let rel = evidence[0].strip_prefix(&dir).unwrap().to_path_buf();
     cases.push(("evidence file".into(), rel, 100_000));
@@ -253,10 +251,8 @@ fn init_refuses_an_unrelated_folder_and_leaves_modes_alone() {
     // Issue 13, defect 10: a vault whose folders are links to elsewhere is refused.
     let elsewhere = tmp.path().join("elsewhere");
     std::fs::create_dir(&elsewhere).unwrap();
-    for f in ["files-0", "files-1"] {
-        std::fs::remove_dir(made.join(f)).unwrap();
-        std::os::unix::fs::symlink(&elsewhere, made.join(f)).unwrap();
-    }
+    std::fs::remove_dir(made.join("files")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, made.join("files")).unwrap();
     let note = tmp.path().join("n.txt");
     std::fs::write(&note, "evidence").unwrap();
     let out = run(

@@ -63,6 +63,7 @@ pub const ENTRY_REDACT: &str = "evidence.redact";
 pub const STRIP_METADATA: &str = "strip-metadata";
 
 const WRAP_LABEL: &str = "evidence-wrap";
+pub(super) const OWNER_LABEL: &str = "evidence-owner";
 const INCOMING_PREFIX: &str = ".incoming-";
 const MAX_NAME_CHARS: usize = 255;
 
@@ -327,6 +328,33 @@ fn unwrap_item_key(
     Ok(key)
 }
 
+/// An item's id, which is also its file's name in the folder both stores share: 8 random bytes
+/// then 8 bytes of a MAC of them under this store's key. A store can so tell its own files from
+/// the other store's (which its sweep must never remove); without the key the name is random.
+pub(super) fn new_id(owner_key: &[u8; 32]) -> Result<String> {
+    let r = random::<8>()?;
+    let mut id = r.to_vec();
+    id.extend_from_slice(&owner_tag(owner_key, r.as_ref()));
+    Ok(hex::encode(id))
+}
+
+fn owner_tag(owner_key: &[u8; 32], r: &[u8]) -> [u8; 8] {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, owner_key);
+    let mut tag = [0u8; 8];
+    tag.copy_from_slice(&ring::hmac::sign(&key, r).as_ref()[..8]);
+    tag
+}
+
+/// Whether a file name is an id this store made. Ids made before the stores shared a folder
+/// carry no tag and are never taken for this store's (so never swept).
+fn is_own(owner_key: &[u8; 32], name: &str) -> bool {
+    let Ok(bytes) = hex::decode(name) else {
+        return false;
+    };
+    // Names are on disk for anyone to read: comparing them need not be constant-time.
+    bytes.len() == 16 && owner_tag(owner_key, &bytes[..8])[..] == bytes[8..]
+}
+
 /// Evidence files live in their own folder inside the open database's blob folder, so the sweep
 /// never touches other modules' files.
 fn evidence_dir(vault: &Vault) -> Result<PathBuf> {
@@ -466,7 +494,7 @@ impl<'v> EvidenceStore<'v> {
         let dir = evidence_dir(self.vault)?;
         std::fs::create_dir_all(&dir)?;
         self.sweep_leftovers()?;
-        let id = hex::encode(crate::vault::random_id()?);
+        let id = new_id(&*self.vault.subkey(OWNER_LABEL)?)?;
         let key = random::<KEY_LEN>()?;
         let (temp_path, file) = create_locked_temp(&dir)?;
         let enc = ParallelSealer::new(&key, &id, file)?;
@@ -862,8 +890,9 @@ impl<'v> EvidenceStore<'v> {
     }
 
     /// Removes what interrupted work left in the blob folder: `.incoming-*` files nobody is
-    /// writing (their keys died with the process) and files no item refers to (a crash between
-    /// rename and commit). Runs inside a write transaction, which serialises it with commits.
+    /// writing (their keys died with the process) and this store's files no item refers to (a
+    /// crash between rename and commit). The other store's files share the folder and are left
+    /// alone. Runs inside a write transaction, which serialises it with commits.
     pub fn sweep_leftovers(&self) -> Result<usize> {
         let dir = evidence_dir(self.vault)?;
         self.vault.write(|tx| {
@@ -881,7 +910,7 @@ impl<'v> EvidenceStore<'v> {
                     File::open(entry.path())
                         .map(|f| f.try_lock().is_ok())
                         .unwrap_or(false)
-                } else if name.len() == 32 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
+                } else if is_own(&*tx.subkey(OWNER_LABEL), &name) {
                     tx.conn()
                         .query_row(
                             "SELECT 1 FROM evidence_items WHERE id = ?1",

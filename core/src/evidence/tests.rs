@@ -468,11 +468,12 @@ fn leftovers_of_a_crash_are_invisible_and_swept() {
         pattern(70_000, 1),
     )
     .unwrap();
-    std::fs::write(
-        dir.join("0123456789abcdef0123456789abcdef"),
-        pattern(70_000, 2),
-    )
-    .unwrap();
+    let orphan =
+        super::store::new_id(&*f.vault.subkey(super::store::OWNER_LABEL).unwrap()).unwrap();
+    std::fs::write(dir.join(&orphan), pattern(70_000, 2)).unwrap();
+    // The other store's files share the folder: a name this store did not make is never swept.
+    let other = "0123456789abcdef0123456789abcdef";
+    std::fs::write(dir.join(other), pattern(70_000, 3)).unwrap();
     // A capture in progress right now must survive the sweep.
     let mut live = s.begin(NewEvidence::new(CaptureMethod::Camera)).unwrap();
     live.write_chunk(b"in progress").unwrap();
@@ -481,14 +482,15 @@ fn leftovers_of_a_crash_are_invisible_and_swept() {
     assert_eq!(report.checked, 1);
     assert!(report.problems.is_empty());
     let names = f.blob_names();
-    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names.len(), 3, "{names:?}");
     assert!(names.contains(&item.id));
+    assert!(!names.contains(&orphan));
     assert!(names.iter().any(|n| n.starts_with(".incoming-")));
     let live_item = live.finish().unwrap();
     assert_eq!(extract(&f, &live_item.id), b"in progress");
     let mut names = f.blob_names();
     names.sort();
-    let mut want = vec![item.id, live_item.id];
+    let mut want = vec![item.id, live_item.id, other.to_string()];
     want.sort();
     assert_eq!(names, want);
 }

@@ -19,12 +19,22 @@ fn changed() -> Error {
 
 /// SQLCipher's HMAC over every page of the file, then SQLite's own structural check (which
 /// reads every page as the log sees it, write-ahead log included).
+///
+/// The file may end in padding (see `twins`): random bytes past the database's page count that
+/// SQLite never reads. They carry nothing, so a page past that count failing its HMAC is not
+/// damage. Pages written since the last checkpoint may still be padding in the file (their
+/// content is in the write-ahead log), so the log is copied into the file first.
 pub(crate) fn database(conn: &Connection) -> Result<()> {
+    settle(conn)?;
     let failed = (|| -> rusqlite::Result<bool> {
+        let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
         let mut stmt = conn.prepare("PRAGMA cipher_integrity_check")?;
         let mut rows = stmt.query([])?;
-        if rows.next()?.is_some() {
-            return Ok(true);
+        while let Some(row) = rows.next()? {
+            let line: String = row.get(0)?;
+            if !is_padding(&line, pages) {
+                return Ok(true);
+            }
         }
         let verdict: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         Ok(verdict != "ok")
@@ -37,6 +47,31 @@ pub(crate) fn database(conn: &Connection) -> Result<()> {
             other => Err(other),
         },
     }
+}
+
+/// Whether a line of `cipher_integrity_check` is about a page past the database's end.
+fn is_padding(line: &str, pages: i64) -> bool {
+    line.strip_prefix("HMAC verification failed for page ")
+        .and_then(|n| n.parse::<i64>().ok())
+        .is_some_and(|n| n > pages)
+}
+
+/// Copies every page of the write-ahead log into the database file. A database opened only to
+/// read has an empty log (see `open_database_to_read`): nothing to copy.
+fn settle(conn: &Connection) -> Result<()> {
+    if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
+        return Ok(());
+    }
+    for _ in 0..20 {
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy == 0 {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Err(Error::storage(
+        "the vault is busy in another app or window; try the check again",
+    ))
 }
 
 /// The parts of the key file a database can vouch for.

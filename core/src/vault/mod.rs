@@ -12,6 +12,7 @@ pub(crate) mod keyfile;
 mod lock;
 mod recovery;
 pub(crate) mod schema;
+mod twins;
 
 pub use armed_file::{ArmedGuard, ARMED_CAPACITY, ARMED_FILE, ARMED_FILE_LEN};
 pub use attempts::WrongPins;
@@ -29,11 +30,18 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use zeroize::Zeroizing;
 
 const KEY_FILE: &str = "vault.keys";
+/// The one folder holding both stores' evidence files (random names, so nothing says whose).
+const BLOB_DIR: &str = "files";
 const DB_COUNT: u8 = 2;
 /// Wrong attempts allowed before delays start.
 pub const FREE_ATTEMPTS: u32 = 5;
 const FIRST_DELAY_SECS: i64 = 30;
 const MAX_DELAY_SECS: i64 = 3600;
+/// How long after its key derivation every unlock returns, whichever PIN was typed. A right PIN
+/// (real or duress) then opens its database, a wrong one does not: without a common finishing
+/// time that difference (a few milliseconds) would tell a wrong PIN from a duress PIN. Longer
+/// than opening a database takes on a phone; see the `unlock` benchmark.
+pub const UNLOCK_PACE: std::time::Duration = std::time::Duration::from_millis(60);
 
 pub struct CreateOptions {
     pub prf: Arc<dyn HardwarePrf>,
@@ -183,8 +191,10 @@ impl Vault {
     fn db_path(dir: &Path, index: u8) -> PathBuf {
         dir.join(format!("store-{index}.db"))
     }
-    fn blob_path(dir: &Path, index: u8) -> PathBuf {
-        dir.join(format!("files-{index}"))
+    /// Both stores keep their files in one folder: a folder per store would show which store
+    /// holds evidence. (Vaults made before kept `files-0` and `files-1`; see `gather_evidence`.)
+    fn blob_path(dir: &Path) -> PathBuf {
+        dir.join(BLOB_DIR)
     }
 
     pub fn exists(dir: &Path) -> bool {
@@ -209,8 +219,12 @@ impl Vault {
     /// Waymark never makes links: a vault file or folder that is a link to somewhere else was put
     /// there to have the vault write (or read) outside its folder.
     fn refuse_links(dir: &Path) -> Result<()> {
-        let mut names: Vec<String> =
-            vec![KEY_FILE.into(), ARMED_FILE.into(), attempts::FILE.into()];
+        let mut names: Vec<String> = vec![
+            KEY_FILE.into(),
+            ARMED_FILE.into(),
+            attempts::FILE.into(),
+            BLOB_DIR.into(),
+        ];
         for index in 0..DB_COUNT {
             names.push(format!("store-{index}.db"));
             names.push(format!("files-{index}"));
@@ -291,9 +305,9 @@ impl Vault {
                 let p = PathBuf::from(format!("{}{suffix}", Self::db_path(dir, index).display()));
                 let _ = std::fs::remove_file(p);
             }
-            if !Self::blob_path(dir, index).is_dir() {
-                private_dir_builder().create(Self::blob_path(dir, index))?;
-            }
+        }
+        if !Self::blob_path(dir).is_dir() {
+            private_dir_builder().create(Self::blob_path(dir))?;
         }
         let mut publics = [[0u8; 32]; 2];
         for (index, key) in [(real_index, &real_key), (decoy_index, &decoy_key)] {
@@ -360,6 +374,7 @@ impl Vault {
         drop(armed_file::lock(dir)?);
         // Written last: until it exists there is no vault, so a crash above leaves nothing usable.
         kf.write(&dir.join(KEY_FILE))?;
+        twins::even_out(dir)?;
         let vault = Vault {
             dir: dir.to_path_buf(),
             prf: options.prf,
@@ -403,10 +418,23 @@ impl Vault {
         self.clock.now()
     }
 
-    /// Opens the vault with the PIN (the real data) or the duress PIN (the decoy), indistinguishably.
+    /// Opens the vault with the PIN (the real data) or the duress PIN (the decoy), indistinguishably:
+    /// the same key derivation and slot trials, the same key-file writes, and every outcome
+    /// returned `UNLOCK_PACE` after the derivation ended (a lock-out, refused before any
+    /// derivation, returns at once whatever was typed).
     pub fn unlock(&self, secret: &str) -> Result<()> {
-        let (role, content) = self.attempt(secret, &[SlotRole::Pin, SlotRole::Duress])?;
-        self.start_session(&content, role == SlotRole::Duress)
+        let mut derived = None;
+        let result = self
+            .attempt_noting(secret, &[SlotRole::Pin, SlotRole::Duress], &mut derived)
+            .and_then(|(role, content)| self.start_session(&content, role == SlotRole::Duress));
+        if let Some(at) = derived {
+            let left = UNLOCK_PACE.saturating_sub(at.elapsed());
+            if result.is_ok() && left.is_zero() {
+                tracing::warn!("opening the database took longer than the unlock pace");
+            }
+            std::thread::sleep(left);
+        }
+        result
     }
 
     /// Which slot a secret opens, counting a miss as a failed attempt like `unlock` does.
@@ -422,10 +450,23 @@ impl Vault {
         })
     }
 
-    /// Drops the database connection and every key.
+    /// Drops the database connection and every key, then makes both stores' files look alike
+    /// again (closing the database may have written to its file).
     pub fn lock(&self) {
-        *self.session_guard() = None;
+        let session = self.session_guard().take();
+        if let Some(session) = session {
+            drop(session);
+            self.even_out_quietly();
+        }
         tracing::info!("vault locked");
+    }
+
+    /// `twins::even_out`, for paths that cannot fail: a folder that cannot be written cannot
+    /// have been changed either.
+    fn even_out_quietly(&self) {
+        if let Err(e) = twins::even_out(&self.dir) {
+            tracing::warn!(error = %e, "could not even out the stores' files");
+        }
     }
 
     pub fn is_unlocked(&self) -> bool {
@@ -559,6 +600,9 @@ impl Vault {
         check::vouch(&conn, part, &[&old, &new])?;
         new.write(&self.key_path())?;
         check::vouch(&conn, part, &[&new])?;
+        drop(conn);
+        drop(_lock);
+        self.even_out_quietly();
         Ok(())
     }
 
@@ -588,12 +632,14 @@ impl Vault {
                 check::database(&decoy)?;
                 check::key_file(&decoy, &kf, &check::DECOY_PARTS)?;
                 attempts::check(&self.dir, &decoy, o[32])?;
+                drop(decoy);
             }
             // The decoy (opened with the duress PIN) can only check itself; what it prints is
             // the same as for the real database.
             _ => check::key_file(conn, &kf, &check::DECOY_PARTS)?,
         }
         drop(guard);
+        self.even_out_quietly();
         self.read_armed()?;
         Ok(())
     }
@@ -755,7 +801,9 @@ impl Vault {
         self.read(|c| {
             c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
             Ok(())
-        })
+        })?;
+        self.even_out_quietly();
+        Ok(())
     }
 
     fn session_guard(&self) -> MutexGuard<'_, Option<Session>> {
@@ -786,8 +834,9 @@ impl Vault {
         let keys = SessionKeys {
             data_key: content.data_key.clone(),
             signing_seed,
-            blob_dir: Self::blob_path(&self.dir, content.db_index),
+            blob_dir: Self::blob_path(&self.dir),
         };
+        let writable = read_only.is_none();
         *self.session_guard() = Some(Session {
             conn,
             keys,
@@ -795,6 +844,10 @@ impl Vault {
             db_index: content.db_index,
             read_only,
         });
+        if writable {
+            gather_evidence(&self.dir)?;
+            self.even_out_quietly();
+        }
         tracing::info!("vault unlocked");
         Ok(())
     }
@@ -804,6 +857,16 @@ impl Vault {
     /// The attempt is counted as wrong *before* the slow work, under the key-file lock, so
     /// parallel attempts cannot outrun the counter; a right secret then clears it.
     fn attempt(&self, secret: &str, accept: &[SlotRole]) -> Result<(SlotRole, SlotContent)> {
+        self.attempt_noting(secret, accept, &mut None)
+    }
+
+    /// `attempt`, noting in `derived` when the key derivation and slot trials ended.
+    fn attempt_noting(
+        &self,
+        secret: &str,
+        accept: &[SlotRole],
+        derived: &mut Option<std::time::Instant>,
+    ) -> Result<(SlotRole, SlotContent)> {
         let now = self.clock.now();
         let kf = {
             let _lock = lock::lock(&self.dir)?;
@@ -836,6 +899,7 @@ impl Vault {
                 found = opened.map(|c| (role, c));
             }
         }
+        *derived = Some(std::time::Instant::now());
         match found {
             Some(hit) => {
                 let taken = {
@@ -856,6 +920,12 @@ impl Vault {
                 Ok(hit)
             }
             None => {
+                // The same locked read and synced write of the key file as a right secret's
+                // (the counter written again unchanged), so both take the same time.
+                {
+                    let _lock = lock::lock(&self.dir)?;
+                    KeyFile::read(&self.key_path())?.write_attempts(&self.key_path())?;
+                }
                 // Its time, sealed: the counter alone must not be all that is left of it. Only
                 // once it is known to be wrong, so a good unlock does no more work than before
                 // (an attempt killed half-way is counted, with no time).
@@ -970,10 +1040,43 @@ fn open_database(path: &Path, key: &[u8; 32]) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Vaults made before both stores shared one evidence folder kept `files-0/evidence` and
+/// `files-1/evidence`, which showed which store held evidence. Their files move into the shared
+/// folder (no key needed: every name is a random id) and the old folders go.
+fn gather_evidence(dir: &Path) -> Result<()> {
+    let pool = Vault::blob_path(dir).join("evidence");
+    for index in 0..DB_COUNT {
+        let old = dir.join(format!("files-{index}"));
+        if !old.is_dir() {
+            continue;
+        }
+        let old_evidence = old.join("evidence");
+        if old_evidence.is_dir() {
+            if !Vault::blob_path(dir).is_dir() {
+                private_dir_builder().create(Vault::blob_path(dir))?;
+            }
+            std::fs::create_dir_all(&pool)?;
+            for entry in std::fs::read_dir(&old_evidence)? {
+                let entry = entry?;
+                let to = pool.join(entry.file_name());
+                // Names are random 128-bit ids: a clash means this ran before and was cut short.
+                if !to.exists() {
+                    std::fs::rename(entry.path(), to)?;
+                }
+            }
+            keyfile::sync_dir(&pool);
+            // Not empty only if something unexpected is in it: left where it is.
+            let _ = std::fs::remove_dir(&old_evidence);
+        }
+        let _ = std::fs::remove_dir(&old);
+    }
+    Ok(())
+}
+
 /// What a vault creation that crashed before writing the key file may have left behind.
 fn is_leftover(name: &str) -> bool {
     name.starts_with("store-")
-        || name.starts_with("files-")
+        || name.starts_with("files")
         || name.starts_with(".tmp-")
         || [ARMED_FILE, attempts::FILE, "checkin.lock", "vault.lock"].contains(&name)
 }
@@ -1079,6 +1182,15 @@ fn private_dir_builder() -> std::fs::DirBuilder {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
     b
+}
+
+/// A handle dropped while unlocked locks, so the stores' files are evened out as on `lock`.
+impl Drop for Vault {
+    fn drop(&mut self) {
+        if self.is_unlocked() {
+            self.lock();
+        }
+    }
 }
 
 #[cfg(test)]
