@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import WaymarkKit
 
 // Fakes for every port the Apple layer implements: they record what they were asked and let

@@ -28,10 +28,10 @@ public enum RelayHTTP {
 
 /// URLSession, ephemeral (no cookies, no cache on disk), following no redirect: a redirect would
 /// send the signed request somewhere the person did not choose.
-public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionTaskDelegate {
-    private lazy var session = URLSession(configuration: .ephemeral, delegate: self, delegateQueue: nil)
+public final class URLSessionTransport: HTTPTransport {
+    private let session = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
 
-    public override init() {}
+    public init() {}
 
     public func send(_ request: URLRequest, done: @escaping (Int?, Data?) -> Void) {
         session.dataTask(with: request) { data, response, error in
@@ -39,11 +39,14 @@ public final class URLSessionTransport: NSObject, HTTPTransport, URLSessionTaskD
             done(http.statusCode, data ?? Data())
         }.resume()
     }
+}
 
-    public func urlSession(_ session: URLSession, task: URLSessionTask,
-                           willPerformHTTPRedirection response: HTTPURLResponse,
-                           newRequest request: URLRequest,
-                           completionHandler: @escaping (URLRequest?) -> Void) {
+/// Answers every redirect with "don't": the 3xx itself comes back as the answer.
+final class NoRedirects: NSObject, URLSessionTaskDelegate {
+    func urlSession(_ session: URLSession, task: URLSessionTask,
+                    willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest,
+                    completionHandler: @escaping (URLRequest?) -> Void) {
         completionHandler(nil)
     }
 }
