@@ -144,17 +144,18 @@ data_extraction_excludes_everything() {
   done
   ! grep -q 'E: include' <<<"$rules"
 }
-four_launcher_aliases_one_enabled() {
+five_launcher_aliases_one_enabled() {
+  # The app's own entry and the four disguises (app model: Disguise; DisguiseSwitcher).
   local all
   all=$(launchers)
-  [ "$(grep -c '^activity-alias ' <<<"$all")" -eq 4 ] && [ "$(wc -l <<<"$all")" -eq 4 ] &&
+  [ "$(grep -c '^activity-alias ' <<<"$all")" -eq 5 ] && [ "$(wc -l <<<"$all")" -eq 5 ] &&
     [ "$(grep -c ' on$' <<<"$all")" -eq 1 ]
 }
 only_aliases_and_boot_exported() {
-  # Exported: the four aliases (the launcher) and the boot receiver (system broadcast only).
+  # Exported: the five aliases (the launcher) and the boot receiver (system broadcast only).
   local exported
   exported=$(grep -c 'android:exported(0x01010010)=(type 0x12)0xffffffff' <<<"$manifest")
-  [ "$exported" -eq 5 ] || { echo "$exported exported components, want 5"; return 1; }
+  [ "$exported" -eq 6 ] || { echo "$exported exported components, want 6"; return 1; }
 }
 dex_holds_the_app() {
   local cls
@@ -185,7 +186,7 @@ check no_network_permission no_network_permission
 check not_debuggable not_debuggable
 check backup_off backup_off
 check data_extraction_excludes_everything data_extraction_excludes_everything
-check four_launcher_aliases_one_enabled four_launcher_aliases_one_enabled
+check five_launcher_aliases_one_enabled five_launcher_aliases_one_enabled
 check only_aliases_and_boot_exported only_aliases_and_boot_exported
 check dex_holds_the_app dex_holds_the_app
 check native_libraries_paired native_libraries_paired

@@ -4,6 +4,8 @@
 
 use std::time::SystemTime;
 
+use crate::screens::disguise::Disguise;
+
 /// Phone permissions the app model asks for, always with the reason to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum Permission {
@@ -63,8 +65,25 @@ pub enum Effect {
         title: String,
         body: String,
     },
+    /// Show this notification at `at`, whether or not the app runs then (iOS: a time-sensitive
+    /// local notification, since iOS wakes an app when it likes; Android: an exact alarm that
+    /// posts it). A new one with the same id replaces the old; `ClearNotification { id }`
+    /// removes it, pending or shown. Its words never name a place, a person, what was logged,
+    /// or the app.
+    ScheduleNotification {
+        id: String,
+        at: SystemTime,
+        title: String,
+        body: String,
+    },
+    /// Removes a notification, shown or scheduled.
     ClearNotification {
         id: String,
+    },
+    /// Wear this name and icon on the home screen (Android: the launcher alias; iOS: the
+    /// alternate icon, the name stays).
+    SetDisguise {
+        kind: Disguise,
     },
     /// Open the camera; stream what it captures back as `CameraChunk` then `CameraDone`
     /// (or `CameraCancelled`).

@@ -2,6 +2,7 @@
 //! effect, the app going to the background, a wake-up, a clock tick).
 
 use crate::effect::Permission;
+use crate::screens::disguise::Disguise;
 use crate::screens::export::ExportKind;
 use crate::screens::risk::RiskChoice;
 use crate::screens::routes::TravelMode;
@@ -147,6 +148,10 @@ pub enum AppEvent {
     },
     SettingsRegion {
         code: String,
+    },
+    /// The name and icon on the home screen (set-up's disguise step, or settings).
+    ChooseDisguise {
+        kind: Disguise,
     },
 
     // ----- evidence and incidents -----

@@ -35,6 +35,7 @@ use waymark_core::Clock;
 pub use effect::{Effect, HapticKind, HttpHeader, Permission};
 pub use event::AppEvent;
 pub use model::{AppConfig, SmsAbility};
+pub use screens::disguise::Disguise;
 pub use screens::export::{ExportKind, ExportOption, ExportReady, ExportScreen};
 pub use screens::insights::{CountBar, InsightsScreen, PatternSignal, SignalRow};
 pub use screens::risk::{
@@ -269,6 +270,11 @@ impl Model {
             E::SettingsRemoveDuress => self.settings_flow(Flow::RemoveDuress),
             E::SettingsAutoLock { seconds } => self.settings_auto_lock(seconds),
             E::SettingsRegion { code } => self.settings_region(&code),
+            E::ChooseDisguise { kind } => self.choose_disguise(kind),
+            E::PermissionResult {
+                what: Permission::Sms,
+                granted,
+            } => self.sms_permission_result(granted),
             E::PermissionResult { what, granted } => self.permission_result(what, granted),
             E::CameraChunk { bytes } => self.camera_chunk(&bytes),
             E::CameraDone => self.camera_done(),

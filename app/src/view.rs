@@ -170,6 +170,8 @@ pub enum SetupStep {
     Buddy,
     DuressPin,
     Location,
+    /// The name and icon on the home screen: `ChooseDisguise`, or `SetupSkip` for the app's own.
+    Disguise,
     Done,
 }
 
@@ -192,6 +194,18 @@ pub struct FirstRunScreen {
     pub phone_label: String,
     /// Set while the vault is being created (about half a second).
     pub busy: bool,
+    /// Only on `Disguise`: each sends `ChooseDisguise { kind }`.
+    pub disguises: Vec<DisguiseChoice>,
+    /// Only on `Disguise`: what a phone may not change (the name, on some).
+    pub disguise_note: String,
+}
+
+/// One name and icon the app can wear on the home screen.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct DisguiseChoice {
+    pub kind: crate::screens::disguise::Disguise,
+    pub label: String,
+    pub selected: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -353,6 +367,9 @@ pub struct LadderRow {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct RunningCheckIn {
     pub card: CheckInCard,
+    /// While the phone may not send texts by itself (the person refused): each text opens in
+    /// the messages app, and a missed check-in alerts the buddy only once the app is opened.
+    pub sms_note: Option<String>,
     /// Where things stand, in a sentence.
     pub ladder_status: String,
     pub ladder: Vec<LadderRow>,
@@ -500,6 +517,10 @@ pub struct SettingsScreen {
     pub regions: Vec<RegionChoice>,
     pub recovery_heading: String,
     pub recovery_body: String,
+    /// The name and icon on the home screen; each sends `ChooseDisguise { kind }`.
+    pub disguise_label: String,
+    pub disguises: Vec<DisguiseChoice>,
+    pub disguise_note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use waymark_app::{AppEvent, Effect, Permission, Screen, SetupStep, SmsAbility};
+use waymark_app::{AppEvent, Disguise, Effect, Permission, Screen, SetupStep, SmsAbility};
 
 #[test]
 fn first_run_creates_the_vault_shows_the_code_once_and_ends_at_home() {
@@ -83,6 +83,14 @@ fn first_run_creates_the_vault_shows_the_code_once_and_ends_at_home() {
             ..
         }
     )));
+    assert_eq!(first_run(&u.view).step, SetupStep::Disguise);
+    // The name and icon on the home screen (tests/disguise.rs has the rest).
+    let u = p.send(AppEvent::ChooseDisguise {
+        kind: Disguise::Notes,
+    });
+    assert!(u.effects.contains(&Effect::SetDisguise {
+        kind: Disguise::Notes
+    }));
     assert_eq!(first_run(&u.view).step, SetupStep::Done);
     let u = p.send(AppEvent::Open {
         to: waymark_app::Destination::Home,
@@ -117,8 +125,11 @@ fn skipping_the_optional_steps_still_ends_at_home() {
     p.send(AppEvent::SetupSkip);
     p.send(AppEvent::SetupSkip);
     let u = p.send(AppEvent::SetupSkip);
-    assert_eq!(first_run(&u.view).step, SetupStep::Done);
+    assert_eq!(first_run(&u.view).step, SetupStep::Disguise);
     assert!(u.effects.is_empty(), "location off asks for no permission");
+    let u = p.send(AppEvent::SetupSkip);
+    assert_eq!(first_run(&u.view).step, SetupStep::Done);
+    assert!(u.effects.is_empty(), "the app keeps its own name and icon");
     let u = p.send(AppEvent::Open {
         to: waymark_app::Destination::Home,
     });

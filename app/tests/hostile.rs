@@ -73,7 +73,9 @@ fn event(r: &mut Rng, ids: &[String]) -> AppEvent {
                 .into(),
         },
         19 => AppEvent::PermissionResult {
-            what: Permission::Camera,
+            // The camera, or the texts asked for when a check-in starts (answered late, twice,
+            // or without being asked).
+            what: [Permission::Camera, Permission::Sms][r.below(2) as usize],
             granted: r.below(2) == 0,
         },
         20 => AppEvent::CheckInDestination { text: r.text() },
@@ -101,7 +103,10 @@ fn event(r: &mut Rng, ids: &[String]) -> AppEvent {
             description: r.text(),
             reason: r.text(),
         },
-        _ => match r.below(6) {
+        _ => match r.below(7) {
+            6 => AppEvent::ChooseDisguise {
+                kind: waymark_app::Disguise::ALL[r.below(5) as usize],
+            },
             0 => AppEvent::SettingsAutoLock { seconds: n32(r) },
             1 => AppEvent::SettingsRegion { code: r.text() },
             2 => AppEvent::LocationFix {

@@ -185,12 +185,28 @@ fn in_the_decoy_settings_answer_as_they_would_anywhere() {
     p.send(AppEvent::Panic);
     p.enter_pin(DURESS);
     open(&mut p);
-    // The duress PIN cannot set a duress PIN: the same words as a wrong PIN.
+    // The duress PIN sets a duress PIN as the PIN does in a real vault: the same steps and
+    // words; it then opens the decoy (never the real record).
     p.send(AppEvent::SettingsSetDuress);
     let u = p.enter_pin(DURESS);
-    assert_eq!(u.view.banner.unwrap().text, EN.settings_wrong_pin);
+    assert_eq!(settings(&u.view).step, SettingsStep::NewPin);
+    p.enter_pin("531086");
+    let u = p.enter_pin("531086");
+    assert_eq!(u.view.banner.unwrap().text, EN.settings_duress_set);
+    p.send(AppEvent::Panic);
+    let u = p.enter_pin("531086");
+    assert!(home(&u.view).recent.is_empty());
+    // The real PIN as the decoy's duress PIN is refused (it would open the real record).
+    open(&mut p);
+    p.send(AppEvent::SettingsSetDuress);
+    p.enter_pin(DURESS);
+    p.enter_pin(PIN);
+    let u = p.enter_pin(PIN);
+    assert_ne!(u.view.banner.unwrap().text, EN.settings_duress_set);
     // Changing "the PIN" works: it changes the one that opened this session.
     p.send(AppEvent::Back);
+    p.send(AppEvent::Back);
+    open(&mut p);
     p.send(AppEvent::SettingsChangePin);
     p.enter_pin(DURESS);
     p.enter_pin("864200");

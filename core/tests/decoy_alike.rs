@@ -26,6 +26,8 @@ use waymark_test_support::vault::manual_vault;
 use waymark_test_support::PIN;
 
 const DURESS: &str = "86420975";
+/// The decoy's own duress PIN (set from the decoy): it opens the decoy too.
+const DECOY_DURESS: &str = "531086";
 
 #[derive(Debug, Clone)]
 enum Action {
@@ -54,9 +56,9 @@ fn action() -> impl Strategy<Value = Action> {
     ]
 }
 
-/// (opened with the duress PIN, what is done in that session)
-fn sessions() -> impl Strategy<Value = Vec<(bool, Vec<Action>)>> {
-    prop::collection::vec((any::<bool>(), prop::collection::vec(action(), 0..6)), 1..5)
+/// (opened with the PIN 0, the duress PIN 1 or the decoy's own duress PIN 2, what is done)
+fn sessions() -> impl Strategy<Value = Vec<(u8, Vec<Action>)>> {
+    prop::collection::vec((0u8..3, prop::collection::vec(action(), 0..6)), 1..5)
 }
 
 /// What the test expects each store to hold.
@@ -219,9 +221,10 @@ fn assert_alike(dir: &Path, model: &Model, after: &str) -> Result<(), TestCaseEr
     Ok(())
 }
 
-fn one_history(history: Vec<(bool, Vec<Action>)>) -> Result<(), TestCaseError> {
+fn one_history(history: Vec<(u8, Vec<Action>)>) -> Result<(), TestCaseError> {
     let tv = manual_vault(Utc.with_ymd_and_hms(2026, 11, 24, 20, 0, 0).unwrap());
     tv.vault.set_duress_secret(PIN, DURESS).unwrap();
+    tv.vault.set_duress_secret(DURESS, DECOY_DURESS).unwrap();
     let clock: Arc<ManualClock> = tv.clock.clone();
     let dir = tv.dir.clone();
     let out = tempfile::tempdir().unwrap();
@@ -229,7 +232,7 @@ fn one_history(history: Vec<(bool, Vec<Action>)>) -> Result<(), TestCaseError> {
     let mut model = Model::default();
     assert_alike(&dir, &model, "after set-up")?;
     let mut n = 0;
-    for (s, (duress, actions)) in history.iter().enumerate() {
+    for (s, (which, actions)) in history.iter().enumerate() {
         // Each session starts a little later, so a store left untouched would keep an older time.
         clock.advance(Duration::minutes(7));
         std::thread::sleep(std::time::Duration::from_millis(5));
@@ -239,8 +242,10 @@ fn one_history(history: Vec<(bool, Vec<Action>)>) -> Result<(), TestCaseError> {
             clock.clone(),
         )
         .unwrap();
-        vault.unlock(if *duress { DURESS } else { PIN }).unwrap();
-        let side = usize::from(*duress);
+        vault
+            .unlock([PIN, DURESS, DECOY_DURESS][usize::from(*which)])
+            .unwrap();
+        let side = usize::from(*which > 0);
         prop_assert_eq!(
             EvidenceStore::new(&vault).list().unwrap().len(),
             model.evidence[side]
@@ -274,14 +279,15 @@ proptest! {
 #[test]
 fn the_measured_case_and_a_decoy_that_outgrows_the_real_store() {
     one_history(vec![(
-        false,
+        0,
         vec![Action::Log(400), Action::Log(900), Action::Attach(50_000)],
     )])
     .unwrap();
     one_history(vec![
-        (false, vec![Action::Log(10)]),
-        (true, vec![Action::ImportMap, Action::Attach(1000)]),
-        (false, vec![Action::DeleteEvidence, Action::Log(10)]),
+        (0, vec![Action::Log(10)]),
+        (1, vec![Action::ImportMap, Action::Attach(1000)]),
+        (2, vec![Action::Log(10)]),
+        (0, vec![Action::DeleteEvidence, Action::Log(10)]),
     ])
     .unwrap();
 }

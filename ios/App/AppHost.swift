@@ -30,7 +30,8 @@ final class AppHost: ObservableObject {
                 cover: cover,
                 permissions: PermissionPrompts(),
                 locator: OneShotLocator(),
-                haptics: HapticsPort()),
+                haptics: HapticsPort(),
+                icon: AlternateIcon()),
             work: QueueExecutor(DispatchQueue(label: "org.waymark.app-model", qos: .userInitiated)),
             deliver: QueueExecutor(.main))
         view = store.view

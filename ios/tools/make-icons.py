@@ -59,7 +59,46 @@ def notes(x, y):
     return (252, 252, 250)
 
 
-ICONS = {"AppIcon": waymark, "AppIcon-Calculator": calculator, "AppIcon-Notes": notes}
+def near_segment(x, y, a, b, width):
+    (ax, ay), (bx, by) = a, b
+    dx, dy = bx - ax, by - ay
+    t = max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy) / float(dx * dx + dy * dy)))
+    return (x - ax - t * dx) ** 2 + (y - ay - t * dy) ** 2 < width ** 2
+
+
+def tasks(x, y):
+    # A checklist: three rows, each a box with a tick and a line.
+    for row in range(3):
+        top = 250 + row * 200
+        if top <= y < top + 120:
+            if 180 <= x < 300:
+                edge = x < 195 or x >= 285 or y < top + 15 or y >= top + 105
+                tick = (near_segment(x, y, (210, top + 60), (235, top + 85), 9)
+                        or near_segment(x, y, (235, top + 85), (275, top + 35), 9))
+                return (0, 122, 255) if edge or tick else (255, 255, 255)
+            if 360 <= x < 840 and top + 50 <= y < top + 70:
+                return (142, 142, 147)
+    return (255, 255, 255)
+
+
+def weather(x, y):
+    # A sun behind a cloud on blue.
+    cloud = ((x - 560) ** 2 + (y - 600) ** 2 < 170 ** 2 or (x - 380) ** 2 + (y - 650) ** 2 < 120 ** 2
+             or (x - 720) ** 2 + (y - 660) ** 2 < 110 ** 2 or (300 < x < 800 and 640 < y < 770))
+    if cloud:
+        return (255, 255, 255)
+    if (x - 400) ** 2 + (y - 400) ** 2 < 160 ** 2:
+        return (255, 204, 0)
+    return (74, 144, 226)
+
+
+ICONS = {
+    "AppIcon": waymark,
+    "AppIcon-Calculator": calculator,
+    "AppIcon-Notes": notes,
+    "AppIcon-Tasks": tasks,
+    "AppIcon-Weather": weather,
+}
 
 for name, draw in ICONS.items():
     folder = os.path.join(ASSETS, name + ".appiconset")

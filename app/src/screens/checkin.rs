@@ -11,7 +11,7 @@ use waymark_core::safety::{
 };
 use waymark_core::Error;
 
-use crate::model::{Model, Route};
+use crate::model::{Model, Route, SmsAbility};
 use crate::strings::fill;
 use crate::time::{seconds_until, short_duration, to_system_time};
 use crate::view::{
@@ -31,6 +31,8 @@ pub(crate) struct CheckInState {
     /// The person's contacts, read when the screen opens.
     pub contacts: Vec<Contact>,
     pub draft: Draft,
+    /// Start was pressed and the phone is asking the person whether the app may send texts.
+    pub awaiting_sms_permission: bool,
 }
 
 /// The form as typed so far. Forgotten on lock.
@@ -214,6 +216,39 @@ impl Model {
     }
 
     pub(crate) fn checkin_start(&mut self) {
+        if let Some(problem) = self.draft_problem() {
+            return self.say(problem, Tone::Caution);
+        }
+        // A phone that can text by itself asks for leave to, now, with the reason; the plan
+        // starts with the answer (`sms_permission_result`). A phone that already has it answers
+        // at once without asking the person.
+        if self.config.sms == SmsAbility::SendSilently && self.delivery.sms_permission != Some(true)
+        {
+            self.checkin.awaiting_sms_permission = true;
+            return self.effect(crate::effect::Effect::RequestPermission {
+                what: crate::effect::Permission::Sms,
+                reason: self.s.checkin_sms_reason.to_string(),
+            });
+        }
+        self.checkin_start_now();
+    }
+
+    /// The phone's answer about sending texts. Refused: the check-in starts all the same, and
+    /// its texts open in the messages app for the person to send (said on screen).
+    pub(crate) fn sms_permission_result(&mut self, granted: bool) {
+        self.delivery.sms_permission = Some(granted);
+        if !std::mem::take(&mut self.checkin.awaiting_sms_permission)
+            || self.route != Route::CheckIn
+        {
+            return;
+        }
+        self.checkin_start_now();
+        if !granted && self.checkin.current.is_some() {
+            self.say(self.s.checkin_sms_refused, Tone::Caution);
+        }
+    }
+
+    fn checkin_start_now(&mut self) {
         if let Some(problem) = self.draft_problem() {
             return self.say(problem, Tone::Caution);
         }
@@ -411,8 +446,11 @@ impl Model {
         } else {
             s.ladder_waiting.to_string()
         };
+        let refused = self.config.sms == SmsAbility::SendSilently
+            && self.sms_ability() == SmsAbility::ComposeOnly;
         Some(RunningCheckIn {
             card,
+            sms_note: refused.then(|| s.checkin_sms_refused.to_string()),
             ladder_status,
             ladder,
         })
@@ -470,7 +508,7 @@ impl Model {
             preview,
             sms_count,
             sms_count_label: fill(s.checkin_sms_count, &[("count", &sms_count.to_string())]),
-            compose_note: (self.config.sms == crate::model::SmsAbility::ComposeOnly)
+            compose_note: (self.sms_ability() == SmsAbility::ComposeOnly)
                 .then(|| s.checkin_ios_compose.to_string()),
             problem,
             start_label: s.checkin_start.to_string(),

@@ -20,6 +20,17 @@ use crate::view::SmsFailure;
 /// The id of the one wake-up the check-in needs.
 pub(crate) const CHECKIN_WAKE: &str = "checkin";
 
+/// The person's own notices of a running check-in, scheduled ahead with the phone so they show
+/// on time even when the app is not running then (iOS runs an app in the background only when
+/// it likes). One fixed id per purpose: a newer time replaces the older, a closed check-in
+/// clears all of them, and the notice the core hands out when the moment comes has the same id,
+/// so it never shows twice.
+pub(crate) const NOTICE_SOON: &str = "checkin.soon";
+pub(crate) const NOTICE_DUE: &str = "checkin.due";
+pub(crate) const NOTICE_MISSED: &str = "checkin.missed";
+pub(crate) const NOTICE_CALL_999: &str = "checkin.call-999";
+const NOTICES: [&str; 4] = [NOTICE_SOON, NOTICE_DUE, NOTICE_MISSED, NOTICE_CALL_999];
+
 /// A text handed to the phone, until it reports the outcome.
 #[derive(Debug, Clone)]
 pub(crate) struct Outgoing {
@@ -43,6 +54,11 @@ pub(crate) struct DeliveryState {
     pub call_999_offered: bool,
     /// When the core next has something due (so `Tick` delivers it even if no wake-up fires).
     pub next_wake: Option<DateTime<Utc>>,
+    /// The notices scheduled with the phone by this process, by id, with their time.
+    pub notices: BTreeMap<&'static str, DateTime<Utc>>,
+    /// Whether the phone lets the app send texts by itself (Android's SEND_SMS), as last asked;
+    /// None until asked in this process (revoking a permission restarts an Android app).
+    pub sms_permission: Option<bool>,
 }
 
 impl Model {
@@ -86,6 +102,85 @@ impl Model {
             }
         }
         self.refresh_checkin();
+        self.schedule_notices();
+    }
+
+    /// Which notice an event for the person is, and its words (neutral: they can be read off
+    /// the lock screen).
+    fn notice(&self, e: &Event) -> (&'static str, &'static str) {
+        let s = self.s;
+        match e.kind {
+            EventKind::Missed => (NOTICE_MISSED, s.notify_missed),
+            EventKind::Call999Prompt => (NOTICE_CALL_999, s.notify_call_999),
+            EventKind::Reminder if e.id.contains("/reminder-before/") => {
+                (NOTICE_SOON, s.notify_reminder_soon)
+            }
+            _ => (NOTICE_DUE, s.notify_reminder),
+        }
+    }
+
+    /// Schedules the running check-in's notices still to come with the phone (only what
+    /// changed). Unlocked only: the ladder is read from the open vault; notices scheduled
+    /// before the lock stay with the phone.
+    fn schedule_notices(&mut self) {
+        if !self.is_unlocked() {
+            return;
+        }
+        let Some(c) = self.checkin.current.clone() else {
+            if !self.delivery.notices.is_empty() {
+                self.clear_notices();
+            }
+            return;
+        };
+        let now = self.now();
+        let s = self.s;
+        let mut coming: Vec<(&'static str, &'static str, DateTime<Utc>)> = c
+            .ladder
+            .iter()
+            .filter(|r| r.buddy.is_none() && !r.delivered && r.at > now)
+            .filter_map(|r| match r.kind {
+                EventKind::Reminder if r.id.contains("/reminder-before/") => {
+                    Some((NOTICE_SOON, s.notify_reminder_soon, r.at))
+                }
+                EventKind::Reminder => Some((NOTICE_DUE, s.notify_reminder, r.at)),
+                EventKind::Call999Prompt => Some((NOTICE_CALL_999, s.notify_call_999, r.at)),
+                _ => None,
+            })
+            .collect();
+        // The "missed" notice comes with the first alert (the ladder lists only the alert).
+        if let Some(at) = c.alert_at.filter(|t| *t > now) {
+            coming.push((NOTICE_MISSED, s.notify_missed, at));
+        }
+        for (id, body, at) in coming {
+            if self.delivery.notices.get(id) == Some(&at) {
+                continue;
+            }
+            self.delivery.notices.insert(id, at);
+            self.effect(Effect::ScheduleNotification {
+                id: id.to_string(),
+                at: to_system_time(at),
+                title: s.notify_title.to_string(),
+                body: body.to_string(),
+            });
+        }
+    }
+
+    /// The check-in closed: its notices, shown or still to come, go (by their fixed ids, so
+    /// ones a previous run of the app scheduled go too).
+    fn clear_notices(&mut self) {
+        self.delivery.notices.clear();
+        for id in NOTICES {
+            self.effect(Effect::ClearNotification { id: id.to_string() });
+        }
+    }
+
+    /// How texts go out now: a phone that may send by itself but was refused the permission
+    /// opens the messages app instead.
+    pub(crate) fn sms_ability(&self) -> SmsAbility {
+        match (self.config.sms, self.delivery.sms_permission) {
+            (SmsAbility::SendSilently, Some(false)) => SmsAbility::ComposeOnly,
+            (how, _) => how,
+        }
     }
 
     /// The clock moved: deliver if something fell due (a wake-up may come late or not at all
@@ -106,7 +201,7 @@ impl Model {
             // screen; a phone that can only open the messages app with the text filled in
             // (iOS) does not send it at all, and set-up says so (`duress_body`).
             Recipient::Buddy { phone, .. } if e.is_silent_alert() => {
-                if self.config.sms == SmsAbility::SendSilently {
+                if self.sms_ability() == SmsAbility::SendSilently {
                     self.effect(Effect::SendSms {
                         id: e.id,
                         to: phone,
@@ -123,20 +218,19 @@ impl Model {
                     body: e.text,
                     attempts: 1,
                 };
-                self.send_text(e.id, out, self.config.sms);
+                self.send_text(e.id, out, self.sms_ability());
             }
             // The person's notifications can be read off a lock screen by anyone: the words
             // come from the table and never carry the plan.
             Recipient::User => {
-                let s = self.s;
-                let body = match e.kind {
-                    EventKind::Missed => s.notify_missed,
-                    EventKind::Call999Prompt => s.notify_call_999,
-                    _ => s.notify_reminder,
-                };
+                let (id, body) = self.notice(&e);
+                // Scheduled ahead by this run of the app: the phone has shown it on time.
+                if self.delivery.notices.contains_key(id) {
+                    return;
+                }
                 self.effect(Effect::ShowNotification {
-                    id: e.id,
-                    title: s.notify_title.to_string(),
+                    id: id.to_string(),
+                    title: self.s.notify_title.to_string(),
                     body: body.to_string(),
                 });
             }
@@ -181,7 +275,7 @@ impl Model {
         let how = if compose {
             SmsAbility::ComposeOnly
         } else {
-            self.config.sms
+            self.sms_ability()
         };
         self.send_text(effect_id, out, how);
     }
@@ -189,6 +283,7 @@ impl Model {
     /// The check-in closed: nothing is urgent any more (failed texts still show until sent).
     pub(crate) fn checkin_closed(&mut self) {
         self.delivery.call_999_offered = false;
+        self.clear_notices();
     }
 
     pub(crate) fn sms_failure_view(&self) -> Option<SmsFailure> {
@@ -215,7 +310,7 @@ impl Model {
     /// What the duress PIN does, as set-up and settings explain it: on a phone that cannot
     /// text unseen, checking in with it alerts nobody (see `deliver`).
     pub(crate) fn duress_body(&self) -> &'static str {
-        match self.config.sms {
+        match self.sms_ability() {
             SmsAbility::SendSilently => self.s.setup_duress_body,
             SmsAbility::ComposeOnly => self.s.setup_duress_body_no_silent_text,
         }

@@ -185,7 +185,14 @@ impl Model {
                 reason: self.s.setup_location_reason.to_string(),
             });
         }
-        self.setup_step(SetupStep::Done);
+        self.setup_step(SetupStep::Disguise);
+    }
+
+    /// The disguise step ended (a choice was made, `screens::disguise`).
+    pub(crate) fn setup_disguise_chosen(&mut self) {
+        if self.setup.step == SetupStep::Disguise {
+            self.setup_step(SetupStep::Done);
+        }
     }
 
     pub(crate) fn setup_skip(&mut self) {
@@ -193,6 +200,8 @@ impl Model {
             SetupStep::Buddy => self.setup_step(SetupStep::DuressPin),
             SetupStep::DuressPin => self.setup_step(SetupStep::Location),
             SetupStep::Location => self.setup_location(false),
+            // The app keeps its own name and icon.
+            SetupStep::Disguise => self.setup_step(SetupStep::Done),
             _ => {}
         }
     }
@@ -270,6 +279,12 @@ impl Model {
                 s.setup_location_on,
                 s.setup_location_off,
             ),
+            SetupStep::Disguise => (
+                s.disguise.setup_title,
+                s.disguise.setup_body.to_string(),
+                "",
+                s.skip,
+            ),
             SetupStep::Done => (
                 s.setup_done_title,
                 s.setup_done_body.to_string(),
@@ -297,6 +312,16 @@ impl Model {
             name_label: s.setup_buddy_name.to_string(),
             phone_label: s.setup_buddy_phone.to_string(),
             busy: self.setup.busy,
+            disguises: if step == SetupStep::Disguise {
+                self.disguise_choices()
+            } else {
+                Vec::new()
+            },
+            disguise_note: if step == SetupStep::Disguise {
+                s.disguise.note.to_string()
+            } else {
+                String::new()
+            },
         }
     }
 

@@ -3,6 +3,7 @@
 pub(crate) mod capture;
 pub(crate) mod checkin;
 pub(crate) mod delivery;
+pub(crate) mod disguise;
 pub(crate) mod export;
 pub(crate) mod first_run;
 pub(crate) mod help;

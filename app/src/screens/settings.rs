@@ -106,13 +106,13 @@ impl Model {
             (SettingsStep::CurrentPin, Some(flow)) => {
                 // Checked now (a miss counts like a wrong unlock), so a typo is caught before
                 // the new PIN is typed twice; the core checks it again when it makes the change.
-                // Setting or removing the duress PIN needs the PIN itself (the core's rule): the
-                // duress PIN gets the same "did not work" as any wrong PIN, here and in a decoy.
+                // Every flow takes the PIN or the duress PIN alike: in a decoy, "set duress PIN"
+                // with the PIN that opened it works as in a real vault (the core gives the decoy
+                // a duress PIN of its own, which opens the decoy, never the real record).
                 let checked = match self.unlocked_vault() {
-                    Some(v) => v.classify_secret(&typed).and_then(|m| match (flow, m) {
-                        (Flow::ChangePin, SecretMatch::Pin | SecretMatch::Duress)
-                        | (_, SecretMatch::Pin) => Ok(()),
-                        _ => Err(Error::WrongSecret { retry_after: None }),
+                    Some(v) => v.classify_secret(&typed).and_then(|m| match m {
+                        SecretMatch::Pin | SecretMatch::Duress => Ok(()),
+                        SecretMatch::Recovery => Err(Error::WrongSecret { retry_after: None }),
                     }),
                     None => return,
                 };
@@ -280,6 +280,9 @@ impl Model {
                 .collect(),
             recovery_heading: s.settings_recovery_title.to_string(),
             recovery_body: s.settings_recovery_body.to_string(),
+            disguise_label: s.disguise.settings_label.to_string(),
+            disguises: self.disguise_choices(),
+            disguise_note: s.disguise.note.to_string(),
         }
     }
 }

@@ -1,6 +1,9 @@
 //! English. A translation copies this file and changes only the right-hand sides.
 
-use super::{ExportWords, InsightWords, KindLabels, RelayWords, RiskWords, RouteWords, Strings};
+use super::{
+    DisguiseWords, ExportWords, InsightWords, KindLabels, RelayWords, RiskWords, RouteWords,
+    Strings,
+};
 
 pub static EN: Strings = Strings {
     language: "en",
@@ -249,6 +252,18 @@ pub static EN: Strings = Strings {
         conduct_meets: "{person}: {count} incidents. Two or more can make a course of conduct (harassment or stalking) in law.",
         conduct_once: "{person}: {count} incident so far.",
     },
+    disguise: DisguiseWords {
+        setup_title: "How the app looks on your home screen",
+        setup_body: "Someone who picks up your phone sees this name and icon. Choose one that does not stand out. You can change it later in Settings.",
+        settings_label: "Name and icon on the home screen",
+        note: "On some phones only the icon changes and the name stays as it was. The phone may say once that the icon changed.",
+        changed: "Changed. The home screen may take a moment to show it.",
+        plain: "Waymark (no disguise)",
+        notes: "Notes",
+        tasks: "Tasks",
+        weather: "Weather",
+        calculator: "Calculator",
+    },
     risk: RiskWords {
         title: "Risk questions",
         intro: "These are the questions the police and stalking advocates ask to understand your risk. Your answers, and what your log shows beside them, are not a risk assessment: only the police or a specialist advocate can make one, with you. If you are in danger now, call {number}.",
@@ -296,6 +311,8 @@ pub static EN: Strings = Strings {
     sms_failed: "Your buddy was NOT texted. They do not know yet.",
     sms_send_yourself: "Send it yourself",
     sms_try_again: "Try again",
+    checkin_sms_reason: "To text your buddy your plan now, and to alert them by itself if you do not check in in time.",
+    checkin_sms_refused: "Texts cannot be sent for you, so each one opens in your messages app: press Send there. If you miss your check-in, your buddy is alerted only when you open the app and press Send.",
     checkin_no_destination: "Say where you are going.",
     checkin_add_buddy: "Add someone",
     checkin_buddy_added: "Added as a buddy.",
@@ -367,6 +384,7 @@ pub static EN: Strings = Strings {
 
     notify_title: "Reminder",
     notify_reminder: "Time to check in.",
+    notify_reminder_soon: "Time to check in soon.",
     notify_missed: "Time is up. Open the app.",
     notify_call_999: "Open the app now.",
     notify_undo: "Saved.",

@@ -138,6 +138,7 @@ pub struct Strings {
     pub insights: InsightWords,
     pub risk: RiskWords,
     pub relay: RelayWords,
+    pub disguise: DisguiseWords,
 
     // Check-in.
     pub checkin_title: &'static str,
@@ -169,6 +170,10 @@ pub struct Strings {
     pub sms_failed: &'static str,
     pub sms_send_yourself: &'static str,
     pub sms_try_again: &'static str,
+    /// Beside the phone's question for permission to send texts (asked when a check-in starts).
+    pub checkin_sms_reason: &'static str,
+    /// The permission was refused: texts open in the messages app instead.
+    pub checkin_sms_refused: &'static str,
     pub checkin_no_destination: &'static str,
     pub checkin_add_buddy: &'static str,
     pub checkin_buddy_added: &'static str,
@@ -244,6 +249,8 @@ pub struct Strings {
     // Notifications: seen on a lock screen by anyone, so never a place, a name or a note.
     pub notify_title: &'static str,
     pub notify_reminder: &'static str,
+    /// Shortly before a check-in is due.
+    pub notify_reminder_soon: &'static str,
     pub notify_missed: &'static str,
     pub notify_call_999: &'static str,
     pub notify_undo: &'static str,
@@ -324,6 +331,7 @@ mod tests {
             ("home_title", EN.home_title),
             ("notify_title", EN.notify_title),
             ("notify_reminder", EN.notify_reminder),
+            ("notify_reminder_soon", EN.notify_reminder_soon),
             ("notify_missed", EN.notify_missed),
             ("notify_call_999", EN.notify_call_999),
             ("error_locked", EN.error_locked),

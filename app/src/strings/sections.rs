@@ -177,3 +177,18 @@ pub struct RelayWords {
     pub set_done: &'static str,
     pub forgotten: &'static str,
 }
+
+/// The disguise: the name and icon on the phone's home screen.
+pub struct DisguiseWords {
+    pub setup_title: &'static str,
+    pub setup_body: &'static str,
+    pub settings_label: &'static str,
+    /// Under the choices: what changes, and what a phone may not change.
+    pub note: &'static str,
+    pub changed: &'static str,
+    pub plain: &'static str,
+    pub notes: &'static str,
+    pub tasks: &'static str,
+    pub weather: &'static str,
+    pub calculator: &'static str,
+}

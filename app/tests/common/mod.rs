@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use waymark_app::{
     AppConfig, AppCore, AppEvent, AppUpdate, CheckInScreen, Effect, FirstRunScreen, HomeScreen,
-    LockScreen, Screen, SetupStep, SmsAbility, ViewModel,
+    LockScreen, Permission, Screen, SetupStep, SmsAbility, ViewModel,
 };
 use waymark_core::vault::{KdfChoice, KdfParams, SoftwarePrfNoHardware, Vault};
 use waymark_core::ManualClock;
@@ -21,6 +21,9 @@ pub struct Phone {
     pub dir: tempfile::TempDir,
     /// Kept across a relaunch: the same phone.
     pub sms: SmsAbility,
+    /// How the phone answers the app's question to send texts by itself (Android's SEND_SMS):
+    /// at once, as a phone that was given (or refused) it already does; None: the test answers.
+    pub sms_permission: Option<bool>,
     /// Every effect the app asked for, in order.
     pub effects: Vec<Effect>,
     pub last: Option<AppUpdate>,
@@ -40,7 +43,10 @@ impl Phone {
 
     /// The same vault folder, as after the app was killed and launched again.
     pub fn relaunch(self) -> Phone {
-        Phone::on(self.dir, self.clock, self.sms)
+        let answer = self.sms_permission;
+        let mut p = Phone::on(self.dir, self.clock, self.sms);
+        p.sms_permission = answer;
+        p
     }
 
     fn on(dir: tempfile::TempDir, clock: Arc<ManualClock>, sms: SmsAbility) -> Phone {
@@ -61,14 +67,33 @@ impl Phone {
             clock,
             dir,
             sms,
+            sms_permission: Some(true),
             effects: Vec::new(),
             last: None,
         }
     }
 
     pub fn send(&mut self, e: AppEvent) -> AppUpdate {
-        let u = self.app.dispatch(e);
+        let mut u = self.app.dispatch(e);
         self.effects.extend(u.effects.iter().cloned());
+        let asked = u.effects.iter().any(|e| {
+            matches!(
+                e,
+                Effect::RequestPermission {
+                    what: Permission::Sms,
+                    ..
+                }
+            )
+        });
+        if let (true, Some(granted)) = (asked, self.sms_permission) {
+            let answer = self.app.dispatch(AppEvent::PermissionResult {
+                what: Permission::Sms,
+                granted,
+            });
+            self.effects.extend(answer.effects.iter().cloned());
+            u.effects.extend(answer.effects);
+            u.view = answer.view;
+        }
         self.last = Some(u.clone());
         u
     }
@@ -113,6 +138,8 @@ impl Phone {
         });
         self.enter_pin(DURESS);
         self.send(AppEvent::SetupLocation { on: false });
+        // The disguise step: the app keeps its own name and icon.
+        self.send(AppEvent::SetupSkip);
         self.send(AppEvent::Open {
             to: waymark_app::Destination::Home,
         });
@@ -173,13 +200,27 @@ pub fn texts(effects: &[Effect]) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// The notifications among some effects: (id, title, body).
+/// The notifications among some effects, shown now or scheduled for later: (id, title, body).
 pub fn notifications(effects: &[Effect]) -> Vec<(String, String, String)> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::ShowNotification { id, title, body } => {
-                Some((id.clone(), title.clone(), body.clone()))
+            Effect::ShowNotification { id, title, body }
+            | Effect::ScheduleNotification {
+                id, title, body, ..
+            } => Some((id.clone(), title.clone(), body.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The notifications scheduled for later among some effects: (id, when, body).
+pub fn scheduled(effects: &[Effect]) -> Vec<(String, std::time::SystemTime, String)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::ScheduleNotification { id, at, body, .. } => {
+                Some((id.clone(), *at, body.clone()))
             }
             _ => None,
         })

@@ -123,3 +123,70 @@ pub fn status(app: &mut App) -> CliResult {
     }
     Ok(())
 }
+
+/// `waymark backup FILE`.
+#[derive(Args)]
+#[command(after_help = "\
+The backup holds everything in your vault (your record, the decoy, evidence) and opens only with
+your recovery code, on any device; not with your PIN, and it keeps nothing tied to this device.
+An existing file is never replaced.")]
+pub struct BackupArgs {
+    /// The file to write (a new file).
+    pub file: std::path::PathBuf,
+}
+
+pub fn backup(args: BackupArgs, app: &mut App) -> CliResult {
+    let vault = app.vault()?;
+    let summary = vault.backup(&args.file, waymark_core::progress::Progress::NONE)?;
+    if app.json {
+        return app.print_json(&serde_json::json!({
+            "file": args.file,
+            "files": summary.files,
+            "bytes": summary.bytes,
+        }));
+    }
+    out!(
+        "Backup written to {} ({}).",
+        args.file.display(),
+        waymark_core::evidence::human_size(summary.bytes)
+    );
+    out!("It opens only with your recovery code: keep the two apart.");
+    Ok(())
+}
+
+/// `waymark --vault NEW restore FILE`.
+#[derive(Args)]
+#[command(after_help = "\
+With --pin-stdin: reads the recovery code, then the new PIN twice, one per line. The folder given
+with --vault must be new or empty: a restore never replaces anything. Exit 2: the backup is
+damaged or cut short (nothing was restored); exit 3: wrong recovery code.")]
+pub struct RestoreArgs {
+    /// The backup file written by `waymark backup`.
+    pub file: std::path::PathBuf,
+}
+
+pub fn restore(args: RestoreArgs, app: &mut App) -> CliResult {
+    if Vault::exists(&app.vault_dir) {
+        return Err(CliError::usage(format!(
+            "a vault already exists in {}; restore into a new folder (nothing was changed)",
+            app.vault_dir.display()
+        )));
+    }
+    let code = app.read_secret("Recovery code: ")?;
+    let new = app.read_new_secret("a new PIN or passphrase")?;
+    let vault = Vault::restore(
+        &args.file,
+        &app.vault_dir,
+        &code,
+        &new,
+        CreateOptions::new(App::prf(), Arc::new(SystemClock)),
+        waymark_core::progress::Progress::NONE,
+    )?;
+    out!(
+        "Your vault is restored in {} and checks out; your new PIN is set.",
+        app.vault_dir.display()
+    );
+    out!("Your recovery code still works.");
+    app.set_vault(vault);
+    Ok(())
+}

@@ -86,6 +86,10 @@ enum Command {
     Recover,
     /// Show whether a vault exists and how it is protected (no PIN needed).
     Status,
+    /// Write one encrypted file holding everything in your vault, opened only by your recovery code.
+    Backup(cmd_vault::BackupArgs),
+    /// Make a new vault from a backup, with your recovery code and a new PIN.
+    Restore(cmd_vault::RestoreArgs),
     /// Your map: import your area's OpenStreetMap file, or see which map is in use.
     Map(cmd_routes::MapArgs),
     /// Save, list or remove places (home, work, school) - kept only in your vault.
@@ -142,6 +146,8 @@ fn main() -> ExitCode {
         Command::Passwd(a) => cmd_vault::passwd(a, &mut app),
         Command::Recover => cmd_vault::recover(&mut app),
         Command::Status => cmd_vault::status(&mut app),
+        Command::Backup(a) => cmd_vault::backup(a, &mut app),
+        Command::Restore(a) => cmd_vault::restore(a, &mut app),
         Command::Map(a) => cmd_routes::map(a, &mut app),
         Command::Places(a) => cmd_routes::places(a, &mut app),
         Command::Routes(a) => cmd_routes::routes(a, &mut app),

@@ -11,13 +11,13 @@ fn killed_mid_write_loses_nothing_committed_and_shows_nothing_half_written() {
     let (_t, dir) = new_vault();
     let mut committed = Vec::new();
     let mut killed = 0;
-    // A cheap, deterministic spread of kill delays (0..70 ms) without a random-number crate.
+    // A cheap, deterministic spread of kill delays (0..200 ms: an unlock is paced to at least 60 ms) without a random-number crate.
     let mut seed: u64 = 0x9e3779b97f4a7c15;
     for i in 0..60 {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let delay = Duration::from_micros(seed % 70_000);
+        let delay = Duration::from_micros(seed % 200_000);
         let marker = format!("crash-test incident {i}");
         let mut child = waymark()
             .args(["log", "other", &marker, "--vault"])

@@ -1,5 +1,5 @@
 //! `waymark passwd --duress` (issue 15, first slice): setting, changing and removing the duress
-//! PIN from a terminal, what a coercer sees when the duress PIN is tried there, and `status`
+//! PIN from a terminal, what a coercer sees when the duress PIN is used there, and `status`
 //! saying nothing about whether a duress PIN exists.
 
 use std::path::Path;
@@ -118,10 +118,12 @@ fn bad_duress_pins_are_refused_plainly_and_change_nothing() {
 }
 
 /// Someone who forced the duress PIN out of the person and tries `passwd --duress` with it sees
-/// exactly what a mistyped PIN shows: the same words, exit code and count of wrong tries.
+/// what the PIN shows in a real vault: the same words and exit code, and the duress PIN they
+/// set then opens something (the decoy again, never the real record); remove likewise.
 #[test]
-fn the_duress_pin_is_refused_there_exactly_like_a_wrong_pin() {
+fn in_a_decoy_passwd_duress_behaves_as_in_a_real_vault() {
     let (tmp, dir) = new_vault();
+    ok(&dir, &["log", "followed", "the real record"]);
     assert_eq!(
         passwd_duress(&dir, &format!("{PIN}\n{DURESS}\n{DURESS}\n"))
             .status
@@ -129,30 +131,53 @@ fn the_duress_pin_is_refused_there_exactly_like_a_wrong_pin() {
         Some(0)
     );
     let coerced = tmp.path().join("coerced");
-    let mistyped = tmp.path().join("mistyped");
+    let real = tmp.path().join("real");
     copy_dir(&dir, &coerced);
-    copy_dir(&dir, &mistyped);
-    let attempts: [(&[&str], &str); 2] = [
-        (&["passwd", "--duress"], "\n246801\n246801\n"),
-        (&["passwd", "--duress", "--remove"], "\n"),
-    ];
-    for (args, rest) in attempts {
-        let a = run(&coerced, args, &format!("{DURESS}{rest}"));
-        let b = run(&mistyped, args, &format!("{WRONG}{rest}"));
-        assert_eq!(a.status.code(), Some(3), "{}", text(&a.stderr));
+    copy_dir(&dir, &real);
+    let a = passwd_duress(&coerced, &format!("{DURESS}\n246801\n246801\n"));
+    let b = passwd_duress(&real, &format!("{PIN}\n246801\n246801\n"));
+    assert_eq!(a.status.code(), Some(0), "{}", text(&a.stderr));
+    assert_eq!(
+        (a.status.code(), text(&a.stdout), text(&a.stderr)),
+        (b.status.code(), text(&b.stdout), text(&b.stderr)),
+    );
+    // The duress PIN set in the decoy opens the decoy; the real PIN still opens the record.
+    assert_eq!(incidents_seen_with(&coerced, "246801"), Some(0));
+    assert_eq!(incidents_seen_with(&coerced, DURESS), Some(0));
+    assert_eq!(incidents_seen_with(&coerced, PIN), Some(1));
+    for secret in [PIN, DURESS, "246801"] {
         assert_eq!(
-            (a.status.code(), text(&a.stdout), text(&a.stderr)),
-            (b.status.code(), text(&b.stdout), text(&b.stderr)),
-            "{args:?}"
+            run(&coerced, &["verify"], &format!("{secret}\n"))
+                .status
+                .code(),
+            Some(0),
+            "verify with {secret}"
         );
     }
-    let sa = text(&ok_status(&coerced).stdout).replace(coerced.to_str().unwrap(), "DIR");
-    let sb = text(&ok_status(&mistyped).stdout).replace(mistyped.to_str().unwrap(), "DIR");
-    assert_eq!(sa, sb);
-    assert!(sa.contains("Wrong PINs since the last good one: 2"), "{sa}");
-    // And nothing changed: the duress PIN still opens the decoy, the new one nothing.
-    assert_eq!(incidents_seen_with(&coerced, DURESS), Some(0));
+    let a = run(
+        &coerced,
+        &["passwd", "--duress", "--remove"],
+        &format!("{DURESS}\n"),
+    );
+    let b = run(
+        &real,
+        &["passwd", "--duress", "--remove"],
+        &format!("{PIN}\n"),
+    );
+    assert_eq!(
+        (a.status.code(), text(&a.stdout), text(&a.stderr)),
+        (b.status.code(), text(&b.stdout), text(&b.stderr)),
+    );
     assert_eq!(incidents_seen_with(&coerced, "246801"), None);
+    assert_eq!(incidents_seen_with(&coerced, DURESS), Some(0));
+    assert_eq!(incidents_seen_with(&coerced, PIN), Some(1));
+    // Asked for with a wrong PIN, it is refused there like anywhere (exit 3).
+    assert_eq!(
+        passwd_duress(&coerced, &format!("{WRONG}\n246802\n246802\n"))
+            .status
+            .code(),
+        Some(3)
+    );
 }
 
 fn ok_status(dir: &Path) -> Output {

@@ -1044,7 +1044,7 @@ fn check_summary(item: &EvidenceItem, s: &StreamSummary) -> Result<()> {
 
 /// Creates `out` only when `fill` succeeds: writes to a hidden temporary file beside it, syncs,
 /// then renames. Refuses to replace an existing file.
-fn write_new_file<T>(
+pub(crate) fn write_new_file<T>(
     out: &Path,
     fill: impl FnOnce(&mut io::BufWriter<&File>) -> Result<T>,
 ) -> Result<T> {

@@ -3,8 +3,8 @@
 //!
 //! The key file cannot carry its own MAC (a wrong PIN must be counted before anything is
 //! unlocked), so each database vouches for parts of it instead: the SHA-256 of the header and
-//! of the slots that database's keys write. The real database vouches for the PIN, recovery and
-//! spare slots, the decoy for the duress and spare slots; the real database holds the decoy's key,
+//! of the slots that database's keys write. The real database vouches for the PIN and recovery
+//! slots, the decoy for the duress and spare slots (the spare holds the decoy's own duress PIN); the real database holds the decoy's key,
 //! so a check with the PIN covers every slot, and a check with the duress PIN looks the same.
 //! A slot is replaced by first adding its new digest, then writing the key file, then dropping
 //! the old digest, so a crash in between leaves a key file that still checks out.
@@ -100,12 +100,14 @@ impl Part {
     }
 }
 
-/// What the real and the decoy database vouch for.
-pub(crate) const REAL_PARTS: [Part; 4] = [
+/// What the real and the decoy database vouch for: the slots that open each (written only by a
+/// session with its key). The spare slot holds the decoy's own duress PIN, set from the decoy,
+/// so only the decoy vouches for it (vaults made before also have a row for it in the real
+/// database, no longer read).
+pub(crate) const REAL_PARTS: [Part; 3] = [
     Part::Header,
     Part::Slot(SlotRole::Pin),
     Part::Slot(SlotRole::Recovery),
-    Part::Slot(SlotRole::Spare),
 ];
 pub(crate) const DECOY_PARTS: [Part; 3] = [
     Part::Header,

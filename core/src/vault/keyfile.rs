@@ -34,6 +34,7 @@ pub enum SlotRole {
     Pin = 0,
     Recovery = 1,
     Duress = 2,
+    /// The decoy's own duress PIN, set from a decoy session; it opens the decoy.
     Spare = 3,
 }
 

@@ -6,6 +6,7 @@
 
 pub(crate) mod armed_file;
 mod attempts;
+mod backup;
 mod check;
 mod kdf;
 pub(crate) mod keyfile;
@@ -16,6 +17,7 @@ mod twins;
 
 pub use armed_file::{ArmedGuard, ARMED_CAPACITY, ARMED_FILE, ARMED_FILE_LEN};
 pub use attempts::WrongPins;
+pub use backup::BackupSummary;
 pub use kdf::{HardwarePrf, KdfChoice, KdfParams, SoftwarePrfNoHardware};
 pub use keyfile::SlotRole;
 pub use recovery::RecoveryCode;
@@ -33,6 +35,9 @@ const KEY_FILE: &str = "vault.keys";
 /// The one folder holding both stores' evidence files (random names, so nothing says whose).
 const BLOB_DIR: &str = "files";
 const DB_COUNT: u8 = 2;
+/// The slots a PIN opens: the PIN's (the real store), the duress PIN's (the decoy) and the
+/// decoy's own duress PIN's (the spare slot, also the decoy; see `set_duress_secret`).
+const PIN_SLOTS: [SlotRole; 3] = [SlotRole::Pin, SlotRole::Duress, SlotRole::Spare];
 /// Wrong attempts allowed before delays start.
 pub const FREE_ATTEMPTS: u32 = 5;
 const FIRST_DELAY_SECS: i64 = 30;
@@ -100,6 +105,8 @@ type ArmedKey = ([u8; 16], Zeroizing<[u8; 32]>);
 
 struct Session {
     conn: Connection,
+    /// Dropped after `conn` (fields drop in order): `twins::even_out` waits for both.
+    _open: twins::OpenMark,
     keys: SessionKeys,
     /// Opened with the duress PIN: the decoy database is open. Only the armed check-in needs to
     /// know (the decoy must never overwrite the real plan's armed file).
@@ -425,8 +432,8 @@ impl Vault {
     pub fn unlock(&self, secret: &str) -> Result<()> {
         let mut derived = None;
         let result = self
-            .attempt_noting(secret, &[SlotRole::Pin, SlotRole::Duress], &mut derived)
-            .and_then(|(role, content)| self.start_session(&content, role == SlotRole::Duress));
+            .attempt_noting(secret, &PIN_SLOTS, &mut derived)
+            .and_then(|(role, content)| self.start_session(&content, role != SlotRole::Pin));
         if let Some(at) = derived {
             let left = UNLOCK_PACE.saturating_sub(at.elapsed());
             if result.is_ok() && left.is_zero() {
@@ -441,10 +448,15 @@ impl Vault {
     pub fn classify_secret(&self, secret: &str) -> Result<SecretMatch> {
         let (role, _) = self.attempt(
             secret,
-            &[SlotRole::Pin, SlotRole::Duress, SlotRole::Recovery],
+            &[
+                SlotRole::Pin,
+                SlotRole::Duress,
+                SlotRole::Recovery,
+                SlotRole::Spare,
+            ],
         )?;
         Ok(match role {
-            SlotRole::Duress => SecretMatch::Duress,
+            SlotRole::Duress | SlotRole::Spare => SecretMatch::Duress,
             SlotRole::Recovery => SecretMatch::Recovery,
             _ => SecretMatch::Pin,
         })
@@ -473,28 +485,36 @@ impl Vault {
         self.session_guard().is_some()
     }
 
-    /// Replaces the secret that opened the vault, without re-encrypting any data.
+    /// Replaces the secret that opened the vault, without re-encrypting any data. A new secret
+    /// that already opens another slot is refused (see `refuse_if_opens`).
     pub fn change_secret(&self, old: &str, new: &str) -> Result<()> {
         validate_secret(new)?;
-        let (role, content) = self.attempt(old, &[SlotRole::Pin, SlotRole::Duress])?;
-        let other = if role == SlotRole::Pin {
-            SlotRole::Duress
-        } else {
-            SlotRole::Pin
-        };
+        let (role, content) = self.attempt(old, &PIN_SLOTS)?;
         let s = stretch(&KeyFile::read(&self.key_path())?, new, self.prf.as_ref())?;
+        let others: Vec<SlotRole> = PIN_SLOTS.into_iter().filter(|r| *r != role).collect();
+        self.refuse_if_opens(&s, &others, "new PIN")?;
         self.replace_slot(
             role,
             &content,
-            |kf| {
-                if kf.open_slot(other, &slot_kek(kf, &s, other)).is_some() {
-                    return Err(Error::invalid("new PIN", "choose a different one"));
-                }
-                Ok(())
-            },
+            |_| Ok(()),
             |kf| kf.seal_slot(role, &slot_kek(kf, &s, role), &content),
         )?;
         tracing::info!("secret changed");
+        Ok(())
+    }
+
+    /// Refuses a new secret that already opens one of `slots`: two slots must never share a
+    /// secret, and a decoy's must never be the real PIN (typing it would open the real store).
+    /// Known weakness: typed in a decoy, this refusal says a guess is the real PIN, at one key
+    /// derivation per guess and without the lock screen's back-off (see README).
+    fn refuse_if_opens(&self, s: &Stretched, slots: &[SlotRole], field: &str) -> Result<()> {
+        let kf = KeyFile::read(&self.key_path())?;
+        if slots
+            .iter()
+            .any(|r| kf.open_slot(*r, &slot_kek(&kf, s, *r)).is_some())
+        {
+            return Err(Error::invalid(field, "choose a different one"));
+        }
         Ok(())
     }
 
@@ -518,10 +538,12 @@ impl Vault {
         self.start_session(&content, false)
     }
 
-    /// Sets (or replaces) the duress PIN: it opens the decoy database. Needs the real PIN, not
-    /// an open session: the PIN's slot gives the real database, which holds the decoy's key. The
-    /// duress PIN itself gets the same `WrongSecret` as any wrong PIN (and is counted like one),
-    /// so from a decoy session this fails exactly as a mistyped PIN would.
+    /// Sets (or replaces) the duress PIN of the store `pin` opens; needs that PIN, not an open
+    /// session. With the real PIN: the duress PIN opens the decoy (the real database holds the
+    /// decoy's key). With the duress PIN (someone in the decoy's settings): it behaves as in a
+    /// real vault, the new duress PIN goes into the spare slot and opens the decoy too, since a
+    /// decoy session holds no other key, and must never open the real store. A new duress PIN
+    /// that is the real PIN is refused (see `refuse_if_opens`).
     pub fn set_duress_secret(&self, pin: &str, duress: &str) -> Result<()> {
         validate_secret(duress).map_err(|e| match e {
             Error::InvalidInput { field, reason } => {
@@ -532,23 +554,29 @@ impl Vault {
         if pin == duress {
             return Err(Error::invalid("duress PIN", "must differ from your PIN"));
         }
-        let (_, real) = self.attempt(pin, &[SlotRole::Pin])?;
-        let decoy = self.decoy_content(&real)?;
+        let (role, own) = self.attempt(pin, &PIN_SLOTS)?;
+        let (slot, target) = self.duress_target(role, own)?;
         let s = stretch(&KeyFile::read(&self.key_path())?, duress, self.prf.as_ref())?;
+        if role != SlotRole::Pin {
+            self.refuse_if_opens(&s, &[SlotRole::Pin], "duress PIN")?;
+        }
         self.replace_slot(
-            SlotRole::Duress,
-            &decoy,
+            slot,
+            &target,
             |_| Ok(()),
-            |kf| {
-                kf.seal_slot(
-                    SlotRole::Duress,
-                    &slot_kek(kf, &s, SlotRole::Duress),
-                    &decoy,
-                )
-            },
+            |kf| kf.seal_slot(slot, &slot_kek(kf, &s, slot), &target),
         )?;
         tracing::info!("duress PIN set");
         Ok(())
+    }
+
+    /// The duress-PIN slot of the store opened through `role`, and the store it opens: for the
+    /// real store the duress slot and the decoy; for the decoy the spare slot and the decoy.
+    fn duress_target(&self, role: SlotRole, own: SlotContent) -> Result<(SlotRole, SlotContent)> {
+        match role {
+            SlotRole::Pin | SlotRole::Recovery => Ok((SlotRole::Duress, self.decoy_content(&own)?)),
+            SlotRole::Duress | SlotRole::Spare => Ok((SlotRole::Spare, own)),
+        }
     }
 
     /// The decoy's key and file, as the real database (opened with `real`) records them.
@@ -645,18 +673,14 @@ impl Vault {
     }
 
     /// Removes the duress PIN: afterwards it opens nothing (a wrong PIN, like any other). Needs
-    /// the real PIN. The slot becomes random bytes, so the key file looks the same as one that
+    /// the PIN of the store whose duress PIN it is (the duress PIN removes the decoy's own, as
+    /// `set_duress_secret` sets it). The slot becomes random bytes, so the key file looks the same as one that
     /// never had a duress PIN; the decoy database, which vouches for that slot, learns the new
     /// bytes (else `verify` would report the removal as tampering).
     pub fn remove_duress_secret(&self, pin: &str) -> Result<()> {
-        let (_, real) = self.attempt(pin, &[SlotRole::Pin])?;
-        let decoy = self.decoy_content(&real)?;
-        self.replace_slot(
-            SlotRole::Duress,
-            &decoy,
-            |_| Ok(()),
-            |kf| kf.clear_slot(SlotRole::Duress),
-        )?;
+        let (role, own) = self.attempt(pin, &PIN_SLOTS)?;
+        let (slot, target) = self.duress_target(role, own)?;
+        self.replace_slot(slot, &target, |_| Ok(()), |kf| kf.clear_slot(slot))?;
         tracing::info!("duress PIN removed");
         Ok(())
     }
@@ -816,6 +840,7 @@ impl Vault {
             return Err(Error::integrity("the vault's key file is damaged"));
         }
         let path = Self::db_path(&self.dir, content.db_index);
+        let open = twins::OpenMark::new(&path);
         let (mut conn, read_only) = open_or_read(&self.dir, &path, &content.data_key)?;
         schema::migrate(&mut conn)?;
         let seed: Vec<u8> = conn
@@ -839,6 +864,7 @@ impl Vault {
         let writable = read_only.is_none();
         *self.session_guard() = Some(Session {
             conn,
+            _open: open,
             keys,
             duress,
             db_index: content.db_index,

@@ -189,11 +189,12 @@ fn removed_duress_pin_opens_nothing_and_the_pin_still_works() {
     let (v, _) = new_vault(dir.path(), clock());
     put(&v, "real");
     v.set_duress_secret("246810", "975310").unwrap();
-    // The wrong PIN cannot remove it.
+    // A wrong PIN cannot remove it; the duress PIN removes only the decoy's own duress PIN.
     assert!(matches!(
-        v.remove_duress_secret("975310"),
+        v.remove_duress_secret("111111"),
         Err(Error::WrongSecret { .. })
     ));
+    v.remove_duress_secret("975310").unwrap();
     assert_eq!(v.classify_secret("975310").unwrap(), SecretMatch::Duress);
     let before = std::fs::metadata(dir.path().join(KEY_FILE)).unwrap().len();
     v.remove_duress_secret("246810").unwrap();
@@ -233,27 +234,51 @@ fn duress_pin_is_set_and_removed_with_the_pin_alone_and_verify_still_passes() {
     assert_eq!(get(&locked).as_deref(), Some(&b"real"[..]));
 }
 
+/// In a decoy, "set duress PIN" behaves as in a real vault (issue 15): the duress PIN sets the
+/// decoy's own duress PIN, which then opens something (the decoy again, never the real store),
+/// can be changed and removed, and `verify` passes with every PIN. The real PIN chosen as that
+/// duress PIN, or as the decoy's PIN, is refused (it would open the real store).
 #[test]
-fn the_duress_pin_cannot_set_or_remove_a_duress_pin_and_counts_as_a_wrong_try() {
+fn the_duress_pin_manages_the_decoys_own_duress_pin_as_a_real_vault_does() {
     let dir = tempfile::tempdir().unwrap();
-    let (v, _) = new_vault(dir.path(), clock());
+    let c = clock();
+    let (v, _) = new_vault(dir.path(), c.clone());
+    put(&v, "real");
     v.set_duress_secret("246810", "975310").unwrap();
     v.lock();
     v.unlock("975310").unwrap();
-    for result in [
-        v.set_duress_secret("975310", "864200"),
-        v.remove_duress_secret("975310"),
-    ] {
-        assert!(
-            matches!(result, Err(Error::WrongSecret { .. })),
-            "{result:?}"
-        );
-    }
-    assert_eq!(v.status().unwrap().failed_attempts, 2);
-    // Nothing changed: the duress PIN still opens the decoy, 864200 opens nothing.
+    put(&v, "decoy");
+    v.set_duress_secret("975310", "864200").unwrap();
+    assert_eq!(v.status().unwrap().failed_attempts, 0);
     v.lock();
+    for (secret, seen) in [("864200", "decoy"), ("975310", "decoy"), ("246810", "real")] {
+        v.unlock(secret).unwrap();
+        assert_eq!(get(&v).as_deref(), Some(seen.as_bytes()), "{secret}");
+        v.verify_storage().unwrap();
+        v.lock();
+    }
+    assert_eq!(v.classify_secret("864200").unwrap(), SecretMatch::Duress);
+    // Changed and removed from the decoy; the real PIN and the real duress PIN are untouched.
+    v.set_duress_secret("975310", "531086").unwrap();
     assert!(matches!(v.unlock("864200"), Err(Error::WrongSecret { .. })));
-    assert_eq!(v.classify_secret("975310").unwrap(), SecretMatch::Duress);
+    v.remove_duress_secret("975310").unwrap();
+    assert!(matches!(v.unlock("531086"), Err(Error::WrongSecret { .. })));
+    // The decoy's "PIN" changed to the real PIN would open the real store: refused.
+    let err = v.set_duress_secret("975310", "246810").unwrap_err();
+    assert_eq!(err.to_string(), "duress PIN: choose a different one");
+    let err = v.change_secret("975310", "246810").unwrap_err();
+    assert_eq!(err.to_string(), "new PIN: choose a different one");
+    for (secret, seen) in [("975310", "decoy"), ("246810", "real")] {
+        v.unlock(secret).unwrap();
+        assert_eq!(get(&v).as_deref(), Some(seen.as_bytes()), "{secret}");
+        v.verify_storage().unwrap();
+        v.lock();
+    }
+    // The real PIN changed to the decoy's duress PIN would hand it the real store: refused.
+    v.set_duress_secret("975310", "864200").unwrap();
+    assert!(v.change_secret("246810", "864200").is_err());
+    v.unlock("864200").unwrap();
+    assert_eq!(get(&v).as_deref(), Some(&b"decoy"[..]));
 }
 
 #[test]

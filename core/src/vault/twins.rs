@@ -15,9 +15,10 @@
 
 use super::{lock, private_file_options, Vault, DB_COUNT};
 use crate::error::Result;
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 /// SQLCipher's page size: padding keeps every file a whole number of pages.
@@ -38,6 +39,13 @@ pub(crate) fn bucket(len: u64) -> u64 {
 /// Files are handled in index order, never "open store first", so not even the order of the
 /// change times says which one was in use.
 pub(crate) fn even_out(dir: &Path) -> Result<()> {
+    // Opening and closing a database file releases every POSIX lock this process holds on it,
+    // SQLite's included: never while a session of this process has one open (the last one to
+    // lock evens out).
+    let open = OPEN.lock().unwrap_or_else(|p| p.into_inner());
+    if (0..DB_COUNT).any(|i| open.get(&Vault::db_path(dir, i)).is_some_and(|n| *n > 0)) {
+        return Ok(());
+    }
     let _lock = lock::lock(dir)?;
     let paths: Vec<_> = (0..DB_COUNT).map(|i| Vault::db_path(dir, i)).collect();
     let mut sizes = Vec::with_capacity(paths.len());
@@ -51,7 +59,9 @@ pub(crate) fn even_out(dir: &Path) -> Result<()> {
     let target = bucket(sizes.iter().copied().max().unwrap_or(0));
     let mut files: Vec<File> = Vec::with_capacity(paths.len());
     for (p, size) in paths.iter().zip(&sizes) {
-        let mut f = match private_file_options().write(true).open(p) {
+        // Appending only: another process's SQLite may be writing pages past the size read
+        // above (a checkpoint), and padding must never land on them.
+        let mut f = match private_file_options().append(true).open(p) {
             Ok(f) => f,
             Err(e) if lock::is_read_only(&e) => return Ok(()),
             Err(e) => return Err(e.into()),
@@ -71,11 +81,36 @@ pub(crate) fn even_out(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Appends random bytes from `from` up to `to`, synced. A crash half-way leaves a shorter tail,
-/// which the next `even_out` completes.
+/// Database files this process has a session open on, and how many.
+static OPEN: std::sync::Mutex<BTreeMap<PathBuf, usize>> = std::sync::Mutex::new(BTreeMap::new());
+
+/// Marks a database file as open in this process while it lives (see `even_out`).
+pub(crate) struct OpenMark(PathBuf);
+
+impl OpenMark {
+    pub(crate) fn new(path: &Path) -> OpenMark {
+        let mut open = OPEN.lock().unwrap_or_else(|p| p.into_inner());
+        *open.entry(path.to_path_buf()).or_insert(0) += 1;
+        OpenMark(path.to_path_buf())
+    }
+}
+
+impl Drop for OpenMark {
+    fn drop(&mut self) {
+        let mut open = OPEN.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.0) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&self.0);
+            }
+        }
+    }
+}
+
+/// Appends `to - from` random bytes, synced. A crash half-way leaves a shorter tail, which the
+/// next `even_out` completes; a file that grew meanwhile ends a little longer, evened out next
+/// time.
 fn pad(f: &mut File, from: u64, to: u64) -> Result<()> {
-    use std::io::{Seek, SeekFrom};
-    f.seek(SeekFrom::Start(from))?;
     let mut chunk = vec![0u8; 64 * 1024];
     let mut left = to - from;
     let rng = ring::rand::SystemRandom::new();

@@ -64,3 +64,17 @@ final class HapticsPort: Haptics {
         UINotificationFeedbackGenerator().notificationOccurred(feel == .confirm ? .success : .warning)
     }
 }
+
+/// The home-screen icon the app model chose (`SetDisguise`, mapped by AppBundle.alternateIcon).
+/// iOS shows its own note that the icon changed; it cannot change the name under the icon.
+final class AlternateIcon: HomeScreenIcon {
+    func setAlternateIcon(_ name: String?) {
+        DispatchQueue.main.async {
+            guard UIApplication.shared.supportsAlternateIcons,
+                  UIApplication.shared.alternateIconName != name else { return }
+            UIApplication.shared.setAlternateIconName(name) { error in
+                if let error { OSLogSink.warn("the icon was not changed: \(error.localizedDescription)") }
+            }
+        }
+    }
+}

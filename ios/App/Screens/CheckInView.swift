@@ -12,6 +12,9 @@ struct CheckInView: View {
         List {
             if let running = checkin.running {
                 CheckInCardView(card: running.card, send: send)
+                if let note = running.smsNote {
+                    Text(note).foregroundStyle(.orange)
+                }
                 Section(running.ladderStatus) {
                     ForEach(Array(running.ladder.enumerated()), id: \.offset) { _, row in
                         HStack(alignment: .firstTextBaseline) {

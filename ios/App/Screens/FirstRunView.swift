@@ -36,6 +36,8 @@ struct FirstRunView: View {
                     Button(setup.primaryLabel) { send(.setupStart) }
                 case .showRecoveryCode:
                     Button(setup.primaryLabel) { send(.recoveryCodeWritten) }
+                case .disguise:
+                    DisguisePicker(choices: setup.disguises, note: setup.disguiseNote, send: send)
                 case .done:
                     Button(setup.primaryLabel) { send(.open(to: .home)) }
                 case .choosePin, .confirmPin, .duressPin:

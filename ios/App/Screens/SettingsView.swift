@@ -39,6 +39,14 @@ struct SettingsView: View {
                         }
                     }
                 }
+                Section(settings.disguiseLabel) {
+                    ForEach(settings.disguises, id: \.kind) { choice in
+                        CheckRow(label: choice.label, selected: choice.selected) {
+                            send(.chooseDisguise(kind: choice.kind))
+                        }
+                    }
+                    Text(settings.disguiseNote).font(.footnote).foregroundStyle(.secondary)
+                }
                 Section(settings.recoveryHeading) {
                     Text(settings.recoveryBody)
                 }
@@ -62,5 +70,24 @@ struct CheckRow: View {
             }
         }
         .accessibilityAddTraits(selected ? .isSelected : [])
+    }
+}
+
+/// The names and icons the app can wear (set-up's step): one row each, the chosen one marked.
+struct DisguisePicker: View {
+    let choices: [DisguiseChoice]
+    let note: String
+    let send: (AppEvent) -> Void
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 8) {
+            ForEach(choices, id: \.kind) { choice in
+                CheckRow(label: choice.label, selected: choice.selected) {
+                    send(.chooseDisguise(kind: choice.kind))
+                }
+                .buttonStyle(.bordered)
+            }
+            Text(note).font(.footnote).foregroundStyle(.secondary)
+        }
     }
 }

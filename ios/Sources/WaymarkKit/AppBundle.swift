@@ -9,7 +9,19 @@ public enum AppBundle {
 
     /// Alternate home-screen icons (asset catalog names). iOS can switch the icon at run time,
     /// not the name under it.
-    public static let alternateIcons = ["AppIcon-Calculator", "AppIcon-Notes"]
+    public static let alternateIcons = ["AppIcon-Calculator", "AppIcon-Notes", "AppIcon-Tasks", "AppIcon-Weather"]
+
+    /// The alternate icon for the disguise the app model chose (`SetDisguise`); nil is the
+    /// app's own icon. Every disguise has one (AppBundleTests checks them against the catalog).
+    public static func alternateIcon(for disguise: Disguise) -> String? {
+        switch disguise {
+        case .plain: return nil
+        case .notes: return "AppIcon-Notes"
+        case .tasks: return "AppIcon-Tasks"
+        case .weather: return "AppIcon-Weather"
+        case .calculator: return "AppIcon-Calculator"
+        }
+    }
 
     /// The vault folder, under Application Support (never Documents, which the Files app shows).
     public static let vaultFolderName = "vault"

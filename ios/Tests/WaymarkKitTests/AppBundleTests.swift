@@ -63,6 +63,19 @@ final class AppBundleTests: XCTestCase {
         }
     }
 
+    func testEveryDisguiseHasAnIconInTheCatalogAndNoTwoShareOne() {
+        let all: [Disguise] = [.plain, .notes, .tasks, .weather, .calculator]
+        XCTAssertNil(AppBundle.alternateIcon(for: .plain), "the app's own icon")
+        let names = all.compactMap { AppBundle.alternateIcon(for: $0) }
+        XCTAssertEqual(names.count, all.count - 1)
+        XCTAssertEqual(Set(names), Set(AppBundle.alternateIcons), "every alternate icon is some disguise's")
+    }
+
+    func testCheckInNoticesMayBreakThroughFocus() throws {
+        let entitlements = try plist("Config/Waymark.entitlements")
+        XCTAssertEqual(entitlements["com.apple.developer.usernotifications.time-sensitive"] as? Bool, true)
+    }
+
     func testTheAppFolderHoldsOnlySwiftAndAssets() throws {
         // Config lives in Config/, so XcodeGen never copies an Info.plist or entitlements into the app.
         let app = ios.appendingPathComponent("App")

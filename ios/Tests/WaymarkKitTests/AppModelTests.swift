@@ -29,9 +29,10 @@ final class AppModelTests: XCTestCase {
         }
         let n = Int(String(ask.body.first { $0.isNumber }!))!
         _ = app.dispatch(event: .recoveryCodeTyped(text: shown.recoveryGroups[n - 1]))
-        _ = app.dispatch(event: .setupSkip)
-        _ = app.dispatch(event: .setupSkip)
-        _ = app.dispatch(event: .setupSkip)
+        _ = app.dispatch(event: .setupSkip)  // buddy
+        _ = app.dispatch(event: .setupSkip)  // duress PIN
+        _ = app.dispatch(event: .setupSkip)  // location
+        _ = app.dispatch(event: .setupSkip)  // disguise
         guard case .home = app.dispatch(event: .open(to: .home)).view.screen else { return XCTFail("home") }
     }
 

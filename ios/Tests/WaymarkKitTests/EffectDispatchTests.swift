@@ -83,6 +83,24 @@ final class EffectDispatchTests: XCTestCase {
         XCTAssertEqual(phone.notifications.cleared, ["n1"])
     }
 
+    func testScheduledNoticesReachThePhoneWithTheirTimeAndClearRemovesThem() {
+        let at = Date(timeIntervalSince1970: 1_780_300_000)
+        dispatcher.perform([.scheduleNotification(id: "checkin.due", at: at, title: "Reminder", body: "Time to check in."),
+                            .scheduleNotification(id: "checkin.due", at: at.addingTimeInterval(900), title: "Reminder", body: "Time to check in."),
+                            .scheduleNotification(id: "checkin.soon", at: at.addingTimeInterval(-600), title: "Reminder", body: "Soon.")])
+        XCTAssertEqual(phone.notifications.pending, ["checkin.due": at.addingTimeInterval(900), "checkin.soon": at.addingTimeInterval(-600)])
+        XCTAssertTrue(phone.notifications.shown.isEmpty, "scheduled, not shown now")
+        dispatcher.perform(.clearNotification(id: "checkin.soon"))
+        XCTAssertEqual(phone.notifications.pending, ["checkin.due": at.addingTimeInterval(900)])
+        XCTAssertTrue(reported.isEmpty, "nothing to report back")
+    }
+
+    func testEveryDisguiseSwitchesToItsOwnIconAndPlainToTheAppsOwn() {
+        dispatcher.perform([.setDisguise(kind: .weather), .setDisguise(kind: .notes), .setDisguise(kind: .tasks),
+                            .setDisguise(kind: .calculator), .setDisguise(kind: .plain)])
+        XCTAssertEqual(phone.icon.set, ["AppIcon-Weather", "AppIcon-Notes", "AppIcon-Tasks", "AppIcon-Calculator", nil])
+    }
+
     func testCameraPiecesOfAnySizeArriveInOrderBoundedAndEndOnce() {
         let big = Data((0..<(EffectDispatcher.maxChunk * 2 + 17)).map { UInt8(truncatingIfNeeded: $0 &* 7) })
         phone.camera.pieces = [Data([1]), Data(), big, Data([2, 3])]

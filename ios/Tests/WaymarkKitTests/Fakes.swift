@@ -34,9 +34,32 @@ final class FakeComposer: MessageComposer {
 
 final class FakeNotifications: NotificationPoster {
     var shown: [(id: String, title: String, body: String)] = []
+    var scheduled: [(id: String, at: Date, title: String, body: String)] = []
     var cleared: [String] = []
+    /// Schedules and clears in the order they came.
+    private var log: [(id: String, at: Date?, body: String)] = []
+
     func show(id: String, title: String, body: String) { shown.append((id, title, body)) }
-    func clear(id: String) { cleared.append(id) }
+    func schedule(id: String, at: Date, title: String, body: String) {
+        scheduled.append((id, at, title, body))
+        log.append((id, at, body))
+    }
+    func clear(id: String) {
+        cleared.append(id)
+        log.append((id, nil, ""))
+    }
+
+    /// What is still to come, as the phone keeps it: one per id, the latest wins, cleared ones gone.
+    var pending: [String: Date] {
+        var out: [String: Date] = [:]
+        for entry in log { out[entry.id] = entry.at }
+        return out
+    }
+}
+
+final class FakeIcon: HomeScreenIcon {
+    var set: [String?] = []
+    func setAlternateIcon(_ name: String?) { set.append(name) }
 }
 
 final class FakeWakes: WakeScheduler {
@@ -128,12 +151,14 @@ final class FakePhone {
     let permissions = FakePermissions()
     let locator = FakeLocator()
     let haptics = FakeHaptics()
+    let icon = FakeIcon()
     let http = FakeHTTP()
 
     var ports: EffectPorts {
         EffectPorts(dialer: dialer, composer: composer, notifications: notifications, wakes: wakes,
                     camera: camera, picker: picker, sharer: sharer, cover: cover,
-                    permissions: permissions, locator: locator, haptics: haptics, http: http)
+                    permissions: permissions, locator: locator, haptics: haptics, icon: icon,
+                    http: http)
     }
 }
 

@@ -89,6 +89,7 @@ final class JourneyTests: XCTestCase {
         }
         app.store.send(.setupSkip)  // duress PIN
         app.store.send(.setupLocation(on: false))
+        app.store.send(.setupSkip)  // the disguise: the app's own icon
         app.store.send(.open(to: .home))
         _ = try home(app.view)
         return shown.recoveryGroups
@@ -280,9 +281,14 @@ final class JourneyTests: XCTestCase {
         XCTAssertEqual(app.phone.composer.shown.count, 1, "no composer while the app is in the background")
         // The alert, then (every buddy alerted) the "please call 999" text: each waits, once.
         XCTAssertEqual(app.store.waitingMessages, 2)
-        let notes = app.phone.notifications.shown
-        XCTAssertGreaterThanOrEqual(Set(notes.map(\.id)).count, 2, "missed, then call 999: the person is told on the lock screen")
-        XCTAssertEqual(Set(notes.map(\.id)).count, notes.count, "each notification once")
+        // Missed, then call 999: handed to the phone ahead, when the check-in started (iOS
+        // shows them at their time whether or not the app runs), and not shown a second time.
+        let ahead = app.phone.notifications.pending
+        XCTAssertEqual(Set(ahead.keys), ["checkin.soon", "checkin.due", "checkin.missed", "checkin.call-999"])
+        XCTAssertEqual(ahead["checkin.due"], app.clock.value.addingTimeInterval(-49 * 60 + Double(running.card.dueInSeconds)),
+                       "the deadline")
+        XCTAssertTrue(app.phone.notifications.shown.isEmpty, "\(app.phone.notifications.shown)")
+        let notes = app.phone.notifications.scheduled.map { (id: $0.id, title: $0.title, body: $0.body) }
         for n in notes {
             for secret in [destination, "Alex", "7700", "Dworzec"] {
                 XCTAssertFalse(n.title.contains(secret) || n.body.contains(secret), "\(n)")
@@ -318,6 +324,38 @@ final class JourneyTests: XCTestCase {
         while app.phone.composer.isShowing { app.phone.composer.close(.sent) }
         XCTAssertEqual(app.phone.composer.shown.count, composed + 1)
         XCTAssertEqual(app.phone.composer.shown.last?.to, "+447700900123")
+        XCTAssertTrue(app.phone.notifications.pending.isEmpty, "checked in: no reminder left to show")
+    }
+
+    /// The disguise chosen at set-up reaches the phone as its alternate icon, once; settings
+    /// switches it back to the app's own.
+    func testTheDisguiseChosenAtSetUpBecomesTheHomeScreenIcon() throws {
+        let app = try App()
+        app.store.send(.started)
+        app.store.send(.setupStart)
+        app.enter(pinDigits)
+        app.enter(pinDigits)
+        let shown = try setup(app.view)
+        app.store.send(.recoveryCodeWritten)
+        let ask = try setup(app.view)
+        let n = try XCTUnwrap(ask.body.first(where: \.isNumber).flatMap { Int(String($0)) })
+        app.store.send(.recoveryCodeTyped(text: shown.recoveryGroups[n - 1]))
+        app.store.send(.setupSkip)
+        app.store.send(.setupSkip)
+        app.store.send(.setupLocation(on: false))
+        let step = try setup(app.view)
+        XCTAssertEqual(step.step, .disguise)
+        XCTAssertEqual(step.disguises.map(\.kind), [.notes, .tasks, .weather, .calculator, .plain])
+        XCTAssertFalse(step.disguiseNote.isEmpty, "the note that iOS keeps the name")
+        app.store.send(.chooseDisguise(kind: .weather))
+        XCTAssertEqual(app.phone.icon.set, ["AppIcon-Weather"])
+        XCTAssertEqual(try setup(app.view).step, .done)
+        app.store.send(.open(to: .home))
+        app.store.send(.open(to: .settings))
+        guard case let .settings(settings) = app.view.screen else { return XCTFail("\(app.view.screen)") }
+        XCTAssertEqual(settings.disguises.filter(\.selected).map(\.kind), [.weather])
+        app.store.send(.chooseDisguise(kind: .plain))
+        XCTAssertEqual(app.phone.icon.set, ["AppIcon-Weather", nil])
     }
 
     /// A text the person did not send (the composer was cancelled) is said plainly on every

@@ -210,7 +210,14 @@ final class SafetyTests: XCTestCase {
         vault.lock()
         try vault.unlock(secret: pin)
 
-        XCTAssertThrowsError(try vault.removeDuressSecret(secret: "975310"), "the duress PIN cannot remove itself")
+        // The duress PIN acts as the decoy's own PIN: "remove duress PIN" with it removes the
+        // decoy's own duress PIN (none here), as in a real vault, and leaves the real one alone.
+        try vault.removeDuressSecret(secret: "975310")
+        vault.lock()
+        try vault.unlock(secret: "975310")
+        XCTAssertTrue(vault.isUnlocked(), "the duress PIN still opens the decoy")
+        vault.lock()
+        try vault.unlock(secret: pin)
         try vault.removeDuressSecret(secret: pin)
         vault.lock()
         XCTAssertThrowsError(try vault.unlock(secret: "975310")) {

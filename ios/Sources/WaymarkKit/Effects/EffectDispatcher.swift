@@ -56,8 +56,14 @@ public final class EffectDispatcher {
             requestEarliestWake()
         case let .showNotification(id, title, body):
             ports.notifications.show(id: id, title: title, body: body)
+        case let .scheduleNotification(id, at, title, body):
+            // iOS runs the app in the background only when it likes: the check-in's reminders
+            // and deadline are handed to the phone ahead, so they show on time regardless.
+            ports.notifications.schedule(id: id, at: at, title: title, body: body)
         case let .clearNotification(id):
             ports.notifications.clear(id: id)
+        case let .setDisguise(kind):
+            ports.icon.setAlternateIcon(AppBundle.alternateIcon(for: kind))
         case .openCamera:
             ports.camera.start(into: CameraRelay(report: { [weak self] in self?.report($0, nil) }))
         case .pickFile:

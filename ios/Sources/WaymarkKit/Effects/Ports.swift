@@ -34,7 +34,17 @@ public protocol MessageComposer: AnyObject {
 /// out of them (they can be read off the lock screen).
 public protocol NotificationPoster: AnyObject {
     func show(id: String, title: String, body: String)
+    /// Shows it at `at` whether or not the app runs then (a time-sensitive local notification
+    /// with a date trigger); the same id replaces a pending one.
+    func schedule(id: String, at: Date, title: String, body: String)
+    /// Removes it, shown or still pending.
     func clear(id: String)
+}
+
+/// UIApplication.setAlternateIconName: the home-screen icon (nil: the app's own). iOS cannot
+/// change the name under it at run time.
+public protocol HomeScreenIcon: AnyObject {
+    func setAlternateIcon(_ name: String?)
 }
 
 /// BGTaskScheduler: asks iOS to wake the app at or after `at`. iOS decides when (it may be
@@ -129,12 +139,13 @@ public struct EffectPorts {
     public var permissions: PermissionAsker
     public var locator: Locator
     public var haptics: Haptics
+    public var icon: HomeScreenIcon
     public var http: HTTPTransport
 
     public init(dialer: Dialer, composer: MessageComposer, notifications: NotificationPoster,
                 wakes: WakeScheduler, camera: Camera, picker: FilePicker, sharer: Sharer,
                 cover: PrivacyCover, permissions: PermissionAsker, locator: Locator, haptics: Haptics,
-                http: HTTPTransport = URLSessionTransport()) {
+                icon: HomeScreenIcon, http: HTTPTransport = URLSessionTransport()) {
         self.dialer = dialer
         self.composer = composer
         self.notifications = notifications
@@ -146,6 +157,7 @@ public struct EffectPorts {
         self.permissions = permissions
         self.locator = locator
         self.haptics = haptics
+        self.icon = icon
         self.http = http
     }
 }

@@ -16,6 +16,8 @@ import org.waymark.app.model.Effect
 import org.waymark.app.model.FirstRunScreen
 import org.waymark.app.model.QuickKind
 import org.waymark.app.model.Screen
+import org.waymark.app.model.Disguise
+import org.waymark.app.model.Permission
 import org.waymark.app.model.SetupStep
 import org.waymark.app.model.SmsAbility
 import org.waymark.ffi.IncidentKind
@@ -82,9 +84,13 @@ class AppJourneyTest {
 
         assertEquals(SetupStep.DURESS_PIN, send(AppEvent.SetupBuddy("Alex", "07700 900123")).setup().step)
         assertEquals(SetupStep.LOCATION, send(AppEvent.SetupSkip).setup().step)
-        val done = send(AppEvent.SetupLocation(false))
+        val disguise = send(AppEvent.SetupLocation(false))
+        assertEquals(SetupStep.DISGUISE, disguise.setup().step)
+        assertTrue(disguise.effects.none { it is Effect.RequestPermission }, "location off: nothing asked")
+        // The name and icon on the home screen: the app model asks the phone to wear "Notes".
+        val done = send(AppEvent.ChooseDisguise(Disguise.NOTES))
+        assertEquals(listOf<Effect>(Effect.SetDisguise(Disguise.NOTES)), done.effects)
         assertEquals(SetupStep.DONE, done.setup().step)
-        assertTrue(done.effects.none { it is Effect.RequestPermission }, "location off: nothing asked")
         val home = send(AppEvent.Open(Destination.HOME))
         assertTrue(home.view.screen is Screen.Home, "${home.view.screen}")
         return shown.recoveryGroups.joinToString("-")
@@ -158,7 +164,11 @@ class AppJourneyTest {
         assertEquals(messages.toUInt(), form.smsCount, "${preview.length} characters")
         assertTrue(form.smsCountLabel.contains("$messages"), form.smsCountLabel)
 
-        val started = phone.send(AppEvent.CheckInStart)
+        // The phone is asked for leave to send texts, with the reason; granted, the plan goes.
+        val asked = phone.send(AppEvent.CheckInStart).effects.filterIsInstance<Effect.RequestPermission>().single()
+        assertEquals(Permission.SMS, asked.what)
+        assertTrue(asked.reason.isNotEmpty())
+        val started = phone.send(AppEvent.PermissionResult(Permission.SMS, true))
         val planTexts = started.effects.filterIsInstance<Effect.SendSms>()
         assertEquals(listOf(buddyNumber), planTexts.map { it.to }, "the plan goes to the buddy")
         assertEquals(preview, planTexts[0].body, "word for word what the form showed")
@@ -179,9 +189,13 @@ class AppJourneyTest {
         assertEquals(1, alerts.count { it.body.startsWith("Waymark: I still haven't checked in") && it.body.contains("call 999") }, "$alerts")
         assertEquals(2, alerts.size, "$alerts")
         assertEquals(listOf(buddyNumber), alerts.map { it.to }.distinct())
-        val notes = missed.effects.filterIsInstance<Effect.ShowNotification>()
-        assertTrue(notes.any { it.body == "Open the app now." }, "999 is offered: $notes")
+        // The person's notices were handed to the phone when the check-in started, for their
+        // moments; they are not shown a second time now.
+        val notes = started.effects.filterIsInstance<Effect.ScheduleNotification>()
+        assertEquals(setOf("checkin.soon", "checkin.due", "checkin.missed", "checkin.call-999"), notes.map { it.id }.toSet())
+        assertTrue(notes.any { it.id == "checkin.call-999" && it.body == "Open the app now." }, "999 is offered: $notes")
         assertTrue(notes.none { it.body.contains("station") || it.body.contains("Alex") || it.title.contains("station") }, "the lock screen shows nothing personal")
+        assertTrue(missed.effects.none { it is Effect.ShowNotification }, "${missed.effects}")
         assertEquals("999", missed.view.emergency.number)
         assertTrue(missed.view.emergency.prominent, "999 drawn large on the lock screen")
         assertEquals("If you are in danger, call 999 now.", missed.view.emergency.urgentText)

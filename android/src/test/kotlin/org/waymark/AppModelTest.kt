@@ -42,9 +42,10 @@ class AppModelTest {
         val ask = (dispatch(AppEvent.RecoveryCodeWritten).view.screen as Screen.FirstRun).setup
         val n = ask.body.first { it.isDigit() }.digitToInt()
         dispatch(AppEvent.RecoveryCodeTyped(shown.recoveryGroups[n - 1]))
-        dispatch(AppEvent.SetupSkip)
-        dispatch(AppEvent.SetupSkip)
-        dispatch(AppEvent.SetupSkip)
+        dispatch(AppEvent.SetupSkip)  // buddy
+        dispatch(AppEvent.SetupSkip)  // duress PIN
+        dispatch(AppEvent.SetupSkip)  // location
+        dispatch(AppEvent.SetupSkip)  // disguise
         val home = dispatch(AppEvent.Open(Destination.HOME))
         assertTrue(home.view.screen is Screen.Home)
     }

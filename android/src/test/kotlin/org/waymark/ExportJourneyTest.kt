@@ -51,7 +51,7 @@ class ExportJourneyTest {
         val shown = (app.pin(PIN).view.screen as Screen.FirstRun).setup
         val ask = (app.dispatch(AppEvent.RecoveryCodeWritten).view.screen as Screen.FirstRun).setup
         app.dispatch(AppEvent.RecoveryCodeTyped(shown.recoveryGroups[ask.body.first { it.isDigit() }.digitToInt() - 1]))
-        repeat(3) { app.dispatch(AppEvent.SetupSkip) }
+        repeat(4) { app.dispatch(AppEvent.SetupSkip) }  // buddy, duress PIN, location, disguise
         app.dispatch(AppEvent.Open(Destination.HOME))
         val kinds = listOf(QuickKind.FOLLOWED, QuickKind.WATCHING, QuickKind.THREATS)
         repeat(6) {

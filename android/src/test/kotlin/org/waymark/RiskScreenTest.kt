@@ -45,7 +45,7 @@ class RiskScreenTest {
         val shown = (pin(PIN).view.screen as Screen.FirstRun).setup
         val ask = (dispatch(AppEvent.RecoveryCodeWritten).view.screen as Screen.FirstRun).setup
         dispatch(AppEvent.RecoveryCodeTyped(shown.recoveryGroups[ask.body.first { it.isDigit() }.digitToInt() - 1]))
-        repeat(3) { dispatch(AppEvent.SetupSkip) }
+        repeat(4) { dispatch(AppEvent.SetupSkip) }  // buddy, duress PIN, location, disguise
         assertTrue(dispatch(AppEvent.Open(Destination.HOME)).view.screen is Screen.Home)
     }
 

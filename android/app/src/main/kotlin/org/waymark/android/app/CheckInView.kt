@@ -104,6 +104,7 @@ object CheckInView {
 
     private fun running(ui: Ui, chrome: Chrome, col: LinearLayout, running: RunningCheckIn, send: (AppEvent) -> Unit) {
         col.addView(card(ui, chrome, running.card, send), ui.spaced(0))
+        running.smsNote?.let { col.addView(ui.text(it, Ui.BODY_SP, R.color.caution).apply { tag = "sms-note" }, ui.spaced(8)) }
         col.addView(ui.subheading(running.ladderStatus).apply { tag = "ladder-status" }, ui.spaced(8))
         for ((i, row) in running.ladder.withIndex()) {
             val colour = when {

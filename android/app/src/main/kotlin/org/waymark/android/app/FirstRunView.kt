@@ -46,6 +46,10 @@ object FirstRunView {
                 primary = { send(AppEvent.SetupLocation(true)) }
                 secondary = { send(AppEvent.SetupLocation(false)) }
             }
+            SetupStep.DISGUISE -> {
+                primary = null
+                DisguiseChoices.add(ui, col, setup.disguises, setup.disguiseNote, send)
+            }
             SetupStep.DONE -> primary = { send(AppEvent.Open(Destination.HOME)) }
         }
         if (primary != null && setup.primaryLabel.isNotEmpty()) {

@@ -50,6 +50,9 @@ class MainActivity : Activity() {
     private var shownScreen: Class<*>? = null
     private var started = false
 
+    /** Between onStart and onStop: only then may the app open another app (the SMS app). */
+    private var inFront = false
+
     /** The camera's file while it is out taking a photo. */
     private var captureFile: File? = null
 
@@ -90,8 +93,10 @@ class MainActivity : Activity() {
 
     override fun onStart() {
         super.onStart()
+        inFront = true
         if (started) send(AppEvent.Foregrounded)
         started = true
+        shell.screenInFront()
     }
 
     override fun onResume() {
@@ -108,6 +113,7 @@ class MainActivity : Activity() {
     override fun onStop() {
         // Covered at once, before the system takes its picture for the app switcher.
         cover.visibility = View.VISIBLE
+        inFront = false
         send(AppEvent.Backgrounded)
         super.onStop()
     }
@@ -191,7 +197,7 @@ class MainActivity : Activity() {
             } catch (e: ActivityNotFoundException) {
                 // No dialler (a tablet): nothing the app can do; the number is on screen.
             }
-            is Effect.ComposeSms -> {
+            is Effect.ComposeSms -> if (!inFront) shell.keepForScreen(effect) else {
                 val intent = Intent(Intent.ACTION_SENDTO, Uri.fromParts("smsto", effect.to, null))
                     .putExtra("sms_body", effect.body)
                 val ok = try {
@@ -228,7 +234,8 @@ class MainActivity : Activity() {
             )
             // The phone's own effects (and relay requests) were carried out by the shell already.
             is Effect.SendSms, is Effect.ScheduleWake, is Effect.CancelWake,
-            is Effect.ShowNotification, is Effect.ClearNotification, is Effect.Http -> {}
+            is Effect.ShowNotification, is Effect.ScheduleNotification, is Effect.ClearNotification,
+            is Effect.SetDisguise, is Effect.Http -> {}
         }
     }
 

@@ -5,8 +5,8 @@ import org.waymark.app.model.AppEvent
 import org.waymark.app.model.Effect
 
 /**
- * The effects a phone carries out with or without a screen: texts to a buddy, wake-ups and
- * notifications. Returns the outcomes to report back to the app model. Effects that need a
+ * The effects a phone carries out with or without a screen: texts to a buddy, wake-ups,
+ * notifications (now or scheduled) and the launcher disguise. Returns the outcomes to report back to the app model. Effects that need a
  * screen (dialler, camera, pickers, share) are [MainActivity]'s.
  */
 class PhoneEffects(private val context: Context) {
@@ -17,7 +17,8 @@ class PhoneEffects(private val context: Context) {
     private fun carryOut(effect: Effect): AppEvent? {
         when (effect) {
             is Effect.SendSms -> return when (sms.send(effect.id, effect.to, effect.body)) {
-                SmsSender.Outcome.Sent -> AppEvent.SmsSent(effect.id, true)
+                // The radio's answer comes later, to SmsResultReceiver.
+                SmsSender.Outcome.Handed -> null
                 SmsSender.Outcome.Failed -> AppEvent.SmsSent(effect.id, false)
                 // Already carried out (and reported) once: never twice.
                 SmsSender.Outcome.AlreadySent -> null
@@ -25,7 +26,10 @@ class PhoneEffects(private val context: Context) {
             is Effect.ScheduleWake -> WakeScheduler.schedule(context, effect.id, effect.at.toEpochMilli())
             is Effect.CancelWake -> WakeScheduler.cancel(context, effect.id)
             is Effect.ShowNotification -> Notifier.show(context, effect.id, effect.title, effect.body)
-            is Effect.ClearNotification -> Notifier.clear(context, effect.id)
+            is Effect.ScheduleNotification ->
+                NoticeScheduler.schedule(context, effect.id, effect.at.toEpochMilli(), effect.title, effect.body)
+            is Effect.ClearNotification -> NoticeScheduler.clear(context, effect.id)
+            is Effect.SetDisguise -> DisguiseSwitcher.apply(context, effect.kind)
             // Handled by the shell (its own threads), not here.
             is Effect.RunWork, is Effect.Http -> {}
             // A screen's effects.

@@ -68,8 +68,11 @@ object RoutesView {
         col.addView(ui.button(r.findLabel, Ui.Style.Primary) {
             send(AppEvent.FindRoutes(fields.text("route-from"), fields.text("route-to"), pick()))
         }.apply { tag = "find-routes" }, ui.spaced(4))
+        // The time to arrive by, typed as the phone's keypad allows ("08:30", "0830"); anything
+        // else reaches the model as no time, which it asks for in its own words.
+        col.addView(fields.get("arrive-by", r.arriveByLabel, Fields.Kind.Phone), ui.spaced(4))
         col.addView(ui.button(r.planLabel, Ui.Style.Secondary) {
-            send(AppEvent.PlanTrips(fields.text("route-from"), fields.text("route-to"), pick(), null))
+            send(AppEvent.PlanTrips(fields.text("route-from"), fields.text("route-to"), pick(), minuteOfDay(fields.text("arrive-by"))))
         }.apply { tag = "plan-trips" }, ui.spaced(4))
 
         r.drawing?.let { col.addView(RouteMapView(ui.context, it, ui).apply { tag = "route-map" }, ui.spaced(12)) }
@@ -95,5 +98,13 @@ object RoutesView {
         if (!c.selected) card.addView(ui.button(c.title, Ui.Style.Quiet) { send(AppEvent.SelectRoute(c.index)) }.apply { tag = "select-route-${c.index}" }, ui.spaced(6))
         card.tag = "route-${c.index}"
         return card
+    }
+
+    /** "08:30" / "8.30" / "0830" as minutes after midnight; null if it is not a time. */
+    fun minuteOfDay(text: String): UInt? {
+        val m = Regex("""^\s*(\d{1,2})[:.]?(\d{2})\s*$""").find(text) ?: return null
+        val (h, min) = m.destructured
+        val minutes = h.toInt() * 60 + min.toInt()
+        return if (h.toInt() < 24 && min.toInt() < 60) minutes.toUInt() else null
     }
 }

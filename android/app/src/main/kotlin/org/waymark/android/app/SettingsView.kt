@@ -8,7 +8,8 @@ import org.waymark.app.model.SettingsStep
 
 /**
  * Settings: on the menu, the PIN actions (change the PIN, set or remove the duress PIN), the
- * auto-lock delay, the help region, what the recovery code is for; in a PIN flow, the PIN pad.
+ * auto-lock delay, the help region, the name and icon on the home screen, what the recovery
+ * code is for; in a PIN flow, the PIN pad.
  */
 object SettingsView {
     fun draw(ui: Ui, settings: SettingsScreen, send: (AppEvent) -> Unit): View {
@@ -41,6 +42,9 @@ object SettingsView {
                 isSelected = r.selected
             }, ui.spaced(4))
         }
+
+        col.addView(ui.subheading(settings.disguiseLabel), ui.spaced(8))
+        DisguiseChoices.add(ui, col, settings.disguises, settings.disguiseNote, send)
 
         col.addView(ui.subheading(settings.recoveryHeading), ui.spaced(8))
         col.addView(ui.text(settings.recoveryBody), ui.spaced(0))

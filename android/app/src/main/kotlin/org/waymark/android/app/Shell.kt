@@ -29,6 +29,28 @@ class Shell(context: Context, val core: AppCore) {
     @Volatile
     var screen: ((AppUpdate) -> Unit)? = null
 
+    /**
+     * Texts to send by hand (`ComposeSms`: the person refused SEND_SMS, or a phone that cannot
+     * text by itself) that came while no screen was in front: Android does not let an app in
+     * the background open another app, so they wait for [screenInFront].
+     */
+    private val waiting = mutableListOf<Effect.ComposeSms>()
+
+    fun keepForScreen(text: Effect.ComposeSms) = synchronized(waiting) { waiting.add(text) }
+
+    /** A screen is in front: it gets the texts that waited, in order. */
+    fun screenInFront() {
+        val texts = synchronized(waiting) { waiting.toList().also { waiting.clear() } }
+        if (texts.isEmpty()) return
+        worker.execute {
+            val view = core.view()
+            main.post {
+                val draw = screen
+                if (draw != null) draw(AppUpdate(view, texts)) else texts.forEach(::keepForScreen)
+            }
+        }
+    }
+
     fun send(event: AppEvent) = onWorker { dispatch -> dispatch(event) }
 
     /**
@@ -74,7 +96,8 @@ class Shell(context: Context, val core: AppCore) {
     private fun deliver(update: AppUpdate) {
         update.effects.filterIsInstance<Effect.Http>().forEach(::http)
         val outcomes = phone.carryOut(update.effects)
-        screen?.invoke(update)
+        val draw = screen
+        if (draw != null) draw(update) else update.effects.filterIsInstance<Effect.ComposeSms>().forEach(::keepForScreen)
         outcomes.forEach(::send)
     }
 
@@ -96,7 +119,12 @@ class Shell(context: Context, val core: AppCore) {
                         val update = core.dispatch(e)
                         val outcomes = phone.carryOut(update.effects)
                         // The screen carries out only its own effects; the phone's are done.
-                        screen?.let { draw -> main.post { draw(update) } }
+                        val draw = screen
+                        if (draw != null) {
+                            main.post { draw(update) }
+                        } else {
+                            update.effects.filterIsInstance<Effect.ComposeSms>().forEach(::keepForScreen)
+                        }
                         outcomes
                     }
                 }

@@ -38,6 +38,19 @@ fun Driver.lastText(): Pair<String, String>? {
         ?: sms.lastSentMultipartTextMessageParams?.let { it.destinationAddress to it.parts.joinToString("") }
 }
 
+/**
+ * The radio's answer to the last text handed to SmsManager: each part's "sent" PendingIntent
+ * (as SmsResultReceiver gets it) with RESULT_OK or a failure; the outcome goes to the app model.
+ */
+fun Driver.radioAnswers(ok: Boolean) {
+    val sms = shadowOf(app.getSystemService(android.telephony.SmsManager::class.java).createForSubscriptionId(1))
+    val intents = sms.lastSentTextMessageParams?.sentIntent?.let { listOf(it) }
+        ?: sms.lastSentMultipartTextMessageParams!!.sentIntents
+    val code = if (ok) android.app.Activity.RESULT_OK else android.telephony.SmsManager.RESULT_ERROR_GENERIC_FAILURE
+    for (pi in intents) SmsResultReceiver.outcome(shadowOf(pi).savedIntent, code)?.let { app.shell.send(it) }
+    settle()
+}
+
 fun Driver.forgetTexts() {
     val sms = shadowOf(app.getSystemService(android.telephony.SmsManager::class.java).createForSubscriptionId(1))
     sms.clearLastSentTextMessageParams()
@@ -122,5 +135,68 @@ class CheckInAlarmTest {
             d.settle()
         }
         assertNull("texted once only", d.lastText())
+    }
+
+    /**
+     * The person refuses to let the app send texts when the check-in starts (the phone asks
+     * then, with the app model's reason beside it): the plan opens in the messages app instead,
+     * the screen says texts will not go by themselves, and a missed check-in's alert, due while
+     * the app is in the background, waits for the app to come to the front (Android lets no
+     * app in the background open another) and then opens in the messages app.
+     */
+    @Test
+    fun refusedTextingOpensTheMessagesAppAndAMissedAlertWaitsForTheScreen() {
+        val d = Driver().start()
+        val app = d.app
+        shadowOf(app.packageManager).setSystemFeature(PackageManager.FEATURE_TELEPHONY, true)
+        shadowOf(app.packageManager).setSystemFeature(PackageManager.FEATURE_TELEPHONY_MESSAGING, true)
+        ShadowAlarmManager.setCanScheduleExactAlarms(true)
+        d.firstRun()
+        val preview = d.fillCheckIn()
+        d.forgetTexts()
+        d.tap("checkin-start")
+        val asked = shadowOf(d.activity).lastRequestedPermission
+        assertNotNull("the phone asks", asked)
+        assertEquals(listOf(android.Manifest.permission.SEND_SMS), asked.requestedPermissions.toList())
+        // The reason, in the app model's words (app/src/strings/en.rs checkin_sms_reason).
+        assertEquals(
+            "To text your buddy your plan now, and to alert them by itself if you do not check in in time.",
+            org.robolectric.shadows.ShadowToast.getTextOfLatestToast(),
+        )
+        assertNull("not started before the answer", (d.screen() as Screen.CheckIn).checkin.running)
+
+        d.activity.onRequestPermissionsResult(asked.requestCode, asked.requestedPermissions, intArrayOf(PackageManager.PERMISSION_DENIED))
+        d.settle()
+        val opened = generateSequence { shadowOf(d.activity).nextStartedActivity }.toList()
+        val plan = opened.single { it.action == android.content.Intent.ACTION_SENDTO }
+        assertEquals("+447700900123", plan.data!!.schemeSpecificPart)
+        assertEquals(preview, plan.getStringExtra("sms_body"))
+        assertNull("nothing went through SmsManager", d.lastText())
+        assertNotNull("started all the same", (d.screen() as Screen.CheckIn).checkin.running)
+        // Said on the running check-in (app/src/strings/en.rs checkin_sms_refused).
+        assertTrue(d.text("sms-note").startsWith("Texts cannot be sent for you"))
+        Screens.shoot(d.activity, "28-checkin-texts-refused")
+
+        // Missed while the app is in the background and locked.
+        d.tap("back")
+        d.tap("lock-now")
+        d.controller.pause().stop()
+        d.settle()
+        val alarms = shadowOf(app.getSystemService(AlarmManager::class.java))
+        val alarm = alarms.scheduledAlarms.first { shadowOf(it.operation).savedIntent.getStringExtra(WakeScheduler.EXTRA_ID) == "checkin" }
+        app.clock.advance(Duration.ofMinutes(45 + 15 + 1))
+        alarm.operation!!.send()
+        d.settle()
+        assertTrue(
+            "no app is opened from the background",
+            generateSequence { shadowOf(d.activity).nextStartedActivity }.none { it.action == android.content.Intent.ACTION_SENDTO },
+        )
+        // Back in front: the alert opens in the messages app, once.
+        d.controller.start().resume()
+        d.settle()
+        val alerts = generateSequence { shadowOf(d.activity).nextStartedActivity }.filter { it.action == android.content.Intent.ACTION_SENDTO }.toList()
+        assertEquals(1, alerts.size)
+        assertTrue(alerts[0].getStringExtra("sms_body")!!.contains("the gym"))
+        assertNull(d.lastText())
     }
 }

@@ -81,7 +81,7 @@ class EffectsTest {
         org.robolectric.shadows.ShadowSubscriptionManager.setDefaultSmsSubscriptionId(1)
         val sms = context.getSystemService(android.telephony.SmsManager::class.java).createForSubscriptionId(1)
         val sender = SmsSender(context)
-        assertEquals(SmsSender.Outcome.Sent, sender.send("alert-1", "07700900123", "Sam: I have not checked in."))
+        assertEquals(SmsSender.Outcome.Handed, sender.send("alert-1", "07700900123", "Sam: I have not checked in."))
         val sent = shadowOf(sms).lastSentTextMessageParams
         assertEquals("07700900123", sent.destinationAddress)
         assertEquals("Sam: I have not checked in.", sent.text)
@@ -93,10 +93,99 @@ class EffectsTest {
 
         // A long text goes as several parts.
         val long = "x".repeat(400)
-        assertEquals(SmsSender.Outcome.Sent, sender.send("plan-2", "07700900123", long))
+        assertEquals(SmsSender.Outcome.Handed, sender.send("plan-2", "07700900123", long))
         val parts = shadowOf(sms).lastSentMultipartTextMessageParams
         assertTrue(parts.parts.size >= 3)
         assertEquals(long, parts.parts.joinToString(""))
+    }
+
+    /**
+     * `SmsSent { ok }` is the radio's answer, not "handed over": each part of a text carries a
+     * "sent" PendingIntent to SmsResultReceiver, and the text is reported once, when every part
+     * went or as soon as one failed.
+     */
+    @Test
+    fun aTextIsReportedOnceWithTheRadiosAnswerForEveryPart() {
+        shadowOf(context as Application).grantPermissions(android.Manifest.permission.SEND_SMS)
+        shadowOf(context.packageManager).setSystemFeature(android.content.pm.PackageManager.FEATURE_TELEPHONY, true)
+        shadowOf(context.packageManager).setSystemFeature(android.content.pm.PackageManager.FEATURE_TELEPHONY_MESSAGING, true)
+        org.robolectric.shadows.ShadowSubscriptionManager.setDefaultSmsSubscriptionId(1)
+        val sms = shadowOf(context.getSystemService(android.telephony.SmsManager::class.java).createForSubscriptionId(1))
+        val sender = SmsSender(context)
+        val ok = android.app.Activity.RESULT_OK
+        val failed = android.telephony.SmsManager.RESULT_ERROR_GENERIC_FAILURE
+
+        assertEquals(SmsSender.Outcome.Handed, sender.send("one", "07700900123", "short"))
+        val one = shadowOf(sms.lastSentTextMessageParams.sentIntent).savedIntent
+        assertEquals("org.waymark.android.app.SmsResultReceiver", one.component?.className)
+        assertEquals(org.waymark.app.model.AppEvent.SmsSent("one", true), SmsResultReceiver.outcome(one, ok))
+        assertNull("reported once", SmsResultReceiver.outcome(one, ok))
+
+        // Three parts: reported when the last one went.
+        assertEquals(SmsSender.Outcome.Handed, sender.send("three", "07700900123", "y".repeat(400)))
+        val parts = sms.lastSentMultipartTextMessageParams.sentIntents.map { shadowOf(it).savedIntent }
+        assertEquals(sms.lastSentMultipartTextMessageParams.parts.size, parts.size)
+        assertEquals("one PendingIntent per part", parts.size, parts.map { it.data }.toSet().size)
+        for (p in parts.dropLast(1)) assertNull(SmsResultReceiver.outcome(p, ok))
+        assertEquals(org.waymark.app.model.AppEvent.SmsSent("three", true), SmsResultReceiver.outcome(parts.last(), ok))
+
+        // One part refused by the radio: reported failed at once, later parts change nothing.
+        sender.send("bad", "07700900123", "z".repeat(400))
+        val bad = sms.lastSentMultipartTextMessageParams.sentIntents.map { shadowOf(it).savedIntent }
+        assertEquals(org.waymark.app.model.AppEvent.SmsSent("bad", false), SmsResultReceiver.outcome(bad[0], failed))
+        for (p in bad.drop(1)) assertNull(SmsResultReceiver.outcome(p, ok))
+    }
+
+    /**
+     * `ScheduleNotification`: an exact alarm that posts the app model's words at the time,
+     * replaced by its id; `ClearNotification` cancels it and removes a shown one.
+     */
+    @Test
+    fun aScheduledNoticeIsPostedByItsAlarmAndClearedByItsId() {
+        org.robolectric.shadows.ShadowAlarmManager.setCanScheduleExactAlarms(true)
+        shadowOf(context as Application).grantPermissions(android.Manifest.permission.POST_NOTIFICATIONS)
+        val alarms = shadowOf(context.getSystemService(AlarmManager::class.java))
+        val manager = shadowOf(context.getSystemService(NotificationManager::class.java))
+        val at = System.currentTimeMillis() + 20 * 60_000L
+        NoticeScheduler.schedule(context, "checkin.due", at, "Reminder", "Time to check in.")
+        NoticeScheduler.schedule(context, "checkin.due", at + 15 * 60_000L, "Reminder", "Time to check in.")
+        NoticeScheduler.schedule(context, "checkin.soon", at - 10 * 60_000L, "Reminder", "Time to check in soon.")
+        assertEquals(listOf(at - 600_000L, at + 900_000L), alarms.scheduledAlarms.map { it.triggerAtMs }.sorted())
+        assertTrue(alarms.scheduledAlarms.all { it.isAllowWhileIdle && it.type == AlarmManager.RTC_WAKEUP })
+        assertTrue("nothing shows before its time", manager.allNotifications.isEmpty())
+
+        // The alarm goes off: the receiver posts exactly the words it was given.
+        val due = alarms.scheduledAlarms.first { it.triggerAtMs == at + 900_000L }
+        NoticeReceiver().onReceive(context, shadowOf(due.operation).savedIntent)
+        val shown = manager.allNotifications.single()
+        assertEquals("Reminder", shown.extras.getCharSequence(Notification.EXTRA_TITLE))
+        assertEquals("Time to check in.", shown.extras.getCharSequence(Notification.EXTRA_TEXT))
+        assertEquals(Notification.VISIBILITY_PRIVATE, shown.visibility)
+
+        // Checked in: both go, the shown one and the one still to come.
+        NoticeScheduler.clear(context, "checkin.due")
+        NoticeScheduler.clear(context, "checkin.soon")
+        assertTrue(manager.allNotifications.isEmpty())
+        assertTrue(alarms.scheduledAlarms.isEmpty())
+    }
+
+    /** `SetDisguise`: exactly one launcher entry is enabled, the chosen one. */
+    @Test
+    fun theDisguiseLeavesExactlyOneLauncherEntry() {
+        val pm = context.packageManager
+        fun state(kind: org.waymark.app.model.Disguise) =
+            pm.getComponentEnabledSetting(android.content.ComponentName(context.packageName, DisguiseSwitcher.ALIASES.getValue(kind)))
+        assertEquals("every disguise has its alias", org.waymark.app.model.Disguise.entries.toSet(), DisguiseSwitcher.ALIASES.keys)
+        assertEquals(org.waymark.app.model.Disguise.PLAIN, DisguiseSwitcher.current(context))
+        for (kind in listOf(org.waymark.app.model.Disguise.WEATHER, org.waymark.app.model.Disguise.CALCULATOR, org.waymark.app.model.Disguise.PLAIN)) {
+            PhoneEffects(context).carryOut(listOf(org.waymark.app.model.Effect.SetDisguise(kind)))
+            assertEquals(kind, DisguiseSwitcher.current(context))
+            for (other in DisguiseSwitcher.ALIASES.keys) {
+                val want = if (other == kind) android.content.pm.PackageManager.COMPONENT_ENABLED_STATE_ENABLED
+                else android.content.pm.PackageManager.COMPONENT_ENABLED_STATE_DISABLED
+                assertEquals("$other after $kind", want, state(other))
+            }
+        }
     }
 
     @Test

@@ -49,6 +49,10 @@ fun Driver.firstRun(shoot: Boolean = false): String {
     tap("setup-secondary")
     snap("08-location")
     tap("setup-secondary")
+    // The name and icon on the home screen: the person picks "Notes".
+    assertEquals(SetupStep.DISGUISE, (screen() as Screen.FirstRun).setup.step)
+    snap("08b-disguise")
+    tap("disguise-notes")
     snap("09-done")
     tap("setup-primary")
     return code
@@ -68,6 +72,8 @@ class JourneysTest {
         assertEquals(7, code.trim().split(Regex("\\s+")).size)
         assertTrue("home after set-up", d.screen() is Screen.Home)
         assertFalse("the code is not shown again", d.texts().any { it.contains(code) })
+        // The disguise chosen at set-up is the one launcher entry now.
+        assertEquals(org.waymark.app.model.Disguise.NOTES, DisguiseSwitcher.current(d.app))
         // The vault exists in no-backup storage and opens with the PIN.
         val vault = Vault.open(d.app.vaultDir().path, d.app.prf(), d.app.clock)
         vault.unlock(PIN)

@@ -1,5 +1,6 @@
 package org.waymark.android.app
 
+import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
 import org.junit.Test
@@ -82,7 +83,9 @@ abstract class ScreensTest {
         assertNotNull("the routes drawn over the streets", d.find("route-map"))
         assertNotNull(d.find("route-0"))
         Screens.shoot(d.activity, "61-routes-found")
+        d.type("arrive-by", "0900")
         d.tap("plan-trips")
+        assertNotNull("a plan, not an error", (d.screen() as org.waymark.app.model.Screen.Routes).routes.plan)
         Screens.shoot(d.activity, "62-routes-plan")
         d.tap("back")
         d.tap("nav-insights")
@@ -98,6 +101,9 @@ abstract class ScreensTest {
         d.firstRun()
         d.tap("nav-settings")
         Screens.shoot(d.activity, "40-settings")
+        d.tap("disguise-weather")
+        assertEquals(org.waymark.app.model.Disguise.WEATHER, DisguiseSwitcher.current(d.app))
+        Screens.shoot(d.activity, "40b-settings-disguise-changed")
         d.tap("settings-change-pin")
         Screens.shoot(d.activity, "41-settings-current-pin")
     }
@@ -107,12 +113,14 @@ abstract class ScreensTest {
         val d = Driver().start()
         d.firstRun()
         d.fillCheckIn(shoot = true)
-        // No permission to text yet: the plan does not go, and every screen says so.
+        d.phoneCanText()
         d.tap("checkin-start")
+        // The radio could not send the plan: every screen says so.
+        d.radioAnswers(ok = false)
         assertNotNull(d.find("sms-failed"))
         Screens.shoot(d.activity, "22-checkin-text-failed")
-        d.phoneCanText()
         d.tap("sms-retry")
+        d.radioAnswers(ok = true)
         assertNull("sent on the second try", d.find("sms-failed"))
         Screens.shoot(d.activity, "23-checkin-running")
         d.tap("back")

@@ -30,7 +30,22 @@ import javax.crypto.spec.SecretKeySpec
 
 /** A clock the test moves by hand (the app model, the vault and the check-in all read it). */
 class TestClock(@Volatile var now: Instant = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) : WallClock {
-    override fun now(): Instant = now
+    /**
+     * Set to stop the long-work thread ("waymark-work") at its first reading of the clock until
+     * the latch opens, so a test can act while the work is under way (an export reads the clock
+     * early, before rendering); [held] opens when it has stopped there.
+     */
+    @Volatile var holdWork: java.util.concurrent.CountDownLatch? = null
+    val held = java.util.concurrent.CountDownLatch(1)
+
+    override fun now(): Instant {
+        val hold = holdWork
+        if (hold != null && Thread.currentThread().name == "waymark-work") {
+            held.countDown()
+            hold.await()
+        }
+        return now
+    }
     fun advance(by: Duration) { now = now.plus(by) }
 }
 
