@@ -49,8 +49,11 @@ final class RelayHTTPTests: XCTestCase {
     }
 
     func testAnAddressThatIsNotAUrlFailsWithoutSending() {
-        dispatcher.perform(.http(id: "relay-4", method: "GET", url: "", headers: [], body: Data()))
-        XCTAssertTrue(phone.http.sent.isEmpty)
-        XCTAssertEqual(reported, [.httpFailed(id: "relay-4")])
+        for (n, address) in ["", "relay.example.org/v1/key", "file:///etc/passwd", "https://"].enumerated() {
+            dispatcher.perform(.http(id: "relay-4-\(n)", method: "GET", url: address, headers: [], body: Data()))
+            XCTAssertTrue(phone.http.sent.isEmpty, address)
+            XCTAssertEqual(reported.last, .httpFailed(id: "relay-4-\(n)"), address)
+        }
+        XCTAssertEqual(reported.count, 4)
     }
 }

@@ -10,9 +10,11 @@ public enum RelayHTTP {
     public static let timeout: TimeInterval = 15
     public static let maxReplyBytes = 64 * 1024
 
-    /// nil for an address `URL` cannot hold (the app model never builds one).
+    /// nil for anything but an http(s) address with a host (the app model never builds one).
+    /// Checked here because Linux Foundation's `URL(string: "")` is not nil.
     public static func request(method: String, url: String, headers: [HttpHeader], body: Data) -> URLRequest? {
-        guard let url = URL(string: url) else { return nil }
+        guard let url = URL(string: url), let scheme = url.scheme?.lowercased(),
+              scheme == "https" || scheme == "http", let host = url.host, !host.isEmpty else { return nil }
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalAndRemoteCacheData, timeoutInterval: timeout)
         request.httpMethod = method
         for header in headers { request.setValue(header.value, forHTTPHeaderField: header.name) }
