@@ -605,7 +605,9 @@ fn checkin_tick(at: Option<String>, app: &mut App) -> CliResult {
 fn checkin_ok(app: &mut App) -> CliResult {
     let armed = armed_checkin(app)?;
     let secret = app.read_secret("PIN: ")?;
-    let receipt = armed.check_in_with_texts(&secret)?;
+    let receipt = armed
+        .check_in_with_texts(&secret)
+        .map_err(|e| app.erased_or(e))?;
     // The duress PIN's request carries the duress secret; the relay answers both alike, so
     // everything printed below is the same for either PIN.
     let outcome = relay::Outcome::of(receipt.relay.clone());
