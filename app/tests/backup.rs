@@ -324,3 +324,59 @@ fn a_backup_cancelled_half_way_or_cut_by_the_lock_leaves_nothing() {
     assert!(matches!(done.view.screen, waymark_app::Screen::Lock { .. }));
     assert_eq!(names_in(&exports), Vec::<String>::new());
 }
+
+#[test]
+fn panic_during_a_restore_stops_it_and_the_lock_screen_says_nothing() {
+    let (mut old, code) = phone_with_a_record();
+    let drive = tempfile::tempdir().unwrap();
+    let backup = back_up(&mut old, drive.path());
+    let mut p = Phone::new(SmsAbility::SendSilently);
+    p.send(AppEvent::Started);
+    p.send(AppEvent::RestoreStart);
+    let code2 = code.clone();
+    p.send(AppEvent::RestoreCodeTyped { text: code });
+    p.enter_pin("112233");
+    p.enter_pin("112233");
+    let u = p.send(AppEvent::FilePicked {
+        path: backup.to_string_lossy().into_owned(),
+    });
+    let id = run_work_id(&u);
+    let app = &p.app;
+    let done = app.run_work_watched(&id, &|_stage, f| {
+        if f > 0.0 {
+            app.dispatch(AppEvent::Panic);
+        }
+    });
+    // Stopped: no home, no word about a restore, nothing left in the folder.
+    assert!(
+        !matches!(done.view.screen, waymark_app::Screen::Home { .. }),
+        "{:?}",
+        done.view.screen
+    );
+    assert_eq!(done.view.work, None);
+    assert!(
+        !format!("{:?}", done.view).contains("estor"),
+        "{:?}",
+        done.view
+    );
+    assert!(!p.dir.path().join("vault").exists());
+    // Prepared but not yet run when panic came: dropped, never run.
+    let mut p = Phone::new(SmsAbility::SendSilently);
+    p.send(AppEvent::Started);
+    p.send(AppEvent::RestoreStart);
+    p.send(AppEvent::RestoreCodeTyped { text: code2 });
+    p.enter_pin("112233");
+    p.enter_pin("112233");
+    let u = p.send(AppEvent::FilePicked {
+        path: backup.to_string_lossy().into_owned(),
+    });
+    let id = run_work_id(&u);
+    p.send(AppEvent::Panic);
+    let done = p.app.run_work(id);
+    assert_eq!(done.view.work, None);
+    assert!(!matches!(
+        done.view.screen,
+        waymark_app::Screen::Home { .. }
+    ));
+    assert!(!p.dir.path().join("vault").exists());
+}

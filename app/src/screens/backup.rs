@@ -170,6 +170,19 @@ impl Model {
     /// The restore ended: the vault opens at home, or the step to change again.
     pub(crate) fn restore_ended(&mut self, result: Result<Outcome, Error>) {
         self.setup.busy = false;
+        // Panic was pressed while it ran: whatever came of it, the lock screen stays and says
+        // nothing (a restored vault is kept, locked, for its new PIN).
+        if self.route != crate::model::Route::FirstRun {
+            self.setup = Default::default();
+            if let Ok(Outcome::Restored(vault)) = result {
+                vault.lock();
+                self.vault = Some(std::sync::Arc::new(*vault));
+                self.lock = Default::default();
+                self.show_lock();
+                self.banner = None;
+            }
+            return;
+        }
         let b = &self.s.backup;
         match result {
             Ok(Outcome::Restored(vault)) => {

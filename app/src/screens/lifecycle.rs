@@ -103,6 +103,8 @@ impl Model {
     }
 
     pub(crate) fn panic(&mut self) {
+        // Also a restore at first run, which has no vault open to lock yet.
+        self.cancel_work_on_lock();
         self.lock_now();
         self.effect(Effect::HideContent { hidden: false });
     }
