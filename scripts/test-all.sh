@@ -22,7 +22,7 @@ step() {
     failed+=("$name")
   fi
 }
-step rust cargo test --workspace --locked
+step rust cargo test --workspace --locked --no-fail-fast
 step kotlin scripts/test-kotlin.sh
 step swift scripts/test-swift.sh
 step apk scripts/build-apk.sh

@@ -72,11 +72,23 @@ class Shell(context: Context, val core: AppCore) {
      * redraws the progress from `view()`.
      */
     fun runWork(id: String) {
+        workInFlight.incrementAndGet()
         Thread({
-            val update = core.runWork(id)
-            main.post { deliver(update) }
+            try {
+                val update = core.runWork(id)
+                main.post { deliver(update) }
+            } finally {
+                workInFlight.decrementAndGet()
+            }
         }, "waymark-work").apply { isDaemon = true }.start()
     }
+
+    /**
+     * Long work whose answer has not yet been posted to the main thread. The core's view says
+     * the work ended before `runWork` returns; only when this is 0 is its answer (the share
+     * sheet, the card's removal) queued for the screen.
+     */
+    val workInFlight = java.util.concurrent.atomic.AtomicInteger(0)
 
     /** Redraws the showing screen from the current view model (progress of long work). */
     fun refresh() = worker.execute {

@@ -262,7 +262,8 @@ fun Driver.recordVideo(size: Int = 3 * 1024 * 1024 + 17): ByteArray {
 /** Waits (up to a minute) for long work started by the app model to end, the main thread idling. */
 fun Driver.awaitWork(done: () -> Boolean) {
     val deadline = System.nanoTime() + 60_000_000_000L
-    while (!done()) {
+    // The work thread's answer must be on the main queue too, not only the core's state changed.
+    while (!(done() && app.shell.workInFlight.get() == 0)) {
         assertTrue("the long work did not end within a minute", System.nanoTime() < deadline)
         Thread.sleep(50)
         settle()
