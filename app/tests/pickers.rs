@@ -359,6 +359,20 @@ fn the_camera_app_may_record_for_its_whole_limit_while_waymark_waits_in_the_back
     let v = p.second_handle();
     assert_eq!(EvidenceStore::new(&v).list().unwrap().len(), 1);
     assert_no_plaintext_on_disk(&p);
+
+    // A picker after a video waits like a photo: five minutes, not twenty-five.
+    p.enter_pin(PIN);
+    let incident = waymark_core::log::IncidentLog::new(&v)
+        .list(&Default::default())
+        .unwrap()[0]
+        .id
+        .clone();
+    p.send(AppEvent::OpenIncident { id: incident });
+    p.send(add(EvidenceSource::Files));
+    p.send(AppEvent::Backgrounded);
+    p.advance(301);
+    let u = p.send(AppEvent::Foregrounded);
+    lock(&u.view);
 }
 
 /// The process's peak and current resident memory in KiB (Linux).

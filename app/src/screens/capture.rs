@@ -99,6 +99,8 @@ impl CaptureState {
         self.writer = None;
         self.target = None;
         self.asked = None;
+        // A picker waits like a photo: only a video's camera gets the long grace.
+        self.kind = CaptureKind::Photo;
     }
 }
 
