@@ -149,13 +149,33 @@ impl App {
         if self.vault.is_none() {
             let v = self.locked_vault()?;
             let secret = self.read_secret("PIN: ")?;
-            v.unlock(&secret)?;
+            if let Err(e) = v.unlock(&secret) {
+                return Err(self.erased_or(e));
+            }
             tell_wrong_pins(&v);
             self.vault = Some(v);
         }
         self.vault
             .as_ref()
             .ok_or_else(|| CliError::usage("the vault is not open"))
+    }
+
+    /// A wrong PIN that was the last one the person's "erase after N wrong PINs" allowed: the
+    /// vault is gone, and the person is told so plainly (the same exit code as a wrong PIN).
+    pub fn erased_or(&self, e: waymark_core::Error) -> CliError {
+        if matches!(e, waymark_core::Error::WrongSecret { .. }) && !Vault::exists(&self.vault_dir) {
+            return CliError {
+                code: 3,
+                message: format!(
+                    "that PIN did not open the vault, and it was the last wrong PIN your \
+                     settings allowed: the vault in {} is erased, as you chose. Nothing can \
+                     open it again; a backup restores it (`waymark restore`, with your \
+                     recovery code).",
+                    self.vault_dir.display()
+                ),
+            };
+        }
+        CliError::from(e)
     }
 
     /// A handle on the vault without unlocking it.

@@ -1,9 +1,11 @@
 //! Creating, opening and re-keying the vault.
 
 use crate::app::{App, CliError, CliResult};
-use clap::Args;
+use clap::{Args, Subcommand};
 use std::sync::Arc;
-use waymark_core::vault::{CreateOptions, KdfChoice, KdfParams, Vault};
+use waymark_core::vault::{
+    CreateOptions, KdfChoice, KdfParams, Vault, ERASE_AFTER_MAX, ERASE_AFTER_MIN,
+};
 use waymark_core::SystemClock;
 
 #[derive(Args)]
@@ -67,19 +69,25 @@ pub fn passwd(args: PasswdArgs, app: &mut App) -> CliResult {
     if args.duress {
         let pin = app.read_secret("Your PIN (not the duress PIN): ")?;
         if args.remove {
-            vault.remove_duress_secret(&pin)?;
+            vault
+                .remove_duress_secret(&pin)
+                .map_err(|e| app.erased_or(e))?;
             out!("Your duress PIN is removed: it now opens nothing, like any wrong PIN.");
             return Ok(());
         }
         let duress = app.read_new_secret("a duress PIN, different from your PIN")?;
-        vault.set_duress_secret(&pin, &duress)?;
+        vault
+            .set_duress_secret(&pin, &duress)
+            .map_err(|e| app.erased_or(e))?;
         out!("Your duress PIN is set. Unlocking with it opens a separate decoy vault, never your");
         out!("record. Your PIN and your recovery code are unchanged.");
         return Ok(());
     }
     let old = app.read_secret("Current PIN: ")?;
     let new = app.read_new_secret("a new PIN or passphrase")?;
-    vault.change_secret(&old, &new)?;
+    vault
+        .change_secret(&old, &new)
+        .map_err(|e| app.erased_or(e))?;
     out!("Your PIN has been changed. Your recovery code still works.");
     Ok(())
 }
@@ -120,6 +128,78 @@ pub fn status(app: &mut App) -> CliResult {
             out!("Wrong PINs since the last good one: {}", s.failed_attempts)
         }
         None => out!("No wrong PINs since the last good one."),
+    }
+    Ok(())
+}
+
+/// `waymark settings [erase-after N|off [--confirm]]`.
+#[derive(Args)]
+pub struct SettingsArgs {
+    #[command(subcommand)]
+    pub command: Option<SettingsCommand>,
+}
+
+#[derive(Subcommand)]
+pub enum SettingsCommand {
+    /// Erase the whole vault (your record, the decoy, evidence) after N wrong PINs in a row
+    /// (5 to 100), or `off`. It cannot be undone: not even the recovery code opens it after.
+    #[command(after_help = "\
+Off unless you turn it on. Only wrong PINs in a row count (any right PIN, or the duress PIN,
+starts the count again); a wrong recovery code never erases, and neither does anything else.
+Turning it on needs --confirm, after you have read what it does. `waymark status` never shows
+it; a copy of the vault folder does not either.")]
+    EraseAfter {
+        /// A number of wrong PINs (5 to 100), or `off`.
+        value: String,
+        /// You have read that the erasure cannot be undone.
+        #[arg(long)]
+        confirm: bool,
+    },
+}
+
+const ERASE_WARNING: &str = "\
+This cannot be undone. After that many wrong PINs in a row, everything in this vault is erased
+for good: your record, the decoy, every piece of evidence. Not even your recovery code opens it
+after. Only a backup made before (`waymark backup`) brings it back.";
+
+pub fn settings(args: SettingsArgs, app: &mut App) -> CliResult {
+    let Some(SettingsCommand::EraseAfter { value, confirm }) = args.command else {
+        let after = app.vault()?.erase_after()?;
+        if app.json {
+            return app.print_json(&serde_json::json!({ "erase_after": after }));
+        }
+        match after {
+            Some(n) => out!("Erase after wrong PINs: on, after {n} wrong PINs in a row."),
+            None => out!("Erase after wrong PINs: off."),
+        }
+        return Ok(());
+    };
+    let after = if value.eq_ignore_ascii_case("off") {
+        None
+    } else {
+        match value.parse::<u32>() {
+            Ok(n) if (ERASE_AFTER_MIN..=ERASE_AFTER_MAX).contains(&n) => Some(n),
+            _ => {
+                return Err(CliError::usage(format!(
+                    "erase-after: give a number of wrong PINs from {ERASE_AFTER_MIN} to \
+                     {ERASE_AFTER_MAX}, or `off` (nothing was changed)"
+                )))
+            }
+        }
+    };
+    if let (Some(n), false) = (after, confirm) {
+        return Err(CliError::usage(format!(
+            "{ERASE_WARNING}\nTo turn it on after {n} wrong PINs, run this again with --confirm \
+             (nothing was changed)."
+        )));
+    }
+    app.vault()?.set_erase_after(after)?;
+    match after {
+        Some(n) => {
+            out!("Erase after wrong PINs is on: the {n}th wrong PIN in a row erases this vault.");
+            out!("{ERASE_WARNING}");
+        }
+        None => out!("Erase after wrong PINs is off: wrong PINs only make you wait."),
     }
     Ok(())
 }

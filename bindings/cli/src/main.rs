@@ -86,6 +86,8 @@ enum Command {
     Recover,
     /// Show whether a vault exists and how it is protected (no PIN needed).
     Status,
+    /// Your vault's settings: see them, or turn "erase after N wrong PINs" on or off.
+    Settings(cmd_vault::SettingsArgs),
     /// Write one encrypted file holding everything in your vault, opened only by your recovery code.
     Backup(cmd_vault::BackupArgs),
     /// Make a new vault from a backup, with your recovery code and a new PIN.
@@ -146,6 +148,7 @@ fn main() -> ExitCode {
         Command::Passwd(a) => cmd_vault::passwd(a, &mut app),
         Command::Recover => cmd_vault::recover(&mut app),
         Command::Status => cmd_vault::status(&mut app),
+        Command::Settings(a) => cmd_vault::settings(a, &mut app),
         Command::Backup(a) => cmd_vault::backup(a, &mut app),
         Command::Restore(a) => cmd_vault::restore(a, &mut app),
         Command::Map(a) => cmd_routes::map(a, &mut app),

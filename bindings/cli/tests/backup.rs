@@ -158,11 +158,19 @@ fn backup_then_restore_on_a_fresh_folder_gives_the_same_vault() {
 
     // Every file the vault owns came back: found by walking the folder, so the two files no
     // list of today's layout names are here too. Left out, by kind: the key file (rebuilt for
-    // this device), the armed file (sealed to the old device), locks and SQLite's index.
+    // this device), the armed file and the erase setting (sealed to the old device), locks and
+    // SQLite's index.
     let before = contents(&dir);
     let after = contents(&to);
     let kept = |name: &&String| {
-        !["vault.keys", "checkin.armed", "vault.lock", "checkin.lock"].contains(&name.as_str())
+        ![
+            "vault.keys",
+            "checkin.armed",
+            "erase.seal",
+            "vault.lock",
+            "checkin.lock",
+        ]
+        .contains(&name.as_str())
             && !name.ends_with("-shm")
     };
     let names_before: Vec<&String> = before.keys().filter(kept).collect();

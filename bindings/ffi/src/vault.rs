@@ -197,6 +197,19 @@ impl Vault {
         Ok(self.inner.status()?.into())
     }
 
+    /// "Erase after N wrong PINs in a row": `after` from 5 to 100 turns it on, `None` off. It
+    /// cannot be undone once it happens; tell the person so, and ask them to confirm, before
+    /// calling with a number. Needs the vault open; the decoy sets the same one setting.
+    pub fn set_erase_after(&self, after: Option<u32>) -> Result<()> {
+        Ok(self.inner.set_erase_after(after)?)
+    }
+
+    /// The setting (`None`: off). Needs the vault open. A wrong PIN that erases answers
+    /// `WrongSecret`; afterwards `vaultExists(dir)` is false.
+    pub fn erase_after(&self) -> Result<Option<u32>> {
+        Ok(self.inner.erase_after()?)
+    }
+
     /// The incident log kept in this vault.
     pub fn incident_log(self: Arc<Self>) -> Arc<IncidentLog> {
         Arc::new(IncidentLog { vault: self })

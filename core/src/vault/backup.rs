@@ -17,8 +17,8 @@
 //!
 //! The files are found by walking the vault folder, not from a list, so a file a later version
 //! adds is backed up without anyone remembering to. Left out, by kind: the key file (its
-//! header and recovery slot are in the backup's header), the armed file (sealed to this
-//! device), lock files, temporary files, and SQLite's shared-memory index (rebuilt on open).
+//! header and recovery slot are in the backup's header), the armed file and the erase setting
+//! (sealed to this device), lock files, temporary files, and SQLite's shared-memory index (rebuilt on open).
 //!
 //! Restore writes into a new temporary folder beside the target, checks everything there (the
 //! log against its signed head, every evidence file, every database page, the key file), and
@@ -74,7 +74,15 @@ fn left_out(rel: &Path) -> bool {
         return true;
     };
     let at_root = rel.parent().is_none_or(|p| p.as_os_str().is_empty());
-    (at_root && [KEY_FILE, ARMED_FILE, "vault.lock", "checkin.lock"].contains(&name))
+    (at_root
+        && [
+            KEY_FILE,
+            ARMED_FILE,
+            super::erase::FILE,
+            "vault.lock",
+            "checkin.lock",
+        ]
+        .contains(&name))
         || name.starts_with(".tmp-")
         || name.ends_with("-shm")
 }
@@ -416,6 +424,8 @@ impl Vault {
             drop(decoy_conn);
             let armed_key = armed_file::key(&kf.vault_id, options.prf.as_ref())?;
             armed_file::write(&tmp, &armed_key, &kf.vault_id, b"")?;
+            // Device-sealed too, so not in the backup: off until the person sets it again.
+            super::erase::write(&tmp, &kf.vault_id, &armed_key, 0)?;
             kf.write(&tmp.join(KEY_FILE))?;
             // Everything checked where it stands, before it takes the target's place.
             progress.report(Stage::CheckingLog, 0.9)?;

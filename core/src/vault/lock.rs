@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::ErrorKind;
 use std::path::Path;
 
-const LOCK_FILE: &str = "vault.lock";
+pub(crate) const LOCK_FILE: &str = "vault.lock";
 
 /// Held until dropped. `flock` on its own open file: it excludes other processes and other
 /// threads of this one alike, and the kernel releases it if the process dies.

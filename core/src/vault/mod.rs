@@ -8,6 +8,7 @@ pub(crate) mod armed_file;
 mod attempts;
 mod backup;
 mod check;
+mod erase;
 mod kdf;
 pub(crate) mod keyfile;
 mod lock;
@@ -18,6 +19,7 @@ mod twins;
 pub use armed_file::{ArmedGuard, ARMED_CAPACITY, ARMED_FILE, ARMED_FILE_LEN};
 pub use attempts::WrongPins;
 pub use backup::BackupSummary;
+pub use erase::{ERASE_AFTER_MAX, ERASE_AFTER_MIN};
 pub use kdf::{HardwarePrf, KdfChoice, KdfParams, SoftwarePrfNoHardware};
 pub use keyfile::SlotRole;
 pub use recovery::RecoveryCode;
@@ -230,6 +232,7 @@ impl Vault {
             KEY_FILE.into(),
             ARMED_FILE.into(),
             attempts::FILE.into(),
+            erase::FILE.into(),
             BLOB_DIR.into(),
         ];
         for index in 0..DB_COUNT {
@@ -379,6 +382,8 @@ impl Vault {
         let armed_key = armed_file::key(&kf.vault_id, options.prf.as_ref())?;
         armed_file::write(dir, &armed_key, &kf.vault_id, b"")?;
         drop(armed_file::lock(dir)?);
+        // So is the erase setting, off (see `erase`).
+        erase::write(dir, &kf.vault_id, &armed_key, 0)?;
         // Written last: until it exists there is no vault, so a crash above leaves nothing usable.
         kf.write(&dir.join(KEY_FILE))?;
         twins::even_out(dir)?;
@@ -872,6 +877,7 @@ impl Vault {
         });
         if writable {
             gather_evidence(&self.dir)?;
+            self.ensure_erase_file();
             self.even_out_quietly();
         }
         tracing::info!("vault unlocked");
@@ -894,13 +900,13 @@ impl Vault {
         derived: &mut Option<std::time::Instant>,
     ) -> Result<(SlotRole, SlotContent)> {
         let now = self.clock.now();
+        // The recovery code is 128 random bits: nothing to throttle, and a lock-out planted
+        // in the key file must not shut the person out of their own vault.
+        let recovery_only = accept == [SlotRole::Recovery];
         let kf = {
             let _lock = lock::lock(&self.dir)?;
             let mut kf = KeyFile::read(&self.key_path())?;
             let honoured = honoured_lockout(kf.locked_until, now);
-            // The recovery code is 128 random bits: nothing to throttle, and a lock-out planted
-            // in the key file must not shut the person out of their own vault.
-            let recovery_only = accept == [SlotRole::Recovery];
             if let Some(until) = honoured.filter(|_| !recovery_only) {
                 if until.timestamp() != kf.locked_until {
                     // A lock-out beyond the longest back-off was not written by Waymark.
@@ -948,9 +954,23 @@ impl Vault {
             None => {
                 // The same locked read and synced write of the key file as a right secret's
                 // (the counter written again unchanged), so both take the same time.
-                {
+                let rewritten = {
                     let _lock = lock::lock(&self.dir)?;
-                    KeyFile::read(&self.key_path())?.write_attempts(&self.key_path())?;
+                    KeyFile::read(&self.key_path())
+                        .and_then(|now_kf| now_kf.write_attempts(&self.key_path()))
+                };
+                // Another process's wrong try may have erased the vault meanwhile (see `erase`):
+                // this one was wrong all the same.
+                if let Err(e) = rewritten {
+                    if Self::exists(&self.dir) {
+                        return Err(e);
+                    }
+                    return Err(Error::WrongSecret { retry_after: None });
+                }
+                // The person's "erase after N wrong PINs", if on and this is the Nth. Never for
+                // the recovery code alone: it is the way back for someone who forgot the PIN.
+                if !recovery_only && self.erase_if_due(kf.failed_attempts) {
+                    return Err(Error::WrongSecret { retry_after: None });
                 }
                 // Its time, sealed: the counter alone must not be all that is left of it. Only
                 // once it is known to be wrong, so a good unlock does no more work than before
@@ -1104,7 +1124,14 @@ fn is_leftover(name: &str) -> bool {
     name.starts_with("store-")
         || name.starts_with("files")
         || name.starts_with(".tmp-")
-        || [ARMED_FILE, attempts::FILE, "checkin.lock", "vault.lock"].contains(&name)
+        || [
+            ARMED_FILE,
+            attempts::FILE,
+            erase::FILE,
+            "checkin.lock",
+            "vault.lock",
+        ]
+        .contains(&name)
 }
 
 /// Opens a database to read and write, or only to read when the folder cannot be written (then
