@@ -12,6 +12,13 @@ struct HomeView: View {
 
     var body: some View {
         List {
+            // Who tried the PIN comes first, until the person taps OK.
+            if let tries = home.wrongPins {
+                Section {
+                    Text(tries.text).bold().foregroundStyle(.orange)
+                    Button(tries.seenLabel) { send(.wrongPinsSeen) }
+                }
+            }
             if let card = home.checkin { CheckInCardView(card: card, send: send) }
             Section(home.quickLogHeading) {
                 LazyVGrid(columns: [GridItem(.adaptive(minimum: 140))], spacing: 8) {

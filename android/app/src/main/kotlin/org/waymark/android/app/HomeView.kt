@@ -6,11 +6,14 @@ import org.waymark.R
 import org.waymark.app.model.AppEvent
 import org.waymark.app.model.HomeScreen
 import org.waymark.app.model.LoggedCard
+import org.waymark.app.model.WrongPinsCard
 
 /** Home: one tap logs an incident now; then the card to add details, Undo, recent incidents. */
 object HomeView {
     fun draw(ui: Ui, chrome: Chrome, fields: Fields, home: HomeScreen, send: (AppEvent) -> Unit): View {
         val col = ui.column(padding = 16, spacing = 8)
+        // Who tried the PIN comes first: the person should see it before anything else.
+        home.wrongPins?.let { col.addView(wrongPins(ui, it, send), ui.spaced(0)) }
         home.checkin?.let { col.addView(CheckInView.card(ui, chrome, it, send), ui.spaced(0)) }
         home.logged?.let { col.addView(logged(ui, fields, it, send), ui.spaced(0)) }
 
@@ -43,6 +46,18 @@ object HomeView {
         nav.addView(ui.button(home.lockLabel, Ui.Style.Quiet) { send(AppEvent.Panic) }.apply { tag = "lock-now" }, ui.spaced(6))
         col.addView(nav, ui.spaced(12))
         return col
+    }
+
+    /** "3 wrong PINs, the last on Tue 1 Dec at 02:14", until the person taps OK. */
+    private fun wrongPins(ui: Ui, card: WrongPinsCard, send: (AppEvent) -> Unit): View {
+        val c = ui.card(ui.text(card.text, Ui.BODY_SP, R.color.caution, bold = true).apply {
+            tag = "wrong-pins-text"
+            accessibilityLiveRegion = View.ACCESSIBILITY_LIVE_REGION_POLITE
+        })
+        c.tag = "wrong-pins"
+        c.background = ui.rounded(ui.color(R.color.banner_caution))
+        c.addView(ui.button(card.seenLabel, Ui.Style.Secondary) { send(AppEvent.WrongPinsSeen) }.apply { tag = "wrong-pins-seen" }, ui.spaced(8))
+        return c
     }
 
     private fun logged(ui: Ui, fields: Fields, card: LoggedCard, send: (AppEvent) -> Unit): View {
