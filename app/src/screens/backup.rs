@@ -111,7 +111,9 @@ impl Model {
                 } else {
                     // The code did not open the file: the PIN chosen stays, the file again.
                     self.setup_step(SetupStep::RestorePick);
-                    self.effect(Effect::PickFile);
+                    self.effect(Effect::PickFile {
+                    source: crate::effect::PickSource::Files,
+                });
                 }
             }
             Err(e) => {
@@ -138,7 +140,9 @@ impl Model {
                     return self.setup_step(SetupStep::RestorePin);
                 }
                 self.setup_step(SetupStep::RestorePick);
-                self.effect(Effect::PickFile);
+                self.effect(Effect::PickFile {
+                    source: crate::effect::PickSource::Files,
+                });
             }
             _ => {}
         }
@@ -146,7 +150,9 @@ impl Model {
 
     pub(crate) fn restore_pick_file(&mut self) {
         if self.setup.step == SetupStep::RestorePick && !self.work_busy() {
-            self.effect(Effect::PickFile);
+            self.effect(Effect::PickFile {
+                    source: crate::effect::PickSource::Files,
+                });
         }
     }
 

@@ -62,7 +62,10 @@ struct HomeView: View {
                 TextField(logged.addWitnessLabel, text: $witness).privacySensitive()
                 Button(logged.addWitnessLabel) { send(.addWitness(name: witness)); witness = "" }.disabled(witness.isEmpty)
             }
-            Button(logged.addPhotoLabel) { send(.addPhoto) }
+            // Take a photo, record a video, from Photos, from Files: the app model's buttons.
+            ForEach(logged.addEvidence, id: \.source) { b in
+                Button(b.label) { send(.addEvidence(source: b.source)) }
+            }
             Text(logged.addFeelingLabel).font(.caption)
             HStack {
                 ForEach(Array(logged.feelings.enumerated()), id: \.offset) { i, label in

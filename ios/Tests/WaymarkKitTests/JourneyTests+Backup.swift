@@ -33,14 +33,14 @@ extension JourneyTests {
         XCTAssertEqual(try setup(new.view).step, .restoreCode)
         new.store.send(.restoreCodeTyped(text: groups.joined(separator: " ")))
         XCTAssertEqual(try setup(new.view).step, .restorePin)
-        new.phone.picker.answer = drive
+        new.phone.files.answer = drive
         new.enter("112233")
         new.enter("112233")
         XCTAssertEqual(longWork.waiting, 1, "the restore waits for the long-work queue")
-        XCTAssertEqual(new.phone.picker.released, 0, "the file stays readable until the restore has run")
+        XCTAssertEqual(new.phone.files.released, 0, "the file stays readable until the restore has run")
         XCTAssertEqual(new.view.work?.title, "Restoring your backup")
         longWork.release()
-        XCTAssertEqual(new.phone.picker.released, 1, "let go once the restore ended")
+        XCTAssertEqual(new.phone.files.released, 1, "let go once the restore ended")
         let h = try home(new.view)
         XCTAssertEqual(h.recent.count, 2)
         XCTAssertEqual(new.view.banner?.text, "Restored. 2 incidents are back.")
@@ -61,12 +61,12 @@ extension JourneyTests {
         new.store.send(.started)
         new.store.send(.restoreStart)
         new.store.send(.restoreCodeTyped(text: wrong.joined(separator: "-")))
-        new.phone.picker.answer = URL(fileURLWithPath: path)
+        new.phone.files.answer = URL(fileURLWithPath: path)
         new.enter("112233")
         new.enter("112233")
         XCTAssertEqual(try setup(new.view).step, .restoreCode)
         XCTAssertEqual(new.view.banner?.text.hasPrefix("That recovery code does not open this backup"), true)
         XCTAssertFalse(vaultExists(dir: new.dir))
-        XCTAssertEqual(new.phone.picker.released, 1)
+        XCTAssertEqual(new.phone.files.released, 1)
     }
 }

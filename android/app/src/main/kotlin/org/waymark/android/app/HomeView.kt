@@ -76,14 +76,16 @@ object HomeView {
         c.addView(ui.button(card.addWitnessLabel, Ui.Style.Secondary) {
             send(AppEvent.AddWitness(fields.text("witness")))
         }.apply { tag = "add-witness" }, ui.spaced(4))
-        c.addView(ui.muted(card.addFeelingLabel), ui.spaced(8))
+        // Photo, video, a picture or a file: the app model's buttons, before the feelings.
+        for ((i, b) in card.addEvidence.withIndex()) {
+            c.addView(IncidentView.evidenceButton(ui, b, send), ui.spaced(if (i == 0) 8 else 4))
+        }
+        c.addView(ui.muted(card.addFeelingLabel), ui.spaced(12))
         val feelings = ui.column(spacing = 4)
         for ((i, f) in card.feelings.withIndex()) {
             feelings.addView(ui.button(f, Ui.Style.Secondary) { send(AppEvent.AddFeeling((i + 1).toUByte())) }.apply { tag = "feeling-${i + 1}" }, ui.spaced(4))
         }
         c.addView(feelings, ui.spaced(2))
-        c.addView(ui.button(card.addPhotoLabel, Ui.Style.Secondary) { send(AppEvent.AddPhoto) }.apply { tag = "add-photo" }, ui.spaced(8))
-        c.addView(ui.button(card.addFileLabel, Ui.Style.Secondary) { send(AppEvent.AddFile) }.apply { tag = "add-file" }, ui.spaced(4))
         return c
     }
 }

@@ -73,6 +73,7 @@ abstract class ScreensTest {
         d.firstRun()
         d.tap("quick-followed")
         d.takePhoto()
+        d.recordVideo()
         d.tap("quick-gifts_left")
         d.tap("nav-incidents")
         Screens.shoot(d.activity, "30-incidents")
