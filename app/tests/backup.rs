@@ -157,7 +157,13 @@ fn a_backup_made_in_settings_restores_on_a_new_phone_after_a_wrong_code_and_a_da
     let u = p.enter_pin("112233");
     assert_eq!(first_run(&u.view).step, SetupStep::RestorePick);
     assert_eq!(first_run(&u.view).primary_label, "Choose the file");
-    assert!(u.effects.iter().any(|e| matches!(e, Effect::PickFile { .. })), "{:?}", u.effects);
+    assert!(
+        u.effects
+            .iter()
+            .any(|e| matches!(e, Effect::PickFile { .. })),
+        "{:?}",
+        u.effects
+    );
 
     // The wrong code: long work with progress before any vault exists, then said plainly.
     let u = p.send(AppEvent::FilePicked {
@@ -184,7 +190,10 @@ fn a_backup_made_in_settings_restores_on_a_new_phone_after_a_wrong_code_and_a_da
     // The right code: the PIN chosen stays, so the file is asked for again.
     let u = p.send(AppEvent::RestoreCodeTyped { text: code.clone() });
     assert_eq!(first_run(&u.view).step, SetupStep::RestorePick);
-    assert!(u.effects.iter().any(|e| matches!(e, Effect::PickFile { .. })));
+    assert!(u
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::PickFile { .. })));
 
     // A damaged copy, then one cut short: refused, nothing left, the file asked for again.
     let bytes = std::fs::read(&backup).unwrap();
@@ -237,7 +246,10 @@ fn a_backup_made_in_settings_restores_on_a_new_phone_after_a_wrong_code_and_a_da
 
     // The good file: home, with the same incidents and notes.
     let u = p.send(AppEvent::RestorePickFile);
-    assert!(u.effects.iter().any(|e| matches!(e, Effect::PickFile { .. })));
+    assert!(u
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::PickFile { .. })));
     let u = p.send(AppEvent::FilePicked {
         path: backup.to_string_lossy().into_owned(),
     });

@@ -112,8 +112,8 @@ impl Model {
                     // The code did not open the file: the PIN chosen stays, the file again.
                     self.setup_step(SetupStep::RestorePick);
                     self.effect(Effect::PickFile {
-                    source: crate::effect::PickSource::Files,
-                });
+                        source: crate::effect::PickSource::Files,
+                    });
                 }
             }
             Err(e) => {
@@ -151,8 +151,8 @@ impl Model {
     pub(crate) fn restore_pick_file(&mut self) {
         if self.setup.step == SetupStep::RestorePick && !self.work_busy() {
             self.effect(Effect::PickFile {
-                    source: crate::effect::PickSource::Files,
-                });
+                source: crate::effect::PickSource::Files,
+            });
         }
     }
 
