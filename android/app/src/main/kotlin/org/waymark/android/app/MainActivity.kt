@@ -342,7 +342,7 @@ class MainActivity : Activity() {
     private fun streamIntoVault(file: File) {
         shell.onWorker { dispatch ->
             try {
-                file.inputStream().use { streamChunks(it, dispatch) }
+                file.inputStream().use { streamChunks(it) { e -> dispatch(e) } }
             } catch (e: java.io.IOException) {
                 dispatch(AppEvent.CameraCancelled)
             } finally {
@@ -355,7 +355,7 @@ class MainActivity : Activity() {
         shell.onWorker { dispatch ->
             try {
                 val input = contentResolver.openInputStream(uri)
-                if (input == null) dispatch(AppEvent.CameraCancelled) else input.use { streamChunks(it, dispatch) }
+                if (input == null) dispatch(AppEvent.CameraCancelled) else input.use { streamChunks(it) { e -> dispatch(e) } }
             } catch (e: java.io.IOException) {
                 dispatch(AppEvent.CameraCancelled)
             } catch (e: SecurityException) {
