@@ -262,6 +262,9 @@ impl Model {
             E::SettingsRemoveDuress => self.settings_flow(Flow::RemoveDuress),
             E::SettingsAutoLock { seconds } => self.settings_auto_lock(seconds),
             E::SettingsRegion { code } => self.settings_region(&code),
+            E::SettingsEraseAfter { after } => self.settings_erase_after(after),
+            E::SettingsEraseConfirm => self.settings_erase_confirm(),
+            E::SettingsEraseCancel => self.settings_erase_cancel(),
             E::ChooseDisguise { kind } => self.choose_disguise(kind),
             E::PermissionResult {
                 what: Permission::Sms,
