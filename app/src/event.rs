@@ -145,6 +145,10 @@ pub enum AppEvent {
     SettingsEraseConfirm,
     /// No to the question: nothing changes.
     SettingsEraseCancel,
+    /// Text the buddies, unseen, when the emergency (duress) PIN opens the app.
+    SettingsDuressAlert {
+        on: bool,
+    },
     /// The name and icon on the home screen (set-up's disguise step, or settings).
     ChooseDisguise {
         kind: Disguise,

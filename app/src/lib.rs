@@ -265,6 +265,7 @@ impl Model {
             E::SettingsEraseAfter { after } => self.settings_erase_after(after),
             E::SettingsEraseConfirm => self.settings_erase_confirm(),
             E::SettingsEraseCancel => self.settings_erase_cancel(),
+            E::SettingsDuressAlert { on } => self.settings_duress_alert(on),
             E::ChooseDisguise { kind } => self.choose_disguise(kind),
             E::PermissionResult {
                 what: Permission::Sms,

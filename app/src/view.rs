@@ -512,6 +512,13 @@ pub struct SettingsScreen {
     pub erase_choices: Vec<EraseChoice>,
     /// While present, draw this question over the menu: it is on only once confirmed.
     pub erase_confirm: Option<EraseConfirm>,
+    /// "Alert my buddies when the emergency PIN is used": `SettingsDuressAlert { on }`.
+    pub duress_alert_label: String,
+    /// What it does; or, on a phone that cannot send a text unseen, why it is not offered.
+    pub duress_alert_body: String,
+    /// Whether to draw the switch (false where a text cannot be sent unseen).
+    pub duress_alert_available: bool,
+    pub duress_alert_on: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]

@@ -16,8 +16,8 @@ use waymark_core::vault::SecretMatch;
 use waymark_core::Error;
 use zeroize::Zeroizing;
 
-use crate::effect::{Effect, HapticKind};
-use crate::model::{Model, Route, PREF_AUTO_LOCK};
+use crate::effect::{Effect, HapticKind, Permission};
+use crate::model::{Model, Route, SmsAbility, PREF_AUTO_LOCK};
 use crate::screens::lock::pad;
 use crate::strings::fill;
 use crate::time::short_duration;
@@ -281,6 +281,46 @@ impl Model {
         }
     }
 
+    /// The silent alert on a duress unlock. Offered only where a text can go unseen; turning it
+    /// on asks for the permission to send texts (a phone that allows it answers at once).
+    pub(crate) fn settings_duress_alert(&mut self, on: bool) {
+        if self.route != Route::Settings || self.sms_ability() != SmsAbility::SendSilently {
+            return;
+        }
+        let Some(v) = self.unlocked_vault() else {
+            return;
+        };
+        match Safety::new(v).set_duress_unlock_alert(on) {
+            Ok(()) if on => {
+                self.say(self.s.settings_duress_alert_on, Tone::Good);
+                self.effect(Effect::RequestPermission {
+                    what: Permission::Sms,
+                    reason: self.s.settings_duress_alert_reason.to_string(),
+                });
+            }
+            Ok(()) => self.say(self.s.settings_duress_alert_off, Tone::Good),
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    /// After every unlock (either PIN): the core hands out the silent alert of a duress unlock
+    /// when the person chose it, and nothing otherwise; it goes out as a duress check-in's alert
+    /// does, unseen, a failure never shown.
+    pub(crate) fn unlock_alert(&mut self) {
+        let Some(v) = self.unlocked_vault() else {
+            return;
+        };
+        match Safety::new(v).take_unlock_alert() {
+            Ok(events) => {
+                for e in events {
+                    self.deliver(e);
+                }
+            }
+            // Never on screen: the screen must look the same whichever PIN opened it.
+            Err(e) => tracing::warn!(error = %e, "unlock alert failed"),
+        }
+    }
+
     pub(crate) fn settings_erase_cancel(&mut self) {
         self.settings.erase_pending = None;
     }
@@ -378,6 +418,17 @@ impl Model {
             disguise_label: s.disguise.settings_label.to_string(),
             disguises: self.disguise_choices(),
             disguise_note: s.disguise.note.to_string(),
+            duress_alert_label: s.settings_duress_alert.to_string(),
+            duress_alert_body: if self.sms_ability() == SmsAbility::SendSilently {
+                s.settings_duress_alert_body.to_string()
+            } else {
+                s.settings_duress_alert_unavailable.to_string()
+            },
+            duress_alert_available: self.sms_ability() == SmsAbility::SendSilently,
+            duress_alert_on: self
+                .unlocked_vault()
+                .and_then(|v| Safety::new(v).duress_unlock_alert().ok())
+                .unwrap_or(false),
             erase_label: s.settings_erase.to_string(),
             erase_body: s.settings_erase_body.to_string(),
             erase_choices: self.erase_choices(),

@@ -355,6 +355,12 @@ pub static EN: Strings = Strings {
     settings_erase_confirm_no: "Keep it as it was",
     settings_erase_on: "On: {count} wrong PINs in a row will erase everything.",
     settings_erase_turned_off: "Off: wrong PINs only make you wait.",
+    settings_duress_alert: "Alert my buddies when the emergency PIN is used",
+    settings_duress_alert_body: "If someone makes you open Waymark and you use the emergency PIN, your buddies get a text saying you had to unlock your phone under pressure, and not to call or text you back. Nothing shows on this phone.",
+    settings_duress_alert_unavailable: "This phone cannot send a text without showing it on screen, so the emergency PIN cannot alert your buddies unseen.",
+    settings_duress_alert_reason: "To text your buddies without anything showing on screen when the emergency PIN is used.",
+    settings_duress_alert_on: "Your buddies will be alerted, unseen, whenever the emergency PIN opens Waymark.",
+    settings_duress_alert_off: "The emergency PIN alerts nobody when it opens Waymark.",
     lock_erased: "Too many wrong PINs: everything in Waymark was erased, as its settings asked. You can set it up again here.",
 
     notify_title: "Reminder",

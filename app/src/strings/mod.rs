@@ -253,6 +253,12 @@ pub struct Strings {
     pub settings_erase_confirm_no: &'static str,
     pub settings_erase_on: &'static str,
     pub settings_erase_turned_off: &'static str,
+    pub settings_duress_alert: &'static str,
+    pub settings_duress_alert_body: &'static str,
+    pub settings_duress_alert_unavailable: &'static str,
+    pub settings_duress_alert_reason: &'static str,
+    pub settings_duress_alert_on: &'static str,
+    pub settings_duress_alert_off: &'static str,
     /// First run, after the wrong PIN that erased the vault as its settings asked.
     pub lock_erased: &'static str,
 
