@@ -116,7 +116,7 @@ launches_the_default_alias() {
 }
 exactly_the_needed_permissions() {
   local want got
-  want=$(printf '%s\n' ACCESS_COARSE_LOCATION ACCESS_FINE_LOCATION POST_NOTIFICATIONS RECEIVE_BOOT_COMPLETED \
+  want=$(printf '%s\n' ACCESS_COARSE_LOCATION ACCESS_FINE_LOCATION INTERNET POST_NOTIFICATIONS RECEIVE_BOOT_COMPLETED \
     SCHEDULE_EXACT_ALARM SEND_SMS | sed 's/^/android.permission./' | sort)
   got=$(sed -n "s/^uses-permission: name='\([^']*\)'.*/\1/p" <<<"$badging" | sort -u)
   [ "$want" = "$got" ] || { echo "permissions: want [$want] got [$got]"; return 1; }
@@ -125,7 +125,9 @@ application_label_is_neutral() {
   # Notification headers and Settings show the application's label whatever alias is on.
   grep -q "^application-label:'Notes'" <<<"$badging" && ! grep -qi "^application-label.*waymark" <<<"$badging"
 }
-no_network_permission() { ! grep -q "android.permission.INTERNET" <<<"$badging"; }
+# INTERNET is there for the check-in relay only; nothing may go out in the clear (a relay's
+# address is https; the core allows http only to loopback, which is for tests off the phone).
+cleartext_traffic_off() { grep -q 'android:usesCleartextTraffic(0x010104ec)=(type 0x12)0x0' <<<"$manifest"; }
 not_debuggable() { ! grep -q "application-debuggable" <<<"$badging"; }
 backup_off() {
   grep -q 'android:allowBackup(0x01010280)=(type 0x12)0x0' <<<"$manifest" &&
@@ -182,7 +184,7 @@ check sdk_levels_28_34 sdk_levels
 check launches_the_default_alias launches_the_default_alias
 check exactly_the_needed_permissions exactly_the_needed_permissions
 check application_label_is_neutral application_label_is_neutral
-check no_network_permission no_network_permission
+check cleartext_traffic_off cleartext_traffic_off
 check not_debuggable not_debuggable
 check backup_off backup_off
 check data_extraction_excludes_everything data_extraction_excludes_everything

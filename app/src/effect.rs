@@ -23,6 +23,13 @@ pub enum HapticKind {
     Warning,
 }
 
+/// One HTTP header of an `Http` effect.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct HttpHeader {
+    pub name: String,
+    pub value: String,
+}
+
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum Effect {
     /// Open the phone's own dialler with this number (never place the call: Android refuses
@@ -111,5 +118,17 @@ pub enum Effect {
     /// present, redraw from `AppCore.view()` about 4 times a second (the progress bar).
     RunWork {
         id: String,
+    },
+    /// One HTTP request to the check-in relay the person chose (the only network use): send it
+    /// exactly as given, off the main thread, following no redirect, with a timeout of about
+    /// 15 seconds; report `HttpDone { id, status, body }` for any answer (4xx and 5xx too, with
+    /// at most 64 KiB of its body) or `HttpFailed { id }` when there was none. The core built and
+    /// signed it; the shell neither reads nor changes it.
+    Http {
+        id: String,
+        method: String,
+        url: String,
+        headers: Vec<HttpHeader>,
+        body: Vec<u8>,
     },
 }

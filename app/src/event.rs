@@ -116,6 +116,19 @@ pub enum AppEvent {
     },
     /// Call the check-in off.
     CheckInStop,
+    /// The relay setting: fetch this relay's key (then `RelayAcceptKey` after checking its
+    /// fingerprint).
+    RelaySetUp {
+        address: String,
+    },
+    /// Trust the key shown (first use), or accept a changed key: only after this is it used.
+    RelayAcceptKey,
+    /// Do not use the key shown.
+    RelayRejectKey,
+    /// No relay for the next check-ins.
+    RelayForget,
+    /// The relay is not holding the running plan: give it the plan again.
+    RelayRetry,
     /// A text that failed (`SmsFailure.id`): send it again.
     SmsRetry {
         id: String,
@@ -178,6 +191,16 @@ pub enum AppEvent {
     SmsSent {
         id: String,
         ok: bool,
+    },
+    /// The answer to `Effect::Http { id }`, whatever its status.
+    HttpDone {
+        id: String,
+        status: u16,
+        body: Vec<u8>,
+    },
+    /// `Effect::Http { id }` got no answer (no connection, timeout, a certificate refused).
+    HttpFailed {
+        id: String,
     },
     CameraChunk {
         bytes: Vec<u8>,

@@ -32,7 +32,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use waymark_core::vault::{HardwarePrf, KdfChoice};
 use waymark_core::Clock;
 
-pub use effect::{Effect, HapticKind, Permission};
+pub use effect::{Effect, HapticKind, HttpHeader, Permission};
 pub use event::AppEvent;
 pub use model::{AppConfig, SmsAbility};
 pub use screens::disguise::Disguise;
@@ -211,6 +211,9 @@ impl Model {
                 self.location_fix(lat, lon, accuracy_m);
                 self.routes_fix_arrived();
             }
+            // The relay's answers come locked too: a check-in from the lock screen tells it.
+            E::HttpDone { id, status, body } => self.http_answer(&id, Some((status, &body))),
+            E::HttpFailed { id } => self.http_answer(&id, None),
             E::CancelWork { id } => self.cancel_work(&id),
             E::FilePicked { path } if self.routes.picking_map => self.map_file_picked(&path),
             E::FilePickCancelled if self.routes.picking_map => self.map_pick_cancelled(),
@@ -254,6 +257,11 @@ impl Model {
             E::CheckInSafe => self.checkin_safe(),
             E::CheckInExtend { minutes } => self.checkin_extend(minutes),
             E::CheckInStop => self.checkin_stop(),
+            E::RelaySetUp { address } => self.relay_set_up(&address),
+            E::RelayAcceptKey => self.relay_accept_key(),
+            E::RelayRejectKey => self.relay_reject_key(),
+            E::RelayForget => self.relay_forget(),
+            E::RelayRetry => self.relay_retry(),
             E::AddPhoto => self.add_photo(),
             E::AddFile => self.add_file(),
             E::OpenIncident { id } => self.open_incident(&id),

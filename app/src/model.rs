@@ -85,6 +85,8 @@ pub(crate) struct Model {
     pub setup: SetupState,
     pub home: HomeState,
     pub checkin: CheckInState,
+    /// The check-in relay: calls in flight, a key on offer, whether it holds the plan.
+    pub relay: crate::screens::relay::RelayUi,
     /// Long work (exports, map import) and the export screen.
     pub work: crate::screens::work::WorkState,
     pub export: crate::screens::export::ExportState,
@@ -129,6 +131,7 @@ impl Model {
             setup: SetupState::default(),
             home: HomeState::default(),
             checkin: CheckInState::default(),
+            relay: Default::default(),
             work: Default::default(),
             export: Default::default(),
             routes: Default::default(),

@@ -401,6 +401,44 @@ pub struct RunningCheckIn {
 pub struct CheckInScreen {
     pub form: Option<CheckInForm>,
     pub running: Option<RunningCheckIn>,
+    /// The relay setting and whether the relay holds the plan (issue 16).
+    pub relay: RelayCard,
+}
+
+/// The check-in screen's relay: which one (if any), its key, and what it holds.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct RelayCard {
+    pub heading: String,
+    pub about: String,
+    /// The address field (`RelaySetUp { address }`).
+    pub address_label: String,
+    pub set_label: String,
+    /// "Using https://..." and its key fingerprint, when a relay is chosen.
+    pub in_use: Option<String>,
+    pub fingerprint: Option<String>,
+    /// `RelayForget`, when a relay is chosen.
+    pub forget_label: Option<String>,
+    /// A key waiting for the person (first use, or a changed key that was refused).
+    pub key_prompt: Option<RelayKeyPrompt>,
+    /// Whether the relay holds the running plan, or what it did not get: Good, Caution or Danger.
+    pub status: Option<Banner>,
+    /// `RelayRetry`, when the relay is not holding the running plan.
+    pub retry_label: Option<String>,
+}
+
+/// A relay's key for the person to compare with what whoever runs the relay says.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct RelayKeyPrompt {
+    pub text: String,
+    pub address: String,
+    pub fingerprint: String,
+    /// The key is not the one trusted before (then `previous` is that one's fingerprint).
+    pub changed: bool,
+    pub previous: Option<String>,
+    /// `RelayAcceptKey`.
+    pub accept_label: String,
+    /// `RelayRejectKey`.
+    pub reject_label: String,
 }
 
 /// A text to a buddy that the phone could not send: said plainly on every screen (locked or

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, FixedOffset, Offset, Utc};
 use waymark_core::safety::checkin::{ceil_minute, DEFAULT_GRACE_MINUTES, REMIND_BEFORE_MINUTES};
 use waymark_core::safety::Location;
 use waymark_core::safety::{
-    Buddy, CheckInView, Contact, EventKind, Expect, NewContact, Plan, Role, Safety, State,
+    Buddy, CheckInView, Contact, EventKind, Expect, NewContact, Plan, RelayOp, Role, Safety, State,
 };
 use waymark_core::Error;
 
@@ -72,6 +72,7 @@ impl Model {
         }
         self.go(Route::CheckIn);
         self.refresh_checkin();
+        self.relay_refresh();
     }
 
     /// Re-reads the running check-in from the core (unlocked only).
@@ -253,11 +254,22 @@ impl Model {
         }
         let plan = self.draft_plan();
         let share = plan.share_location;
+        let relayed = self.relay_chosen();
         let Some(v) = self.unlocked_vault() else {
             return;
         };
-        match Safety::new(v).start_checkin(plan) {
-            Ok(_) => {
+        let safety = Safety::new(v);
+        let started = if relayed {
+            safety.start_relayed_checkin(plan)
+        } else {
+            safety.start_checkin(plan)
+        };
+        match started {
+            Ok(view) => {
+                self.relay_new_plan();
+                if relayed {
+                    self.relay_tell(&view.id, RelayOp::Arm);
+                }
                 self.checkin.draft = Draft::default();
                 self.say(self.s.checkin_started, Tone::Good);
                 if share {
@@ -277,16 +289,23 @@ impl Model {
         act: impl FnOnce(&Safety) -> Result<(), Error>,
         done: &'static str,
         closes: bool,
+        op: RelayOp,
     ) {
         let Some(v) = self.unlocked_vault() else {
             return;
         };
-        match act(&Safety::new(v)) {
+        let safety = Safety::new(v);
+        let id = safety.current_checkin().ok().flatten().map(|c| c.id);
+        match act(&safety) {
             Ok(()) => {
                 if closes {
                     self.checkin_closed();
                 }
                 self.say(done, Tone::Good);
+                // The relay hears after the phone's own change is stored.
+                if let Some(id) = id {
+                    self.relay_tell(&id, op);
+                }
                 self.checkin_tick();
             }
             Err(e) => {
@@ -298,17 +317,22 @@ impl Model {
 
     pub(crate) fn checkin_safe(&mut self) {
         let done = self.s.checkin_safe_done;
-        self.checkin_action(|s| s.check_in().map(|_| ()), done, true);
+        self.checkin_action(|s| s.check_in().map(|_| ()), done, true, RelayOp::CheckIn);
     }
 
     pub(crate) fn checkin_extend(&mut self, minutes: u32) {
         let done = self.s.checkin_extended;
-        self.checkin_action(|s| s.extend(minutes).map(|_| ()), done, false);
+        self.checkin_action(
+            |s| s.extend(minutes).map(|_| ()),
+            done,
+            false,
+            RelayOp::Extend,
+        );
     }
 
     pub(crate) fn checkin_stop(&mut self) {
         let done = self.s.checkin_cancelled;
-        self.checkin_action(|s| s.cancel(), done, true);
+        self.checkin_action(|s| s.cancel(), done, true, RelayOp::Cancel);
     }
 
     /// The running check-in's deadline has passed (whether or not the core has ticked yet).
@@ -320,7 +344,7 @@ impl Model {
     }
 
     /// "17:45", in the phone's time zone.
-    fn clock_text(&self, t: DateTime<Utc>) -> String {
+    pub(crate) fn clock_text(&self, t: DateTime<Utc>) -> String {
         let minutes = self.config.utc_offset_minutes.clamp(-18 * 60, 18 * 60);
         let offset = FixedOffset::east_opt(minutes * 60).unwrap_or(Utc.fix());
         t.with_timezone(&offset).format("%H:%M").to_string()
@@ -498,10 +522,12 @@ impl Model {
             Some(running) => CheckInScreen {
                 form: None,
                 running: Some(running),
+                relay: self.relay_card(),
             },
             None => CheckInScreen {
                 form: Some(self.form_view()),
                 running: None,
+                relay: self.relay_card(),
             },
         }
     }

@@ -140,14 +140,19 @@ impl Model {
             Ok(a) => a,
             Err(e) => return self.fail(&e),
         };
-        match armed.check_in(&pin) {
-            Ok(_) => {
+        match armed.check_in_with_relay(&pin) {
+            Ok(receipt) => {
                 self.checkin_closed();
                 self.lock = LockState::default();
                 self.lock.message = Some(Banner {
                     text: self.s.lock_checked_in.to_string(),
                     tone: Tone::Good,
                 });
+                // The relay is told too: with the duress secret after the duress PIN, which it
+                // answers exactly like the cancel secret, so nothing here can differ.
+                if let Some(req) = receipt.relay {
+                    self.relay_tell_locked(req);
+                }
                 // The all-clear (or the silent alert) is due now: hand it to the phone.
                 self.checkin_tick();
             }
@@ -174,6 +179,7 @@ impl Model {
         self.home = Default::default();
         // The form and the running plan are personal: gone with the lock.
         self.checkin = Default::default();
+        self.relay_on_lock();
         self.lock = LockState::default();
         self.banner = None;
         self.show_lock();

@@ -12,6 +12,7 @@ pub(crate) mod incident;
 pub(crate) mod insights;
 pub(crate) mod lifecycle;
 pub(crate) mod lock;
+pub(crate) mod relay;
 pub(crate) mod risk;
 pub(crate) mod routes;
 pub(crate) mod settings;

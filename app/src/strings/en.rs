@@ -1,6 +1,9 @@
 //! English. A translation copies this file and changes only the right-hand sides.
 
-use super::{DisguiseWords, ExportWords, InsightWords, KindLabels, RiskWords, RouteWords, Strings};
+use super::{
+    DisguiseWords, ExportWords, InsightWords, KindLabels, RelayWords, RiskWords, RouteWords,
+    Strings,
+};
 
 pub static EN: Strings = Strings {
     language: "en",
@@ -186,6 +189,38 @@ pub static EN: Strings = Strings {
         figure_seen_leaving: "Days someone waiting {minutes} min at the start, at the best time for them, sees you leave",
         figure_seen_arriving: "Days someone waiting {minutes} min at the end sees you arrive",
     },
+    relay: RelayWords {
+        heading: "Relay (optional)",
+        about: "A relay is a small server, run by a support service or by you, that keeps a sealed copy of your alert and texts your buddy if you don't check in, even if this phone is taken, switched off or broken. Only the relay's own key opens the copy, to send it.",
+        address_label: "Relay address (https://...)",
+        set: "Use this relay",
+        forget: "Stop using the relay",
+        in_use: "Using {address}",
+        fingerprint: "Key fingerprint: {fingerprint}",
+        first_key: "Before you trust this relay, check this fingerprint with whoever runs it:",
+        changed_key: "This relay's key has changed, so it was refused. Someone may be pretending to be your relay. Accept the new key only if whoever runs it tells you they changed it and this fingerprint matches theirs:",
+        pinned_was: "The key you trusted before: {fingerprint}",
+        accept: "The fingerprint matches: trust it",
+        accept_changed: "Accept the new key",
+        reject: "Don't use it",
+        asking: "Giving your plan to the relay...",
+        holding: "The relay holds your plan: if you don't check in, it texts your buddy at {time}, even if this phone is off or taken.",
+        not_holding: "The relay is NOT holding your plan ({reason}). Only this phone's timer is running: keep it with you and switched on.",
+        retry: "Try the relay again",
+        told_checkin: "The relay has your check-in too.",
+        not_told_checkin: "The relay did not get your check-in ({reason}). Unless it does, it will text your buddy when your time runs out: tell them yourself that you're safe.",
+        not_told_extend: "The relay did not get your new time ({reason}). It will still text your buddy at the time you set before.",
+        not_told_stop: "The relay did not get that you stopped ({reason}). Unless it does, it will text your buddy when your time runs out: tell them the plan is off.",
+        lock_not_told: "Your check-in did not reach your relay. Tell your buddy yourself that you are safe.",
+        already_alerted: "Your relay had already texted your buddy. Tell them yourself that you are safe.",
+        unreachable: "it could not be reached",
+        refused: "it said: {reason}",
+        no_longer_held: "it no longer holds this plan",
+        key_unreachable: "Could not get the relay's key ({reason}). Nothing was changed.",
+        set_done: "The relay will hold your next check-in.",
+        forgotten: "Check-ins will not use a relay.",
+    },
+
     insights: InsightWords {
         title: "Patterns",
         safety_note: "Risk can rise at any time, whether or not there have been threats. If you are in danger now, call {number}.",

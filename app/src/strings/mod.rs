@@ -137,6 +137,7 @@ pub struct Strings {
     pub routes: RouteWords,
     pub insights: InsightWords,
     pub risk: RiskWords,
+    pub relay: RelayWords,
     pub disguise: DisguiseWords,
 
     // Check-in.
@@ -351,6 +352,8 @@ mod tests {
             ("notify_missed", EN.notify_missed),
             ("notify_call_999", EN.notify_call_999),
             ("error_locked", EN.error_locked),
+            ("relay.lock_not_told", EN.relay.lock_not_told),
+            ("relay.already_alerted", EN.relay.already_alerted),
         ] {
             assert!(
                 !text.to_lowercase().contains(&EN.app_name.to_lowercase()),

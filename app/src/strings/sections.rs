@@ -144,6 +144,40 @@ pub struct RiskWords {
     pub saved: &'static str,
 }
 
+/// The check-in screen's relay (issue 16): choosing one, its key fingerprint, whether it holds
+/// the plan. `lock_not_told` shows on the lock screen, so it never names the app.
+pub struct RelayWords {
+    pub heading: &'static str,
+    pub about: &'static str,
+    pub address_label: &'static str,
+    pub set: &'static str,
+    pub forget: &'static str,
+    pub in_use: &'static str,
+    pub fingerprint: &'static str,
+    pub first_key: &'static str,
+    pub changed_key: &'static str,
+    pub pinned_was: &'static str,
+    pub accept: &'static str,
+    pub accept_changed: &'static str,
+    pub reject: &'static str,
+    pub asking: &'static str,
+    pub holding: &'static str,
+    pub not_holding: &'static str,
+    pub retry: &'static str,
+    pub told_checkin: &'static str,
+    pub not_told_checkin: &'static str,
+    pub not_told_extend: &'static str,
+    pub not_told_stop: &'static str,
+    pub lock_not_told: &'static str,
+    pub already_alerted: &'static str,
+    pub unreachable: &'static str,
+    pub refused: &'static str,
+    pub no_longer_held: &'static str,
+    pub key_unreachable: &'static str,
+    pub set_done: &'static str,
+    pub forgotten: &'static str,
+}
+
 /// The disguise: the name and icon on the phone's home screen.
 pub struct DisguiseWords {
     pub setup_title: &'static str,

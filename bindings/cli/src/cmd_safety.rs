@@ -10,6 +10,7 @@ use serde::Serialize;
 use std::sync::Arc;
 use waymark_core::safety::checklist::ItemStatus;
 use waymark_core::safety::help::{self, Region};
+use waymark_core::safety::relay::RelayState;
 use waymark_core::safety::{
     ArmedCheckIn, Buddy, CheckInView, Event, EventKind, Expect, Location, NewContact, Plan,
     Recipient, RelayOp, Role, Safety, State,
@@ -342,7 +343,6 @@ fn print_events_with_relay(
 }
 
 fn relay_status_words(o: &relay::Outcome) -> String {
-    use waymark_core::safety::relay::RelayState;
     match (o.state(), o.problem()) {
         (Some(RelayState::Armed), _) => "holding your plan".into(),
         (Some(RelayState::CheckedIn), _) => "has your check-in".into(),
@@ -543,6 +543,7 @@ pub fn checkin(args: CheckinArgs, app: &mut App) -> CliResult {
             print_events(&events);
             if let Some(o) = &outcome {
                 match o.problem() {
+                    None if o.state() == Some(RelayState::Alerted) => out!("The relay had already texted your buddies: tell them yourself that the plan is off."),
                     None => out!("The relay has dropped your plan."),
                     Some(why) => out!("The relay did NOT get this ({why}). Unless it does, it will text your buddies when your check-in time runs out: tell them yourself that the plan is off."),
                 }
@@ -621,6 +622,7 @@ fn checkin_ok(app: &mut App) -> CliResult {
     print_events(&receipt.events);
     if let Some(o) = &outcome {
         match o.problem() {
+            None if o.state() == Some(RelayState::Alerted) => out!("The relay had already texted your buddies: tell them yourself that you're safe."),
             None => out!("The relay has your check-in too."),
             Some(why) => out!("The relay did NOT get your check-in ({why}). Unless it does, it will text your buddies when your check-in time runs out: tell them yourself that you're safe."),
         }

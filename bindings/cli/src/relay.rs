@@ -151,6 +151,10 @@ impl Outcome {
                 RelayState::Alerted => "alerted",
             }),
             "problem": self.problem(),
+            "deadline": match &self.reply {
+                Ok(RelayReply::Status { deadline, .. }) => Some(deadline.to_rfc3339()),
+                _ => None,
+            },
         })
     }
 }

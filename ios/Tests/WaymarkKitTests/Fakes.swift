@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import WaymarkKit
 
 // Fakes for every port the Apple layer implements: they record what they were asked and let
@@ -149,10 +152,18 @@ final class FakePhone {
     let locator = FakeLocator()
     let haptics = FakeHaptics()
     let icon = FakeIcon()
+    let http = FakeHTTP()
 
     var ports: EffectPorts {
         EffectPorts(dialer: dialer, composer: composer, notifications: notifications, wakes: wakes,
                     camera: camera, picker: picker, sharer: sharer, cover: cover,
-                    permissions: permissions, locator: locator, haptics: haptics, icon: icon)
+                    permissions: permissions, locator: locator, haptics: haptics, icon: icon,
+                    http: http)
     }
+}
+
+/// Records each relay request; the test answers it (or not) when it likes.
+final class FakeHTTP: HTTPTransport {
+    var sent: [(request: URLRequest, done: (Int?, Data?) -> Void)] = []
+    func send(_ request: URLRequest, done: @escaping (Int?, Data?) -> Void) { sent.append((request, done)) }
 }

@@ -7,13 +7,19 @@
 //! that honours it delivers each text once even when the relay posts it twice (a crash between
 //! the gateway's answer and the relay's record of it).
 //!
-//! Plain HTTP only: run the gateway, or a TLS-terminating proxy in front of it, on loopback or a
-//! private network. (No TLS stack is built in, to keep the relay's dependencies small.)
+//! The gateway is reached over https (rustls; Mozilla's roots, or only the operator's own CA
+//! with `--gateway-ca-file` for a private gateway), since each post carries a buddy's number and
+//! the alert in clear. Plain http is allowed only to a loopback address (a gateway or a TLS proxy
+//! on the same machine, and the tests' fake gateway).
 
+use std::net::IpAddr;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
 use waymark_relay_proto::AlertMessage;
@@ -31,27 +37,57 @@ pub enum GatewayError {
 pub struct Gateway {
     url: String,
     authorization: Zeroizing<String>,
-    client: Client<HttpConnector, Full<Bytes>>,
+    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     timeout: Duration,
 }
 
 impl Gateway {
-    /// `base` is `http://host:port[/prefix]`; `token` is the bearer token (from a file).
-    pub fn new(base: &str, token: &str, timeout: Duration) -> Result<Self, String> {
+    /// `base` is `https://host[:port][/prefix]` (or `http://` to a loopback address); `token`
+    /// is the bearer token (from a file); `ca_file`, if given, holds the only CA certificates
+    /// (PEM) trusted for the gateway, in place of Mozilla's roots.
+    pub fn new(
+        base: &str,
+        token: &str,
+        ca_file: Option<&Path>,
+        timeout: Duration,
+    ) -> Result<Self, String> {
         let base = base.trim_end_matches('/');
         let uri: hyper::Uri = format!("{base}/messages")
             .parse()
             .map_err(|_| "the gateway URL is not valid".to_string())?;
-        if uri.scheme_str() != Some("http") {
-            return Err(
-                "the gateway URL must be http:// (put a TLS proxy on loopback in front of an \
-                 https gateway)"
-                    .into(),
-            );
+        match uri.scheme_str() {
+            Some("https") => {}
+            Some("http") if is_loopback(uri.host()) => {}
+            _ => {
+                return Err(
+                    "the gateway URL must be https:// (http:// only to a loopback \
+                            address, such as a TLS proxy on this machine)"
+                        .into(),
+                )
+            }
         }
-        let mut connector = HttpConnector::new();
-        connector.set_connect_timeout(Some(timeout));
-        connector.set_nodelay(true);
+        let roots = match ca_file {
+            Some(path) => own_roots(path)?,
+            None => rustls::RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            },
+        };
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS set-up failed: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        let mut http = HttpConnector::new();
+        http.set_connect_timeout(Some(timeout));
+        http.set_nodelay(true);
+        http.enforce_http(false);
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
         Ok(Gateway {
             url: uri.to_string(),
             authorization: Zeroizing::new(format!("Bearer {}", token.trim())),
@@ -104,5 +140,84 @@ impl Gateway {
             400..=499 => Err(GatewayError::Refused(resp)),
             _ => Err(GatewayError::Retry),
         }
+    }
+}
+
+fn is_loopback(host: Option<&str>) -> bool {
+    match host {
+        Some("localhost") => true,
+        Some(h) => h
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    }
+}
+
+/// The operator's CA certificates (PEM), the only roots trusted for the gateway.
+fn own_roots(path: &Path) -> Result<rustls::RootCertStore, String> {
+    use rustls_pki_types::pem::PemObject;
+    let bad = |why: String| format!("the gateway CA file {}: {why}", path.display());
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in
+        rustls_pki_types::CertificateDer::pem_file_iter(path).map_err(|e| bad(e.to_string()))?
+    {
+        let cert = cert.map_err(|e| bad(e.to_string()))?;
+        roots.add(cert).map_err(|e| bad(e.to_string()))?;
+    }
+    if roots.is_empty() {
+        return Err(bad("no certificate in it".into()));
+    }
+    Ok(roots)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        let t = Duration::from_secs(1);
+        for ok in [
+            "https://sms.example.org",
+            "http://127.0.0.1:9",
+            "http://localhost:9/x",
+            "http://[::1]:9",
+        ] {
+            assert!(Gateway::new(ok, "t", None, t).is_ok(), "{ok}");
+        }
+        for refused in [
+            "http://sms.example.org",
+            "http://10.0.0.2",
+            "ftp://127.0.0.1",
+        ] {
+            let err = Gateway::new(refused, "t", None, t).err().expect(refused);
+            assert!(err.contains("https://"), "{refused}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_ca_file_without_a_certificate_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ca.pem");
+        std::fs::write(&path, "not a certificate\n").unwrap();
+        let err = Gateway::new(
+            "https://sms.example.org",
+            "t",
+            Some(&path),
+            Duration::from_secs(1),
+        )
+        .err()
+        .unwrap();
+        assert!(err.contains("no certificate"), "{err}");
+        let missing = dir.path().join("absent.pem");
+        assert!(Gateway::new(
+            "https://sms.example.org",
+            "t",
+            Some(&missing),
+            Duration::from_secs(1)
+        )
+        .is_err());
     }
 }

@@ -37,12 +37,15 @@ enum Command {
         db: String,
         #[arg(long, default_value = "relay.key")]
         key: PathBuf,
-        /// The SMS gateway: texts are posted to URL/messages.
+        /// The SMS gateway: texts are posted to URL/messages (https://, or http:// to loopback).
         #[arg(long)]
         gateway: String,
         /// A file holding the gateway's bearer token.
         #[arg(long)]
         gateway_token_file: PathBuf,
+        /// CA certificates (PEM) to trust for the gateway instead of Mozilla's roots.
+        #[arg(long)]
+        gateway_ca_file: Option<PathBuf>,
         /// How often to look for missed check-ins, in milliseconds.
         #[arg(long, default_value_t = 500)]
         tick_ms: u64,
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
             key,
             gateway,
             gateway_token_file,
+            gateway_ca_file,
             tick_ms,
             lease_ms,
             send_concurrency,
@@ -102,6 +106,7 @@ fn main() -> ExitCode {
                 key_file: key,
                 gateway_url: gateway,
                 gateway_token_file,
+                gateway_ca_file,
                 sender: SenderConfig {
                     tick: Duration::from_millis(tick_ms.max(10)),
                     lease: Duration::from_millis(lease_ms.max(100)),

@@ -24,6 +24,8 @@ pub struct ServeOptions {
     pub key_file: PathBuf,
     pub gateway_url: String,
     pub gateway_token_file: PathBuf,
+    /// CA certificates (PEM) trusted for the gateway instead of Mozilla's roots.
+    pub gateway_ca_file: Option<PathBuf>,
     pub sender: SenderConfig,
     /// Requests a device may make at once, then per minute.
     pub rate_burst: u32,
@@ -45,7 +47,12 @@ pub async fn serve(opts: ServeOptions) -> Result<(), String> {
     // A post must end well inside its lease, or another process could post the same text.
     let timeout =
         (opts.sender.lease / 3).clamp(Duration::from_millis(200), Duration::from_secs(20));
-    let gateway = Gateway::new(&opts.gateway_url, &token, timeout)?;
+    let gateway = Gateway::new(
+        &opts.gateway_url,
+        &token,
+        opts.gateway_ca_file.as_deref(),
+        timeout,
+    )?;
     if let Some(path) = opts.db.strip_prefix("sqlite:") {
         let store = SqliteStore::open(std::path::Path::new(path)).map_err(|e| e.to_string())?;
         run(store, key, gateway, opts).await

@@ -137,3 +137,64 @@ async fn storage_and_logs_hold_no_personal_data_sqlite() {
         .unwrap();
     assert_eq!(sealed, 1);
 }
+
+/// An https gateway: with its CA given (`--gateway-ca-file`) the alert reaches it over TLS; a
+/// relay trusting only Mozilla's roots refuses the same gateway's certificate, sends nothing in
+/// clear, and keeps the text to try again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_gateway_is_reached_only_when_its_certificate_is_trusted() {
+    let files = RelayFiles::new();
+    let gw = FakeGateway::start_tls().await;
+    let http = Http::new();
+
+    let untrusted = gw.trusting_only_mozilla_roots();
+    let relay = Relay::start(
+        &files,
+        &files.sqlite(),
+        &untrusted,
+        &RelayOptions::default(),
+    );
+    let refused = Phone::new(files.key.public_key());
+    status(http.send(&relay.base, &refused.arm(now_s() + 1, 1)).await);
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !relay.logs().contains("the gateway did not take a text") {
+        assert!(
+            std::time::Instant::now() < end,
+            "no failed post: {}",
+            relay.logs()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        gw.posts().is_empty(),
+        "nothing got past an untrusted certificate"
+    );
+    drop(relay);
+
+    let relay = Relay::start(&files, &files.sqlite(), &gw, &RelayOptions::default());
+    let phone = Phone::new(files.key.public_key());
+    status(http.send(&relay.base, &phone.arm(now_s() + 1, 1)).await);
+    assert!(
+        gw.wait_for(std::time::Duration::from_secs(30), |g| g
+            .posts_for(&phone.id)
+            .len()
+            == 2)
+            .await,
+        "the alert did not reach the https gateway: {}",
+        relay.logs()
+    );
+    let mut got: Vec<_> = gw
+        .posts_for(&phone.id)
+        .into_iter()
+        .map(|p| (p.to, p.body))
+        .collect();
+    got.sort();
+    let mut want: Vec<_> = Phone::alert()
+        .messages
+        .into_iter()
+        .map(|m| (m.to, m.body))
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+    assert_eq!(gw.wrong_authorization(), 0);
+}

@@ -93,6 +93,13 @@ public final class EffectDispatcher {
         case let .runWork(id):
             workRunning += 1
             runWork(id)
+        case let .http(id, method, url, headers, body):
+            guard let request = RelayHTTP.request(method: method, url: url, headers: headers, body: body) else {
+                return report(.httpFailed(id: id), nil)
+            }
+            ports.http.send(request) { [weak self] status, reply in
+                self?.report(RelayHTTP.outcome(id: id, status: status, body: reply), nil)
+            }
         }
     }
 

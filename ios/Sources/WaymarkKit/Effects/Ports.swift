@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 // What the Apple layer (ios/App/Effects) implements so the effect dispatcher can carry out the
 // app model's effects. Each port does one phone thing and reports how it went; none decides
@@ -116,6 +119,13 @@ public protocol Haptics: AnyObject {
     func play(_ feel: HapticFeel)
 }
 
+/// The one network use: a request to the check-in relay the person chose, sent exactly as the
+/// app model built and signed it. `done(status, body)` for any answer (4xx and 5xx too),
+/// `done(nil, nil)` when there was none. `URLSessionTransport` is the real one.
+public protocol HTTPTransport: AnyObject {
+    func send(_ request: URLRequest, done: @escaping (_ status: Int?, _ body: Data?) -> Void)
+}
+
 /// Every port, as the app wires them (and the tests fake them).
 public struct EffectPorts {
     public var dialer: Dialer
@@ -130,11 +140,12 @@ public struct EffectPorts {
     public var locator: Locator
     public var haptics: Haptics
     public var icon: HomeScreenIcon
+    public var http: HTTPTransport
 
     public init(dialer: Dialer, composer: MessageComposer, notifications: NotificationPoster,
                 wakes: WakeScheduler, camera: Camera, picker: FilePicker, sharer: Sharer,
                 cover: PrivacyCover, permissions: PermissionAsker, locator: Locator, haptics: Haptics,
-                icon: HomeScreenIcon) {
+                icon: HomeScreenIcon, http: HTTPTransport = URLSessionTransport()) {
         self.dialer = dialer
         self.composer = composer
         self.notifications = notifications
@@ -147,5 +158,6 @@ public struct EffectPorts {
         self.locator = locator
         self.haptics = haptics
         self.icon = icon
+        self.http = http
     }
 }

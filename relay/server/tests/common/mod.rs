@@ -66,19 +66,15 @@ struct GatewayState {
 #[derive(Clone)]
 pub struct FakeGateway {
     pub url: String,
+    /// For a gateway behind TLS: the CA the relay must be told to trust (`--gateway-ca-file`).
+    pub ca_file: Option<PathBuf>,
     state: Arc<Mutex<GatewayState>>,
 }
 
 impl FakeGateway {
     /// Starts on a loopback port; each post takes `delay` before it is answered.
     pub async fn start(delay: Duration) -> Self {
-        let state = Arc::new(Mutex::new(GatewayState {
-            delay,
-            ..Default::default()
-        }));
-        let app = Router::new()
-            .route("/messages", post(gateway_post))
-            .with_state(state.clone());
+        let (state, app) = Self::app(delay);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
@@ -86,8 +82,62 @@ impl FakeGateway {
         });
         FakeGateway {
             url: format!("http://{addr}"),
+            ca_file: None,
             state,
         }
+    }
+
+    /// The same gateway over https, with the certificate for 127.0.0.1 in tests/fixtures/tls
+    /// (signed by the test CA there, which the relay must be told to trust).
+    pub async fn start_tls() -> Self {
+        use rustls_pki_types::pem::PemObject;
+        let tls = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+        let certs = rustls_pki_types::CertificateDer::pem_file_iter(tls.join("gateway.pem"))
+            .unwrap()
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .unwrap();
+        let key = rustls_pki_types::PrivateKeyDer::from_pem_file(tls.join("gateway.key")).unwrap();
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+        let (state, app) = Self::app(Duration::ZERO);
+        let listener = TlsListener {
+            tcp: tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+            tls: tokio_rustls::TlsAcceptor::from(Arc::new(config)),
+        };
+        let addr = listener.tcp.local_addr().unwrap();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeGateway {
+            url: format!("https://{addr}"),
+            ca_file: Some(tls.join("ca.pem")),
+            state,
+        }
+    }
+
+    /// The same gateway, for a relay not told about the test CA.
+    pub fn trusting_only_mozilla_roots(&self) -> Self {
+        FakeGateway {
+            ca_file: None,
+            ..self.clone()
+        }
+    }
+
+    fn app(delay: Duration) -> (Arc<Mutex<GatewayState>>, Router) {
+        let state = Arc::new(Mutex::new(GatewayState {
+            delay,
+            ..Default::default()
+        }));
+        let app = Router::new()
+            .route("/messages", post(gateway_post))
+            .with_state(state.clone());
+        (state, app)
     }
 
     pub fn fail_first(&self, n: usize) {
@@ -171,6 +221,33 @@ async fn gateway_post(
         tokio::time::sleep(delay).await;
     }
     reply
+}
+
+/// Accepts TLS connections for `axum::serve`; a failed handshake (a relay that does not trust
+/// the certificate) is dropped and the next connection waited for.
+struct TlsListener {
+    tcp: tokio::net::TcpListener,
+    tls: tokio_rustls::TlsAcceptor,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let Ok((tcp, addr)) = self.tcp.accept().await else {
+                continue;
+            };
+            if let Ok(stream) = self.tls.accept(tcp).await {
+                return (stream, addr);
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.tcp.local_addr()
+    }
 }
 
 // ---------------------------------------------------------------- the relay process
@@ -273,6 +350,12 @@ impl Relay {
             .arg(files.dir.path().join("relay.key"))
             .arg("--gateway-token-file")
             .arg(files.dir.path().join("token"))
+            .args(
+                gateway
+                    .ca_file
+                    .iter()
+                    .flat_map(|ca| [std::ffi::OsStr::new("--gateway-ca-file"), ca.as_os_str()]),
+            )
             .args(["--tick-ms", &opts.tick_ms.to_string()])
             .args(["--lease-ms", &opts.lease_ms.to_string()])
             .args(["--send-concurrency", &opts.concurrency.to_string()])

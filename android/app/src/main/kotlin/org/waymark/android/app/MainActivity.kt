@@ -232,10 +232,10 @@ class MainActivity : Activity() {
                     HapticKind.WARNING -> if (Build.VERSION.SDK_INT >= 30) HapticFeedbackConstants.REJECT else HapticFeedbackConstants.LONG_PRESS
                 },
             )
-            // The phone's own effects were carried out by the shell already.
+            // The phone's own effects (and relay requests) were carried out by the shell already.
             is Effect.SendSms, is Effect.ScheduleWake, is Effect.CancelWake,
             is Effect.ShowNotification, is Effect.ScheduleNotification, is Effect.ClearNotification,
-            is Effect.SetDisguise -> {}
+            is Effect.SetDisguise, is Effect.Http -> {}
         }
     }
 

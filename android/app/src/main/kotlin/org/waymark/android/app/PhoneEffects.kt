@@ -30,8 +30,8 @@ class PhoneEffects(private val context: Context) {
                 NoticeScheduler.schedule(context, effect.id, effect.at.toEpochMilli(), effect.title, effect.body)
             is Effect.ClearNotification -> NoticeScheduler.clear(context, effect.id)
             is Effect.SetDisguise -> DisguiseSwitcher.apply(context, effect.kind)
-            // Handled by the shell (its own thread), not here.
-            is Effect.RunWork -> {}
+            // Handled by the shell (its own threads), not here.
+            is Effect.RunWork, is Effect.Http -> {}
             // A screen's effects.
             is Effect.Dial, is Effect.ComposeSms, is Effect.OpenCamera, is Effect.PickFile,
             is Effect.ShareFile, is Effect.SecureScreen, is Effect.HideContent,

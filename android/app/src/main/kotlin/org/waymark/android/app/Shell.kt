@@ -9,6 +9,7 @@ import org.waymark.app.model.AppCore
 import org.waymark.app.model.AppEvent
 import org.waymark.app.model.AppUpdate
 import org.waymark.app.model.Effect
+import org.waymark.app.RelayHttp
 
 /**
  * The one app model of the process, and the thread it works on. Events go to the core on a
@@ -96,7 +97,16 @@ class Shell(context: Context, val core: AppCore) {
         main.post { screen?.invoke(AppUpdate(view, emptyList())) }
     }
 
+    /**
+     * A request to the check-in relay: carried on a thread of its own (it may wait up to 15 s
+     * for a slow network), its answer sent back as an event like any other outcome.
+     */
+    fun http(effect: Effect.Http) {
+        Thread({ send(RelayHttp.carry(effect)) }, "waymark-relay").apply { isDaemon = true }.start()
+    }
+
     private fun deliver(update: AppUpdate) {
+        update.effects.filterIsInstance<Effect.Http>().forEach(::http)
         val outcomes = phone.carryOut(update.effects)
         val draw = screen
         if (draw != null) draw(update) else update.effects.filterIsInstance<Effect.ComposeSms>().forEach(::keepForScreen)
