@@ -9,7 +9,7 @@ mod common;
 use std::time::Instant;
 
 use common::*;
-use waymark_app::{AppEvent, Permission, QuickKind, SmsAbility};
+use waymark_app::{AppEvent, EvidenceSource, Permission, QuickKind, SmsAbility};
 use waymark_core::evidence::{CaptureMethod, EvidenceStore, NewEvidence};
 
 const TOTAL: usize = 32 << 20;
@@ -21,7 +21,9 @@ fn main() {
         p.send(AppEvent::QuickLog {
             kind: QuickKind::Followed,
         });
-        p.send(AppEvent::AddPhoto);
+        p.send(AppEvent::AddEvidence {
+            source: EvidenceSource::TakePhoto,
+        });
         p.send(AppEvent::PermissionResult {
             what: Permission::Camera,
             granted: true,

@@ -12,7 +12,30 @@ pub enum Permission {
     Location,
     Notifications,
     Camera,
+    /// Sound for a video (iOS records it in the app; Android's camera app holds its own).
+    Microphone,
     Sms,
+}
+
+/// What the camera takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum CaptureKind {
+    Photo,
+    Video,
+}
+
+/// Which system picker to open. Screenshots and the phone's own photos and videos live in the
+/// photo library; voicemails, letters and other documents in the files app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum PickSource {
+    /// Pictures and videos only (iOS: PHPickerViewController; Android: the photo picker, or
+    /// ACTION_OPEN_DOCUMENT limited to image and video types).
+    // No MIME wildcards in these doc comments: a slash and a star end the generated Kotlin and
+    // Swift block comments.
+    Photos,
+    /// Any document (iOS: UIDocumentPickerViewController; Android: ACTION_OPEN_DOCUMENT, any
+    /// type).
+    Files,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -85,11 +108,24 @@ pub enum Effect {
     SetDisguise {
         kind: Disguise,
     },
-    /// Open the camera; stream what it captures back as `CameraChunk` then `CameraDone`
-    /// (or `CameraCancelled`).
-    OpenCamera,
-    /// Let the person pick a file; report `FilePicked { path }` (or `FilePickCancelled`).
-    PickFile,
+    /// Open the camera for a photo or a video; stream what it captures back as `CameraChunk`s
+    /// then `CameraDone` (or `CameraCancelled`). Nothing may stay behind in the clear: a file
+    /// the camera wrote is deleted once streamed, whatever happened. `sound`: record sound
+    /// with a video (false when the microphone was refused; always false for a photo).
+    /// `max_seconds` (videos) and `max_bytes`: ask the camera to stop there (Android:
+    /// EXTRA_DURATION_LIMIT, EXTRA_SIZE_LIMIT; iOS: maxRecordedDuration, maxRecordedFileSize),
+    /// so a long recording is kept rather than refused as too large at the end.
+    OpenCamera {
+        kind: CaptureKind,
+        sound: bool,
+        max_seconds: Option<u32>,
+        max_bytes: u64,
+    },
+    /// Let the person pick a file from `source`; report `FilePicked { path }` (or
+    /// `FilePickCancelled`). The path must stay readable until the event has been handled.
+    PickFile {
+        source: PickSource,
+    },
     /// Offer the share sheet for a file the core wrote.
     ShareFile {
         path: String,

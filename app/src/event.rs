@@ -2,6 +2,7 @@
 //! effect, the app going to the background, a wake-up, a clock tick).
 
 use crate::effect::Permission;
+use crate::screens::capture::EvidenceSource;
 use crate::screens::disguise::Disguise;
 use crate::screens::export::ExportKind;
 use crate::screens::risk::RiskChoice;
@@ -82,8 +83,12 @@ pub enum AppEvent {
     AddFeeling {
         level: u8,
     },
-    /// Starts the camera for the incident just logged (or open in detail).
-    AddPhoto,
+    /// One of the "add evidence" buttons (`LoggedCard.add_evidence`,
+    /// `IncidentDetailScreen.add_evidence`), for the incident just logged (or open in detail):
+    /// the camera for a photo or a video, or a picker.
+    AddEvidence {
+        source: EvidenceSource,
+    },
 
     // ----- check-in -----
     CheckInDestination {
@@ -159,9 +164,6 @@ pub enum AppEvent {
     OpenIncident {
         id: String,
     },
-    /// Pick a file (a photo or document already on the phone) for the incident just logged
-    /// (or open in detail).
-    AddFile,
     /// The incident open in detail, as edited: only what changed is recorded, with `reason`
     /// (may be empty).
     EditIncident {

@@ -32,9 +32,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use waymark_core::vault::{HardwarePrf, KdfChoice};
 use waymark_core::Clock;
 
-pub use effect::{Effect, HapticKind, HttpHeader, Permission};
+pub use effect::{CaptureKind, Effect, HapticKind, HttpHeader, Permission, PickSource};
 pub use event::AppEvent;
 pub use model::{AppConfig, SmsAbility};
+pub use screens::capture::{EvidenceButton, EvidenceSource};
 pub use screens::disguise::Disguise;
 pub use screens::export::{ExportKind, ExportOption, ExportReady, ExportScreen};
 pub use screens::insights::{CountBar, InsightsScreen, PatternSignal, SignalRow};
@@ -262,8 +263,7 @@ impl Model {
             E::RelayRejectKey => self.relay_reject_key(),
             E::RelayForget => self.relay_forget(),
             E::RelayRetry => self.relay_retry(),
-            E::AddPhoto => self.add_photo(),
-            E::AddFile => self.add_file(),
+            E::AddEvidence { source } => self.add_evidence(source),
             E::OpenIncident { id } => self.open_incident(&id),
             E::SettingsChangePin => self.settings_flow(Flow::ChangePin),
             E::SettingsSetDuress => self.settings_flow(Flow::SetDuress),

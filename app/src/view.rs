@@ -223,13 +223,13 @@ pub struct LoggedCard {
     pub undo_label: Option<String>,
     pub undo_seconds: u32,
     pub add_note_label: String,
-    pub add_photo_label: String,
+    /// Take a photo, record a video, a photo or screenshot from the library, a file: each
+    /// sends `AddEvidence { source }`.
+    pub add_evidence: Vec<crate::screens::capture::EvidenceButton>,
     pub add_witness_label: String,
     pub add_feeling_label: String,
     /// For `AddFeeling { level }`: index 0 is level 1.
     pub feelings: Vec<String>,
-    /// `AddFile`: a photo or document already on the phone.
-    pub add_file_label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -530,11 +530,11 @@ pub struct IncidentListScreen {
     pub empty_text: String,
 }
 
-/// A photo or file kept with an incident.
+/// A photo, video or file kept with an incident.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct EvidenceRow {
     pub id: String,
-    /// "Photo" / "File".
+    /// "Photo", "Video", "Picture", "Sound recording" or "File" (from the content's type).
     pub label: String,
     pub media_type: String,
     pub size: u64,
@@ -554,7 +554,7 @@ pub struct HistoryRow {
 }
 
 /// One incident: what it says now, its evidence, its history; edit (`EditIncident`), remove
-/// (`RemoveIncident`), and add a photo, file, witness or feeling (the same events as home's bar).
+/// (`RemoveIncident`), and add a photo, video, file, witness or feeling (the same events as home's bar).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct IncidentDetailScreen {
     pub id: String,
@@ -579,8 +579,8 @@ pub struct IncidentDetailScreen {
     pub remove_label: String,
     /// Shown before removing: what stays and what goes.
     pub remove_warning: String,
-    pub add_photo_label: String,
-    pub add_file_label: String,
+    /// The same buttons as home's (`LoggedCard.add_evidence`).
+    pub add_evidence: Vec<crate::screens::capture::EvidenceButton>,
     pub add_witness_label: String,
     pub add_feeling_label: String,
     pub feelings: Vec<String>,

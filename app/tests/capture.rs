@@ -9,11 +9,31 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use waymark_app::strings::{fill, EN};
-use waymark_app::{AppEvent, Effect, Permission, QuickKind, SmsAbility, Tone};
-use waymark_core::evidence::EvidenceStore;
+use waymark_app::{
+    AppEvent, CaptureKind, Effect, EvidenceSource, Permission, PickSource, QuickKind, SmsAbility,
+    Tone,
+};
+use waymark_core::evidence::{EvidenceStore, DEFAULT_MAX_FILE_BYTES};
 use waymark_core::vault::Vault;
 
 const MARKER: &[u8] = b"PLAINTEXT-PHOTO-MARKER-";
+
+const TAKE_PHOTO: AppEvent = AppEvent::AddEvidence {
+    source: EvidenceSource::TakePhoto,
+};
+const ADD_FILE: AppEvent = AppEvent::AddEvidence {
+    source: EvidenceSource::Files,
+};
+
+/// The camera for a photo, asked to stop short of the core's 4 GiB limit.
+fn photo_camera() -> Effect {
+    Effect::OpenCamera {
+        kind: CaptureKind::Photo,
+        sound: false,
+        max_seconds: None,
+        max_bytes: DEFAULT_MAX_FILE_BYTES - DEFAULT_MAX_FILE_BYTES / 16,
+    }
+}
 
 /// A "photo": a JPEG start, then a marker that must never be found on disk in the clear.
 fn photo(len: usize) -> Vec<u8> {
@@ -85,7 +105,7 @@ fn send_pieces(p: &mut Phone, data: &[u8], sizes: &[usize]) {
 fn a_photo_streamed_in_uneven_pieces_is_attached_and_reads_back_byte_for_byte() {
     let mut p = Phone::new(SmsAbility::SendSilently);
     let incident = logged(&mut p);
-    let u = p.send(AppEvent::AddPhoto);
+    let u = p.send(TAKE_PHOTO);
     assert_eq!(
         u.effects,
         [Effect::RequestPermission {
@@ -97,7 +117,7 @@ fn a_photo_streamed_in_uneven_pieces_is_attached_and_reads_back_byte_for_byte() 
         what: Permission::Camera,
         granted: true,
     });
-    assert_eq!(u.effects, [Effect::OpenCamera]);
+    assert_eq!(u.effects, [photo_camera()]);
 
     let data = photo(300_000);
     send_pieces(&mut p, &data, &[1, 64 * 1024, 3, 100_000, 7, 1, 65_537]);
@@ -122,15 +142,15 @@ fn a_photo_streamed_in_uneven_pieces_is_attached_and_reads_back_byte_for_byte() 
     assert!(back == data, "read back differs");
 
     // The camera is allowed now: the next photo opens it at once.
-    let u = p.send(AppEvent::AddPhoto);
-    assert_eq!(u.effects, [Effect::OpenCamera]);
+    let u = p.send(TAKE_PHOTO);
+    assert_eq!(u.effects, [photo_camera()]);
 }
 
 #[test]
 fn cancelled_locked_half_way_or_too_large_leaves_nothing_behind() {
     let mut p = Phone::new(SmsAbility::SendSilently);
     let incident = logged(&mut p);
-    p.send(AppEvent::AddPhoto);
+    p.send(TAKE_PHOTO);
     p.send(AppEvent::PermissionResult {
         what: Permission::Camera,
         granted: true,
@@ -148,7 +168,7 @@ fn cancelled_locked_half_way_or_too_large_leaves_nothing_behind() {
 
     // Too large (the limit lowered so it shows): refused the moment it would pass the limit.
     p.app.set_evidence_limit(1000);
-    p.send(AppEvent::AddPhoto);
+    p.send(TAKE_PHOTO);
     send_pieces(&mut p, &photo(600), &[600]);
     let u = p.send(AppEvent::CameraChunk {
         bytes: vec![7; 500],
@@ -165,7 +185,7 @@ fn cancelled_locked_half_way_or_too_large_leaves_nothing_behind() {
     p.app.set_evidence_limit(u64::MAX);
 
     // Locked (panic) half-way: the capture goes with the lock.
-    p.send(AppEvent::AddPhoto);
+    p.send(TAKE_PHOTO);
     send_pieces(&mut p, &photo(100_000), &[4096]);
     p.send(AppEvent::Panic);
     p.send(AppEvent::CameraDone);
@@ -191,8 +211,13 @@ fn a_picked_file_is_imported_and_attached_and_over_the_limit_is_refused() {
     let data = b"%PDF-1.4\nthe letter that was left on the car\n%%EOF\n".to_vec();
     std::fs::write(&path, &data).unwrap();
 
-    let u = p.send(AppEvent::AddFile);
-    assert_eq!(u.effects, [Effect::PickFile]);
+    let u = p.send(ADD_FILE);
+    assert_eq!(
+        u.effects,
+        [Effect::PickFile {
+            source: PickSource::Files
+        }]
+    );
     let u = p.send(AppEvent::FilePicked {
         path: path.to_string_lossy().into(),
     });
@@ -204,14 +229,14 @@ fn a_picked_file_is_imported_and_attached_and_over_the_limit_is_refused() {
     );
 
     // A file that is not there: a clear error, nothing kept.
-    p.send(AppEvent::AddFile);
+    p.send(ADD_FILE);
     let u = p.send(AppEvent::FilePicked {
         path: outside.path().join("gone.jpg").to_string_lossy().into(),
     });
     assert_eq!(u.view.banner.unwrap().tone, Tone::Danger);
     // Over the limit: the core refuses it before writing anything.
     p.app.set_evidence_limit(10);
-    p.send(AppEvent::AddFile);
+    p.send(ADD_FILE);
     let u = p.send(AppEvent::FilePicked {
         path: path.to_string_lossy().into(),
     });
@@ -219,7 +244,7 @@ fn a_picked_file_is_imported_and_attached_and_over_the_limit_is_refused() {
     assert_eq!(banner.tone, Tone::Danger);
     assert!(banner.text.contains("limit"), "{}", banner.text);
     // Picker closed: nothing.
-    p.send(AppEvent::AddFile);
+    p.send(ADD_FILE);
     let u = p.send(AppEvent::FilePickCancelled);
     assert!(u.effects.is_empty() && u.view.banner.is_none());
 
@@ -238,7 +263,7 @@ fn a_picked_file_is_imported_and_attached_and_over_the_limit_is_refused() {
 fn no_incident_or_no_camera_says_what_to_do_instead() {
     let mut p = Phone::new(SmsAbility::SendSilently);
     p.set_up();
-    let u = p.send(AppEvent::AddPhoto);
+    let u = p.send(TAKE_PHOTO);
     assert!(u.effects.is_empty());
     assert_eq!(u.view.banner.unwrap().text, EN.capture_nothing_to_attach);
     // Stray camera events without a capture change nothing.
@@ -248,18 +273,18 @@ fn no_incident_or_no_camera_says_what_to_do_instead() {
     p.send(AppEvent::QuickLog {
         kind: QuickKind::Followed,
     });
-    p.send(AppEvent::AddPhoto);
+    p.send(TAKE_PHOTO);
     let u = p.send(AppEvent::PermissionResult {
         what: Permission::Camera,
         granted: false,
     });
-    assert!(!u.effects.contains(&Effect::OpenCamera));
+    assert!(!u.effects.contains(&photo_camera()));
     assert_eq!(u.view.banner.unwrap().text, EN.capture_denied);
 
     // From the incident's detail, the photo goes to that incident.
     let id = home(&p.view()).recent[0].id.clone();
     p.send(AppEvent::OpenIncident { id: id.clone() });
-    p.send(AppEvent::AddPhoto);
+    p.send(TAKE_PHOTO);
     p.send(AppEvent::PermissionResult {
         what: Permission::Camera,
         granted: true,
@@ -294,7 +319,7 @@ fn the_camera_sending_the_app_to_the_background_does_not_lose_the_photo() {
     });
     let incident = home(&u.view).logged.unwrap().incident_id;
     // ...but the camera (another app on Android) gets a few minutes.
-    p.send(AppEvent::AddPhoto);
+    p.send(TAKE_PHOTO);
     p.send(AppEvent::PermissionResult {
         what: Permission::Camera,
         granted: true,
@@ -314,7 +339,7 @@ fn the_camera_sending_the_app_to_the_background_does_not_lose_the_photo() {
     p.send(AppEvent::OpenIncident {
         id: incident.clone(),
     });
-    p.send(AppEvent::AddPhoto);
+    p.send(TAKE_PHOTO);
     p.send(AppEvent::Backgrounded);
     p.advance(301);
     let u = p.send(AppEvent::Foregrounded);

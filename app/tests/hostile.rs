@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use waymark_app::{AppEvent, Destination, Permission, QuickKind, SmsAbility};
+use waymark_app::{AppEvent, Destination, EvidenceSource, Permission, QuickKind, SmsAbility};
 
 /// Text a person might type, and text nobody would.
 trait Texts {
@@ -62,7 +62,14 @@ fn event(r: &mut Rng, ids: &[String]) -> AppEvent {
         13 => AppEvent::AddFeeling {
             level: [0, 1, 5, 6, 255][r.below(5) as usize],
         },
-        14 => AppEvent::AddPhoto,
+        14 => AppEvent::AddEvidence {
+            source: [
+                EvidenceSource::TakePhoto,
+                EvidenceSource::RecordVideo,
+                EvidenceSource::Photos,
+                EvidenceSource::Files,
+            ][r.below(4) as usize],
+        },
         15 => AppEvent::CameraChunk {
             bytes: vec![0xAB; r.below(70_000) as usize],
         },
@@ -73,9 +80,10 @@ fn event(r: &mut Rng, ids: &[String]) -> AppEvent {
                 .into(),
         },
         19 => AppEvent::PermissionResult {
-            // The camera, or the texts asked for when a check-in starts (answered late, twice,
+            // The camera, the microphone, or the texts asked for when a check-in starts (answered late, twice,
             // or without being asked).
-            what: [Permission::Camera, Permission::Sms][r.below(2) as usize],
+            what: [Permission::Camera, Permission::Microphone, Permission::Sms]
+                [r.below(3) as usize],
             granted: r.below(2) == 0,
         },
         20 => AppEvent::CheckInDestination { text: r.text() },

@@ -8,8 +8,8 @@ mod common;
 use common::*;
 use waymark_app::strings::EN;
 use waymark_app::{
-    AppEvent, AppUpdate, Destination, Effect, RoutesScreen, Screen, SmsAbility, Tone, TravelMode,
-    ViewModel,
+    AppEvent, AppUpdate, Destination, Effect, PickSource, RoutesScreen, Screen, SmsAbility, Tone,
+    TravelMode, ViewModel,
 };
 
 fn routes(v: &ViewModel) -> RoutesScreen {
@@ -288,7 +288,9 @@ fn a_map_from_a_picked_file_is_imported_with_progress_refused_or_cancelled_keepi
     let junk = p.dir.path().join("junk.osm.pbf");
     std::fs::write(&junk, b"this is not a map").unwrap();
     let u = p.send(AppEvent::ImportMap);
-    assert!(u.effects.contains(&Effect::PickFile));
+    assert!(u.effects.contains(&Effect::PickFile {
+        source: PickSource::Files
+    }));
     let u = p.send(AppEvent::FilePicked {
         path: junk.to_string_lossy().into_owned(),
     });

@@ -14,9 +14,13 @@ final class AppHost: ObservableObject {
     private var ticker: Timer?
 
     init() {
-        let core = AppHost.makeCore()
+        let support = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
+        let core = AppHost.makeCore(support: support)
         let cover = CoverPort()
         self.cover = cover
+        // A video a killed app was recording or streaming in is deleted before anything else.
+        let movies = MovieStreamer(folder: AppBundle.capturesDirectory(applicationSupport: support))
+        movies.sweep()
         store = AppStore(
             core: core,
             ports: EffectPorts(
@@ -25,7 +29,9 @@ final class AppHost: ObservableObject {
                 notifications: LocalNotifications(),
                 wakes: BackgroundRefresh(),
                 camera: CameraCapture(),
-                picker: DocumentAndPhotoPicker(),
+                movies: MovieCapture(),
+                files: DocumentAndPhotoPicker(source: .files),
+                photos: DocumentAndPhotoPicker(source: .photos),
                 sharer: ShareSheet(),
                 cover: cover,
                 permissions: PermissionPrompts(),
@@ -33,7 +39,8 @@ final class AppHost: ObservableObject {
                 haptics: HapticsPort(),
                 icon: AlternateIcon()),
             work: QueueExecutor(DispatchQueue(label: "org.waymark.app-model", qos: .userInitiated)),
-            deliver: QueueExecutor(.main))
+            deliver: QueueExecutor(.main),
+            movies: movies)
         view = store.view
         store.onView = { [weak self] in
             self?.view = $0
@@ -67,7 +74,7 @@ final class AppHost: ObservableObject {
         }
     }
 
-    private static func makeCore() -> AppCoreProtocol {
+    private static func makeCore(support: URL) -> AppCoreProtocol {
         let config = AppConfig(
             language: Locale.preferredLanguages.first ?? "en-GB",
             region: Locale.current.region?.identifier ?? "GB",
@@ -76,7 +83,6 @@ final class AppHost: ObservableObject {
         // If the folder cannot be prepared (the phone is out of space), the app model still gets
         // its path: it shows the emergency bar and help numbers, and says what went wrong when it
         // tries to write there.
-        let support = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
         let (dir, problems) = VaultFolder.prepare(applicationSupport: support, using: FolderProtection())
         for problem in problems { OSLogSink.warn(problem) }
         do {

@@ -1,10 +1,11 @@
-//! The capture flow: a photo (or a file) for the incident just logged or open in detail.
-//! AddPhoto asks for the camera (once), the camera streams its bytes back as `CameraChunk`s,
-//! each encrypted by the core's evidence writer as it arrives (never held whole here, never a
-//! plaintext file), and `CameraDone` seals the item and attaches it. `CameraCancelled` (or a
-//! lock, or an error) throws the capture away: no row, no file. A picked file goes through the
-//! core's own import, with the core's size limit.
-
+//! The capture flow: a photo, a video, or a picture or file already on the phone, for the
+//! incident just logged or open in detail. The model decides which buttons exist
+//! (`evidence_buttons`). Taking a photo or video asks for the camera (once), and for a video the
+//! microphone; the camera streams its bytes back as `CameraChunk`s, each encrypted by the core's
+//! evidence writer as it arrives (never held whole here), and `CameraDone` seals the item and
+//! attaches it. `CameraCancelled` (or a lock, or an error) throws the capture away: no row, no
+//! file. A picked item (from the photo library or the files app) goes through the core's own
+//! streaming import, with the core's size limit.
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -14,10 +15,35 @@ use waymark_core::evidence::{
 use waymark_core::vault::Vault;
 use waymark_core::Error;
 
-use crate::effect::{Effect, HapticKind, Permission};
+use crate::effect::{CaptureKind, Effect, HapticKind, Permission, PickSource};
 use crate::model::Model;
 use crate::strings::fill;
 use crate::view::Tone;
+
+/// Where a new piece of evidence comes from: one button each (`EvidenceButton`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum EvidenceSource {
+    /// The camera, for a photo.
+    TakePhoto,
+    /// The camera, for a video.
+    RecordVideo,
+    /// The photo library: screenshots, and photos and videos taken earlier.
+    Photos,
+    /// The files app: voicemails, letters, any document.
+    Files,
+}
+
+/// One "add evidence" button: send `AddEvidence { source }` when tapped.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct EvidenceButton {
+    pub source: EvidenceSource,
+    pub label: String,
+}
+
+/// The longest video the camera is asked for. Android's camera is another app, so Waymark is in
+/// the background while it records; the auto-lock waits for this plus `CAPTURE_GRACE_SECONDS`
+/// so a recording is not thrown away by the lock.
+pub(crate) const VIDEO_MAX_SECONDS: u32 = 20 * 60;
 
 type WriterSlot<'v> = Option<EvidenceWriter<'v>>;
 
@@ -43,7 +69,12 @@ pub(crate) struct CaptureState {
     /// The capture in progress, from its first chunk to done or cancelled. Dropping it throws
     /// the capture away (the core removes its encrypted temporary file).
     pub writer: Option<WriterCell>,
+    /// What the camera was opened (or is about to be opened) for.
+    pub kind: CaptureKind,
+    /// The permission asked for this capture and not answered yet: only its answer goes on.
+    pub asked: Option<Permission>,
     pub camera_allowed: bool,
+    pub microphone_allowed: bool,
     /// Largest item kept (the core's limit for an imported file; the same for the camera).
     pub max_bytes: u64,
 }
@@ -53,7 +84,10 @@ impl Default for CaptureState {
         CaptureState {
             target: None,
             writer: None,
+            kind: CaptureKind::Photo,
+            asked: None,
             camera_allowed: false,
+            microphone_allowed: false,
             max_bytes: DEFAULT_MAX_FILE_BYTES,
         }
     }
@@ -64,6 +98,9 @@ impl CaptureState {
     pub fn reset(&mut self) {
         self.writer = None;
         self.target = None;
+        self.asked = None;
+        // A picker waits like a photo: only a video's camera gets the long grace.
+        self.kind = CaptureKind::Photo;
     }
 }
 
@@ -74,50 +111,102 @@ impl Model {
             .or_else(|| self.home.last.as_ref().map(|l| l.id.clone()))
     }
 
-    pub(crate) fn add_photo(&mut self) {
+    /// The "add evidence" buttons, in the order shown.
+    pub(crate) fn evidence_buttons(&self) -> Vec<EvidenceButton> {
+        let s = self.s;
+        [
+            (EvidenceSource::TakePhoto, s.add_take_photo),
+            (EvidenceSource::RecordVideo, s.add_record_video),
+            (EvidenceSource::Photos, s.add_from_photos),
+            (EvidenceSource::Files, s.home_add_file),
+        ]
+        .into_iter()
+        .map(|(source, label)| EvidenceButton {
+            source,
+            label: label.to_string(),
+        })
+        .collect()
+    }
+
+    pub(crate) fn add_evidence(&mut self, source: EvidenceSource) {
         let Some(target) = self.capture_target() else {
             return self.say(self.s.capture_nothing_to_attach, Tone::Caution);
         };
         self.capture.reset();
         self.capture.target = Some(target);
-        if self.capture.camera_allowed {
-            self.effect(Effect::OpenCamera);
+        match source {
+            EvidenceSource::TakePhoto => self.camera_next(CaptureKind::Photo),
+            EvidenceSource::RecordVideo => self.camera_next(CaptureKind::Video),
+            EvidenceSource::Photos => self.effect(Effect::PickFile {
+                source: PickSource::Photos,
+            }),
+            EvidenceSource::Files => self.effect(Effect::PickFile {
+                source: PickSource::Files,
+            }),
+        }
+    }
+
+    /// The next step towards the camera: its permission, then (for a video) the microphone's,
+    /// then the camera itself.
+    fn camera_next(&mut self, kind: CaptureKind) {
+        self.capture.kind = kind;
+        let ask = |what, reason: &str| Effect::RequestPermission {
+            what,
+            reason: reason.to_string(),
+        };
+        if !self.capture.camera_allowed {
+            self.capture.asked = Some(Permission::Camera);
+            self.effect(ask(Permission::Camera, self.s.capture_camera_reason));
+        } else if kind == CaptureKind::Video
+            && !self.capture.microphone_allowed
+            && self.capture.asked != Some(Permission::Microphone)
+        {
+            self.capture.asked = Some(Permission::Microphone);
+            self.effect(ask(
+                Permission::Microphone,
+                self.s.capture_microphone_reason,
+            ));
         } else {
-            self.effect(Effect::RequestPermission {
-                what: Permission::Camera,
-                reason: self.s.capture_camera_reason.to_string(),
+            self.capture.asked = None;
+            let video = kind == CaptureKind::Video;
+            let sound = video && self.capture.microphone_allowed;
+            if video && !sound {
+                self.say(self.s.capture_video_no_sound, Tone::Caution);
+            }
+            // Cameras stop near a size limit, not exactly at it: leave a sixteenth spare.
+            let max = self.capture.max_bytes;
+            self.effect(Effect::OpenCamera {
+                kind,
+                sound,
+                max_seconds: video.then_some(VIDEO_MAX_SECONDS),
+                max_bytes: max - max / 16,
             });
         }
     }
 
-    pub(crate) fn add_file(&mut self) {
-        let Some(target) = self.capture_target() else {
-            return self.say(self.s.capture_nothing_to_attach, Tone::Caution);
-        };
-        self.capture.reset();
-        self.capture.target = Some(target);
-        self.effect(Effect::PickFile);
-    }
-
     pub(crate) fn permission_result(&mut self, what: Permission, granted: bool) {
-        if what != Permission::Camera {
+        match what {
+            Permission::Camera => self.capture.camera_allowed = granted,
+            Permission::Microphone => self.capture.microphone_allowed = granted,
+            _ => return,
+        }
+        // Only the answer to the question this capture asked goes on (a late or unasked
+        // answer is remembered, nothing more).
+        if self.capture.target.is_none() || self.capture.asked != Some(what) {
             return;
         }
-        self.capture.camera_allowed = granted;
-        if self.capture.target.is_none() {
-            return;
-        }
-        if granted {
-            self.effect(Effect::OpenCamera);
-        } else {
+        if what == Permission::Camera && !granted {
             self.capture.reset();
-            self.say(self.s.capture_denied, Tone::Caution);
+            return self.say(self.s.capture_denied, Tone::Caution);
         }
+        // The microphone refused: the video goes on without sound.
+        self.camera_next(self.capture.kind);
     }
 
-    /// A piece of the photo: encrypted into the vault at once.
+    /// A piece of the photo or video: encrypted into the vault at once.
     pub(crate) fn camera_chunk(&mut self, bytes: &[u8]) {
-        if self.capture.target.is_none() {
+        // Only while the camera is open (not while a permission is still being asked).
+        if self.capture.target.is_none() || self.capture.asked.is_some() {
             return;
         }
         if self.capture.writer.is_none() {
@@ -162,8 +251,9 @@ impl Model {
         };
         let Some(mut cell) = self.capture.writer.take() else {
             // The camera ended without a single byte: nothing to keep.
+            let nothing = self.nothing_kept();
             self.capture.reset();
-            return self.say(self.s.capture_cancelled, Tone::Neutral);
+            return self.say(nothing, Tone::Neutral);
         };
         let finished = cell.with_dependent_mut(|_, slot| match slot.take() {
             Some(w) => w.finish(),
@@ -172,16 +262,49 @@ impl Model {
         drop(cell);
         self.capture.reset();
         match finished {
-            Ok(item) => self.attach(&item.id, &target, self.s.capture_added),
+            Ok(item) => {
+                let done = self.added_words(&item.how, &item.media_type);
+                self.attach(&item.id, &target, done)
+            }
             Err(e) => self.fail(&e),
         }
     }
 
     pub(crate) fn camera_cancelled(&mut self) {
         let pending = self.capture.target.is_some();
+        let nothing = self.nothing_kept();
         self.capture.reset();
         if pending {
-            self.say(self.s.capture_cancelled, Tone::Neutral);
+            self.say(nothing, Tone::Neutral);
+        }
+    }
+
+    fn nothing_kept(&self) -> &'static str {
+        match self.capture.kind {
+            CaptureKind::Photo => self.s.capture_cancelled,
+            CaptureKind::Video => self.s.video_cancelled,
+        }
+    }
+
+    /// "Video added." and so on, from what the core found the content to be.
+    fn added_words(&self, how: &CaptureMethod, media_type: &str) -> &'static str {
+        match evidence_class(media_type) {
+            EvidenceClass::Video => self.s.video_added,
+            EvidenceClass::Picture if *how == CaptureMethod::Camera => self.s.capture_added,
+            EvidenceClass::Picture => self.s.picture_added,
+            EvidenceClass::Sound | EvidenceClass::Other => self.s.file_added,
+        }
+    }
+
+    /// The evidence list's word for an item: "Photo", "Video", "Picture", ...
+    pub(crate) fn evidence_label(&self, how: &CaptureMethod, media_type: &str) -> &'static str {
+        let s = self.s;
+        match evidence_class(media_type) {
+            EvidenceClass::Video => s.evidence_video,
+            EvidenceClass::Picture if *how == CaptureMethod::Camera => s.evidence_photo,
+            EvidenceClass::Picture => s.evidence_picture,
+            EvidenceClass::Sound => s.evidence_sound,
+            EvidenceClass::Other => s.evidence_file,
         }
     }
 
@@ -198,7 +321,10 @@ impl Model {
         let path = PathBuf::from(path);
         let new = NewEvidence::new(CaptureMethod::Import);
         match EvidenceStore::new(v).add_file_limited(&path, new, self.capture.max_bytes) {
-            Ok(item) => self.attach(&item.id, &target, self.s.file_added),
+            Ok(item) => {
+                let done = self.added_words(&item.how, &item.media_type);
+                self.attach(&item.id, &target, done)
+            }
             Err(e) => self.fail(&e),
         }
     }
@@ -229,5 +355,22 @@ impl Model {
     fn capture_failed(&mut self, e: &Error) {
         self.capture.reset();
         self.fail(e);
+    }
+}
+
+enum EvidenceClass {
+    Picture,
+    Video,
+    Sound,
+    Other,
+}
+
+/// The kind of content, from the media type the core read from the bytes (never a file name).
+fn evidence_class(media_type: &str) -> EvidenceClass {
+    match media_type.split('/').next() {
+        Some("image") => EvidenceClass::Picture,
+        Some("video") => EvidenceClass::Video,
+        Some("audio") => EvidenceClass::Sound,
+        _ => EvidenceClass::Other,
     }
 }

@@ -360,11 +360,10 @@ impl Model {
                     .then(|| fill(s.home_undo, &[("seconds", &secs.to_string())])),
                 undo_seconds: secs,
                 add_note_label: s.home_add_note.to_string(),
-                add_photo_label: s.home_add_photo.to_string(),
+                add_evidence: self.evidence_buttons(),
                 add_witness_label: s.home_add_witness.to_string(),
                 add_feeling_label: s.home_add_feeling.to_string(),
                 feelings: s.feelings.iter().map(|f| f.to_string()).collect(),
-                add_file_label: s.home_add_file.to_string(),
             }
         });
         HomeScreen {

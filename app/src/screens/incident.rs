@@ -3,7 +3,7 @@
 //! it (an amendment: the original stays in the history) and removing it (a redaction: the
 //! content goes everywhere, the log keeps that something was removed and why).
 
-use waymark_core::evidence::{human_size, CaptureMethod, EvidenceStore};
+use waymark_core::evidence::{human_size, EvidenceStore};
 use waymark_core::log::{IncidentChanges, IncidentKind, IncidentLog, ENTRY_AMEND, ENTRY_CREATE};
 
 use crate::model::{Model, Route};
@@ -127,11 +127,7 @@ impl Model {
             .into_iter()
             .map(|e| EvidenceRow {
                 id: e.id.clone(),
-                label: match e.how {
-                    CaptureMethod::Camera => s.evidence_photo,
-                    _ => s.evidence_file,
-                }
-                .to_string(),
+                label: self.evidence_label(&e.how, &e.media_type).to_string(),
                 media_type: e.media_type.clone(),
                 size: e.size,
                 size_text: human_size(e.size),
@@ -198,8 +194,7 @@ impl Model {
             save_label: s.save.to_string(),
             remove_label: s.incident_remove.to_string(),
             remove_warning: s.incident_remove_warning.to_string(),
-            add_photo_label: s.home_add_photo.to_string(),
-            add_file_label: s.home_add_file.to_string(),
+            add_evidence: self.evidence_buttons(),
             add_witness_label: s.home_add_witness.to_string(),
             add_feeling_label: s.home_add_feeling.to_string(),
             feelings: s.feelings.iter().map(|f| f.to_string()).collect(),

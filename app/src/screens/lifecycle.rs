@@ -4,15 +4,17 @@
 use chrono::Duration;
 use waymark_core::vault::Vault;
 
-use crate::effect::Effect;
+use crate::effect::{CaptureKind, Effect};
 use crate::model::{Model, Route};
+use crate::screens::capture::VIDEO_MAX_SECONDS;
 use crate::screens::delivery::CHECKIN_WAKE;
 use crate::time::to_system_time;
 
 /// The id of the wake-up that locks the vault in the background.
 pub(crate) const AUTO_LOCK_WAKE: &str = "auto-lock";
 /// While the camera or the file picker is open the app is in the background (Android starts
-/// another app for it); the auto-lock waits at least this long, so the photo is not lost.
+/// another app for it); the auto-lock waits at least this long, so the photo is not lost (for a
+/// video, this long after the longest recording the camera is asked for).
 pub(crate) const CAPTURE_GRACE_SECONDS: u32 = 300;
 
 impl Model {
@@ -81,10 +83,10 @@ impl Model {
     /// The person's auto-lock delay, or longer while a capture waits for the camera or picker.
     fn lock_delay(&self) -> u32 {
         let delay = self.auto_lock_seconds();
-        if self.capture.target.is_some() {
-            delay.max(CAPTURE_GRACE_SECONDS)
-        } else {
-            delay
+        match (&self.capture.target, self.capture.kind) {
+            (None, _) => delay,
+            (Some(_), CaptureKind::Photo) => delay.max(CAPTURE_GRACE_SECONDS),
+            (Some(_), CaptureKind::Video) => delay.max(VIDEO_MAX_SECONDS + CAPTURE_GRACE_SECONDS),
         }
     }
 

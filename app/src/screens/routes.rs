@@ -17,7 +17,7 @@ use waymark_core::routes::{
 };
 use waymark_core::Error;
 
-use crate::effect::Effect;
+use crate::effect::{Effect, PickSource};
 use crate::model::{Model, Route};
 use crate::screens::work::{Job, Outcome};
 use crate::strings::fill;
@@ -429,7 +429,9 @@ impl Model {
             return self.say(text, Tone::Caution);
         }
         self.routes.picking_map = true;
-        self.effect(Effect::PickFile);
+        self.effect(Effect::PickFile {
+            source: PickSource::Files,
+        });
     }
 
     pub(crate) fn map_file_picked(&mut self, path: &str) {

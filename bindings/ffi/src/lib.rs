@@ -57,7 +57,10 @@ pub use safety::{
     ChecklistStatus, Contact, ContactRole, CustomHelpNumber, EventRecipient, HelpKind, HelpNumber,
     HelpRegion, NewContact, Safety, SmsEncoding, SmsLength,
 };
-pub use vault::{create_vault, vault_exists, CreatedVault, KeyDerivation, Vault, VaultStatus};
+pub use vault::{
+    create_vault, restore_vault, vault_exists, BackupSummary, CreatedVault, KeyDerivation, Vault,
+    VaultStatus,
+};
 pub use waymark_app;
 
 /// The library version, e.g. to show on an About screen. Also the cheapest call there is,

@@ -1,4 +1,5 @@
-//! The vault as the shells see it: create, open, unlock, lock, change the PIN, recover.
+//! The vault as the shells see it: create, open, unlock, lock, change the PIN, recover, back up
+//! and restore.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -7,9 +8,10 @@ use std::time::{Duration, SystemTime};
 use waymark_core::vault::{self as core_vault, CreateOptions, KdfChoice, KdfParams};
 
 use crate::error::{Result, WaymarkError};
-use crate::evidence::EvidenceStore;
+use crate::evidence::{path_arg, EvidenceStore};
 use crate::log::IncidentLog;
 use crate::platform::{HardwarePrf, ShellClock, ShellPrf, WallClock};
+use crate::progress::{with_progress, CancelHandle, ProgressListener};
 use crate::reports::Reports;
 use crate::routes::Routes;
 use crate::safety::Safety;
@@ -139,6 +141,49 @@ pub fn create_vault(
     })
 }
 
+/// What a backup wrote.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct BackupSummary {
+    /// How many files of the vault folder it holds.
+    pub files: u64,
+    /// The backup file's size in bytes (padded to a size step: it does not tell how much the
+    /// vault holds).
+    pub bytes: u64,
+}
+
+/// Restores the backup at `backup_path` into `dir` (a new or empty folder: never over anything),
+/// opened with the `recovery_code`; `new_secret` becomes the PIN on this phone (its `prf`).
+/// Returns the vault, unlocked. Everything is checked in a temporary folder beside `dir` before
+/// it takes its place, so on any failure nothing is left at `dir`: a damaged, cut or changed
+/// backup is `Integrity`, a code that does not open it `WrongSecret` (no retry time: it is not
+/// counted, the file is not a vault), a full disk `Storage`, Cancel `Cancelled`. The duress PIN
+/// is not carried over (it is bound to the old phone): set it again. Long: off the main thread.
+#[allow(clippy::too_many_arguments)]
+#[uniffi::export(default(clock = None, listener = None, cancel = None))]
+pub fn restore_vault(
+    backup_path: String,
+    dir: String,
+    recovery_code: String,
+    new_secret: String,
+    prf: Arc<dyn HardwarePrf>,
+    key_derivation: KeyDerivation,
+    clock: Option<Arc<dyn WallClock>>,
+    listener: Option<Arc<dyn ProgressListener>>,
+    cancel: Option<Arc<CancelHandle>>,
+) -> Result<Arc<Vault>> {
+    let backup = path_arg("backup path", &backup_path)?;
+    let dir = vault_dir(&dir)?;
+    let options = CreateOptions {
+        prf: Arc::new(ShellPrf(prf)),
+        clock: clock_for(clock),
+        kdf: key_derivation.to_core()?,
+    };
+    let inner = with_progress(listener, cancel, |p| {
+        core_vault::Vault::restore(&backup, &dir, &recovery_code, &new_secret, options, p)
+    })?;
+    Ok(Arc::new(Vault { inner }))
+}
+
 /// Whether `dir` holds a vault (to choose between the set-up and the unlock screen).
 #[uniffi::export]
 pub fn vault_exists(dir: String) -> bool {
@@ -191,6 +236,25 @@ impl Vault {
     /// Removes the duress PIN (it then opens nothing). Needs the real PIN.
     pub fn remove_duress_secret(&self, secret: String) -> Result<()> {
         Ok(self.inner.remove_duress_secret(&secret)?)
+    }
+
+    /// Writes one encrypted file holding the whole vault (both stores, every evidence file) to
+    /// `out_path`, a new file (an existing one is never replaced: InvalidInput). Only the
+    /// recovery code opens it (`restoreVault`), on any phone. Needs the vault opened with the
+    /// PIN. Cancelled or failed, nothing is left at `out_path`. Long: off the main thread.
+    #[uniffi::method(default(listener = None, cancel = None))]
+    pub fn backup(
+        &self,
+        out_path: String,
+        listener: Option<Arc<dyn ProgressListener>>,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<BackupSummary> {
+        let out = path_arg("output path", &out_path)?;
+        let s = with_progress(listener, cancel, |p| self.inner.backup(&out, p))?;
+        Ok(BackupSummary {
+            files: s.files,
+            bytes: s.bytes,
+        })
     }
 
     pub fn status(&self) -> Result<VaultStatus> {

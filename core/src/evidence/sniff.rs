@@ -61,6 +61,35 @@ impl MediaType {
         }
     }
 
+    /// The usual file name extension, without the dot ("" when not recognised), for a name
+    /// the recipient of an export can open.
+    pub fn extension(self) -> &'static str {
+        match self {
+            MediaType::Jpeg => "jpg",
+            MediaType::Png => "png",
+            MediaType::Gif => "gif",
+            MediaType::Webp => "webp",
+            MediaType::Heic => "heic",
+            MediaType::Heif => "heif",
+            MediaType::Avif => "avif",
+            MediaType::Mp4 => "mp4",
+            MediaType::QuickTime => "mov",
+            MediaType::ThreeGpp => "3gp",
+            MediaType::M4a => "m4a",
+            MediaType::Aac => "aac",
+            MediaType::Mp3 => "mp3",
+            MediaType::Wav => "wav",
+            MediaType::Ogg => "ogg",
+            MediaType::Opus => "opus",
+            MediaType::Amr => "amr",
+            MediaType::AmrWb => "awb",
+            MediaType::Pdf => "pdf",
+            MediaType::Zip => "zip",
+            MediaType::PlainText => "txt",
+            MediaType::Unknown => "",
+        }
+    }
+
     /// Plain words for a person: "photo", "video", ...
     pub fn describe(self) -> &'static str {
         match self {

@@ -71,10 +71,14 @@ impl EvidenceCatalog for crate::evidence::EvidenceStore<'_> {
         Ok(found
             .into_iter()
             .map(|i| CatalogItem {
-                name: i
-                    .original_name
-                    .clone()
-                    .unwrap_or_else(|| format!("evidence-{}", i.short_id())),
+                // Without the original's name (a camera capture), a name with the extension of
+                // what the bytes are, so the recipient's computer opens a video as a video.
+                name: i.original_name.clone().unwrap_or_else(|| {
+                    match crate::evidence::sniff::MediaType::from_mime(&i.media_type).extension() {
+                        "" => format!("evidence-{}", i.short_id()),
+                        ext => format!("evidence-{}.{ext}", i.short_id()),
+                    }
+                }),
                 id: i.id,
                 media_type: i.media_type,
                 sha256_hex: i.sha256,

@@ -7,9 +7,7 @@ import WaymarkKit
 /// (`fileDataRepresentation`, with its own metadata: the original) go to the sink in memory.
 /// Nothing is saved to the Photos library and no file is written in the clear; the app model
 /// streams the bytes into the vault's evidence writer as they arrive.
-///
-/// Photos only for now; video (AVAssetWriter with fragmented MP4 segments delivered in memory
-/// through AVAssetWriterDelegate, which fits this sink unchanged) is not written yet.
+/// Videos are MovieCapture's (a movie file output, streamed in by WaymarkKit's MovieStreamer).
 final class CameraCapture: Camera {
     func start(into sink: CaptureSink) {
         guard let top = Presenter.top() else { return sink.cancelled() }

@@ -5,14 +5,20 @@ import UniformTypeIdentifiers
 import WaymarkKit
 
 /// Import from the Files app (opened in place, security-scoped, read straight into the vault: no
-/// copy is made) or from Photos. The Photos picker hands over a copy iOS makes in the app's
-/// temporary folder and deletes when the callback returns; the vault reads it before that.
+/// copy is made) or from the photo library (pictures and videos only, in their original
+/// encoding). The Photos picker hands over a copy iOS makes in the app's temporary folder and
+/// deletes when the callback returns; the vault reads it before that. One instance per source:
+/// WaymarkKit's dispatcher sends `PickFile { source }` to the matching port.
 final class DocumentAndPhotoPicker: NSObject, FilePicker, UIDocumentPickerDelegate, PHPickerViewControllerDelegate {
     private var done: ((PickedFile?) -> Void)?
 
-    /// Photos when the library is the obvious source; Files otherwise. Both end in `done`.
-    var source: Source = .files
+    let source: Source
     enum Source { case files, photos }
+
+    init(source: Source) {
+        self.source = source
+        super.init()
+    }
 
     func pick(done: @escaping (PickedFile?) -> Void) {
         guard let top = Presenter.top() else { return done(nil) }
@@ -25,6 +31,9 @@ final class DocumentAndPhotoPicker: NSObject, FilePicker, UIDocumentPickerDelega
         case .photos:
             var config = PHPickerConfiguration()
             config.selectionLimit = 1
+            config.filter = .any(of: [.images, .screenshots, .videos])
+            // The original as it was taken (no transcoding into another format).
+            config.preferredAssetRepresentationMode = .current
             let picker = PHPickerViewController(configuration: config)
             picker.delegate = self
             top.present(picker, animated: true)

@@ -15,6 +15,8 @@ final class PermissionPrompts: NSObject, PermissionAsker, CLLocationManagerDeleg
         switch what {
         case .camera:
             AVCaptureDevice.requestAccess(for: .video, completionHandler: main)
+        case .microphone:
+            AVCaptureDevice.requestAccess(for: .audio, completionHandler: main)
         case .notifications:
             UNUserNotificationCenter.current().requestAuthorization(options: [.alert, .sound]) { granted, _ in main(granted) }
         case .location:

@@ -20,6 +20,7 @@ final class FolderProtection: FolderProtector {
         switch level {
         case .complete: type = .complete
         case .untilFirstUnlock: type = .completeUntilFirstUserAuthentication
+        case .completeUnlessOpen: type = .completeUnlessOpen
         }
         try fm.setAttributes([.protectionKey: type], ofItemAtPath: url.path)
     }

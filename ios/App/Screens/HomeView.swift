@@ -12,6 +12,13 @@ struct HomeView: View {
 
     var body: some View {
         List {
+            // Who tried the PIN comes first, until the person taps OK.
+            if let tries = home.wrongPins {
+                Section {
+                    Text(tries.text).bold().foregroundStyle(.orange)
+                    Button(tries.seenLabel) { send(.wrongPinsSeen) }
+                }
+            }
             if let card = home.checkin { CheckInCardView(card: card, send: send) }
             Section(home.quickLogHeading) {
                 LazyVGrid(columns: [GridItem(.adaptive(minimum: 140))], spacing: 8) {
@@ -55,7 +62,10 @@ struct HomeView: View {
                 TextField(logged.addWitnessLabel, text: $witness).privacySensitive()
                 Button(logged.addWitnessLabel) { send(.addWitness(name: witness)); witness = "" }.disabled(witness.isEmpty)
             }
-            Button(logged.addPhotoLabel) { send(.addPhoto) }
+            // Take a photo, record a video, from Photos, from Files: the app model's buttons.
+            ForEach(logged.addEvidence, id: \.source) { b in
+                Button(b.label) { send(.addEvidence(source: b.source)) }
+            }
             Text(logged.addFeelingLabel).font(.caption)
             HStack {
                 ForEach(Array(logged.feelings.enumerated()), id: \.offset) { i, label in

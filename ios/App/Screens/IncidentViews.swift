@@ -61,8 +61,9 @@ struct IncidentDetailView: View {
                         Text(item.when).font(.caption).foregroundStyle(.secondary)
                     }
                 }
-                Button(incident.addPhotoLabel) { send(.addPhoto) }
-                Button(incident.addFileLabel) { send(.addFile) }
+                ForEach(incident.addEvidence, id: \.source) { b in
+                    Button(b.label) { send(.addEvidence(source: b.source)) }
+                }
             }
             Section {
                 HStack {

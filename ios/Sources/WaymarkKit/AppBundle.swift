@@ -37,4 +37,10 @@ public enum AppBundle {
         vaultDirectory(applicationSupport: applicationSupport).deletingLastPathComponent()
             .appendingPathComponent("exports", isDirectory: true)
     }
+
+    /// Where a video is recorded before it is streamed into the vault (`MovieStreamer`).
+    public static func capturesDirectory(applicationSupport: URL) -> URL {
+        vaultDirectory(applicationSupport: applicationSupport).deletingLastPathComponent()
+            .appendingPathComponent("captures", isDirectory: true)
+    }
 }

@@ -25,11 +25,15 @@ public final class AppStore: @unchecked Sendable {
     /// - `deliver`: where views and ports are called (the main queue in the app; inline in tests).
     /// - `longWork`: where `AppCore.runWork` runs (exports, map import: seconds to minutes); never
     ///   the `work` queue, which must stay free for `CancelWork` and every other event.
+    /// - `movies`, `streaming`: where recorded videos wait, and where they are streamed in
+    ///   (see `EffectDispatcher.init`).
     public init(core: AppCoreProtocol, ports: EffectPorts, work: Executor, deliver: Executor,
                 longWork: Executor = QueueExecutor(DispatchQueue.global(qos: .userInitiated)),
+                movies: MovieStreamer = MovieStreamer(),
+                streaming: Executor = QueueExecutor(DispatchQueue.global(qos: .userInitiated)),
                 now: @escaping () -> Date = Date.init) {
         self.core = core
-        self.dispatcher = EffectDispatcher(ports: ports)
+        self.dispatcher = EffectDispatcher(ports: ports, movies: movies, streaming: streaming)
         self.work = work
         self.longWork = longWork
         self.deliver = deliver

@@ -94,10 +94,61 @@ final class FakeCamera: Camera {
     }
 }
 
+/// Records into the file it was given, as AVCaptureMovieFileOutput would, then says whether a
+/// movie was recorded (a camera may write part of a file and then be cancelled).
+final class FakeMovieRecorder: MovieRecorder {
+    var movie = Data()
+    var recorded = true
+    var requests: [MovieRequest] = []
+
+    func record(_ request: MovieRequest, done: @escaping (Bool) -> Void) {
+        requests.append(request)
+        FileManager.default.createFile(atPath: request.file.path, contents: movie)
+        done(recorded)
+    }
+}
+
+/// Reads a file in uneven pieces (some larger than asked for, as a reader may), can fail after
+/// some bytes, and checks it is never asked to read while a piece it handed over is unhandled.
+final class UnevenReader: ChunkReader {
+    private let data: Data
+    private var at = 0
+    private var turn = 0
+    let sizes: [Int]
+    let failAfter: Int?
+    let mustNotRead: () -> Bool
+    private(set) var reads = 0
+    private(set) var readWhileBusy = 0
+    private(set) var closed = false
+
+    init(url: URL, sizes: [Int], failAfter: Int? = nil, mustNotRead: @escaping () -> Bool = { false }) throws {
+        data = try Data(contentsOf: url)
+        self.sizes = sizes
+        self.failAfter = failAfter
+        self.mustNotRead = mustNotRead
+    }
+
+    struct Broken: Error {}
+
+    func read(max: Int) throws -> Data {
+        reads += 1
+        if mustNotRead() { readWhileBusy += 1 }
+        if let failAfter, at >= failAfter { throw Broken() }
+        let n = min(sizes[turn % sizes.count], data.count - at)
+        turn += 1
+        defer { at += n }
+        return data.subdata(in: at..<at + n)
+    }
+
+    func close() { closed = true }
+}
+
 final class FakePicker: FilePicker {
     var answer: URL?
     var released = 0
+    var opened = 0
     func pick(done: @escaping (PickedFile?) -> Void) {
+        opened += 1
         done(answer.map { PickedFile(url: $0) { [weak self] in self?.released += 1 } })
     }
 }
@@ -117,10 +168,12 @@ final class FakeCover: PrivacyCover {
 
 final class FakePermissions: PermissionAsker {
     var grant = true
+    /// Refused whatever `grant` says.
+    var refuse: Set<PermissionKind> = []
     var asked: [(PermissionKind, String)] = []
     func ask(_ what: PermissionKind, reason: String, done: @escaping (Bool) -> Void) {
         asked.append((what, reason))
-        done(grant)
+        done(grant && !refuse.contains(what))
     }
 }
 
@@ -145,7 +198,9 @@ final class FakePhone {
     let notifications = FakeNotifications()
     let wakes = FakeWakes()
     let camera = FakeCamera()
-    let picker = FakePicker()
+    let movies = FakeMovieRecorder()
+    let files = FakePicker()
+    let photos = FakePicker()
     let sharer = FakeSharer()
     let cover = FakeCover()
     let permissions = FakePermissions()
@@ -156,7 +211,7 @@ final class FakePhone {
 
     var ports: EffectPorts {
         EffectPorts(dialer: dialer, composer: composer, notifications: notifications, wakes: wakes,
-                    camera: camera, picker: picker, sharer: sharer, cover: cover,
+                    camera: camera, movies: movies, files: files, photos: photos, sharer: sharer, cover: cover,
                     permissions: permissions, locator: locator, haptics: haptics, icon: icon,
                     http: http)
     }

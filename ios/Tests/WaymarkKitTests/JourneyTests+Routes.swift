@@ -94,14 +94,14 @@ extension JourneyTests {
             .deletingLastPathComponent().deletingLastPathComponent()
         let pbf = FileManager.default.temporaryDirectory.appendingPathComponent("waymark-map-\(UUID().uuidString).osm.pbf")
         try FileManager.default.copyItem(at: repo.appendingPathComponent("core/data/helsinki-centre.osm.pbf"), to: pbf)
-        app.phone.picker.answer = pbf
+        app.phone.files.answer = pbf
 
         app.store.send(.importMap)
         XCTAssertEqual(longWork.waiting, 1, "the import waits for the long-work queue")
         XCTAssertNotNil(app.view.work)
-        XCTAssertEqual(app.phone.picker.released, 0, "still readable: the import has not read it yet")
+        XCTAssertEqual(app.phone.files.released, 0, "still readable: the import has not read it yet")
         longWork.release()
-        XCTAssertEqual(app.phone.picker.released, 1, "let go once the import ended")
+        XCTAssertEqual(app.phone.files.released, 1, "let go once the import ended")
         XCTAssertNil(app.view.work)
         XCTAssertTrue(try routesScreen(app.view).map.imported)
     }

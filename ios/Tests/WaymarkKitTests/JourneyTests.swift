@@ -14,6 +14,8 @@ final class JourneyTests: XCTestCase {
         let clock: TestClock
         let phone = FakePhone()
         let store: AppStore
+        /// Where recorded videos wait to be streamed in (each App its own).
+        let captures = FileManager.default.temporaryDirectory.appendingPathComponent("waymark-captures-\(UUID().uuidString)")
 
         init(dir: String = tempVaultDir(), prf: InMemoryHmacPrf = InMemoryHmacPrf(), clock: TestClock = TestClock(),
              longWork: Executor = InlineExecutor()) throws {
@@ -24,7 +26,8 @@ final class JourneyTests: XCTestCase {
                                    config: AppConfig(language: "en-GB", region: "GB", sms: .composeOnly, utcOffsetMinutes: 0),
                                    clock: clock)
             store = AppStore(core: core, ports: phone.ports, work: InlineExecutor(), deliver: InlineExecutor(),
-                             longWork: longWork, now: { clock.value })
+                             longWork: longWork, movies: MovieStreamer(folder: captures), streaming: InlineExecutor(),
+                             now: { clock.value })
         }
 
         /// The app killed and launched again on the same phone (same folder, PRF key and clock).

@@ -30,6 +30,7 @@ final class VaultFolderTests: XCTestCase {
     var app: String { support.appendingPathComponent("Waymark").path }
     var vault: String { support.appendingPathComponent("Waymark/vault").path }
     var exports: String { support.appendingPathComponent("Waymark/exports").path }
+    var captures: String { support.appendingPathComponent("Waymark/captures").path }
 
     func testAFreshInstallGetsAnExcludedProtectedAppFolderAndLeavesTheVaultToTheCore() {
         let fs = FakeFolders()
@@ -37,17 +38,18 @@ final class VaultFolderTests: XCTestCase {
         XCTAssertEqual(dir.path, vault)
         XCTAssertEqual(problems, [])
         XCTAssertEqual(fs.calls, ["create \(app)", "exclude \(app)", "protect \(app) untilFirstUnlock",
-                                  "create \(exports)", "protect \(exports) complete"])
+                                  "create \(exports)", "protect \(exports) complete",
+                                  "create \(captures)", "protect \(captures) completeUnlessOpen"])
         XCTAssertFalse(fs.existing.contains(vault), "the core creates the vault folder itself, empty and owner-only")
     }
 
     func testAnExistingVaultIsExcludedAndProtectedToo() {
         let fs = FakeFolders()
-        fs.existing = [app, vault, exports]
+        fs.existing = [app, vault, exports, captures]
         _ = VaultFolder.prepare(applicationSupport: support, using: fs)
         XCTAssertEqual(fs.calls, ["exclude \(app)", "protect \(app) untilFirstUnlock",
                                   "exclude \(vault)", "protect \(vault) untilFirstUnlock",
-                                  "protect \(exports) complete"])
+                                  "protect \(exports) complete", "protect \(captures) completeUnlessOpen"])
     }
 
     func testTheProtectionLetsTheLockedPhoneRunACheckIn() {
@@ -57,6 +59,10 @@ final class VaultFolderTests: XCTestCase {
         // Exports are plaintext (a report, a bundle) made and shared while the app is in front.
         XCTAssertEqual(VaultFolder.exportProtection, .complete)
         XCTAssertEqual(AppBundle.exportsDirectory(applicationSupport: support).path, exports)
+        // A video in the clear while it is recorded: unreadable once the phone locks, except a
+        // recording still under way.
+        XCTAssertEqual(VaultFolder.captureProtection, .completeUnlessOpen)
+        XCTAssertEqual(AppBundle.capturesDirectory(applicationSupport: support).path, captures)
     }
 
     func testAFailureIsReportedAndNeverStopsTheAppOrTheOtherSteps() {
@@ -65,7 +71,7 @@ final class VaultFolderTests: XCTestCase {
         fs.refuse = ["protect"]
         let (dir, problems) = VaultFolder.prepare(applicationSupport: support, using: fs)
         XCTAssertEqual(dir.path, vault, "the app still opens the vault's path (999 and help need no vault)")
-        XCTAssertEqual(problems.count, 2, "the app folder and the export folder")
+        XCTAssertEqual(problems.count, 3, "the app folder, the export folder and the capture folder")
         XCTAssertTrue(fs.calls.contains("exclude \(app)"), "still kept out of backups")
 
         let full = FakeFolders()

@@ -8,7 +8,11 @@ import Foundation
 ///   many times it is asked, and one composer shows at a time; texts that arrive while no
 ///   composer can be shown (the app is in the background) wait for `appIsActive()`;
 /// - wake-ups are kept by id (`WakeLedger`) and iOS is asked for the earliest;
-/// - camera chunks of any size reach the app model in pieces of at most `maxChunk` bytes.
+/// - camera chunks of any size reach the app model in pieces of at most `maxChunk` bytes;
+/// - a recorded video is streamed from its file into the app model piece by piece, each piece
+///   handled before the next is read (never the whole video in memory), and the file is deleted
+///   whatever happened (`MovieStreamer`);
+/// - each picker source goes to its own port (`files`, `photos`).
 ///
 /// Not thread-safe by itself: the store calls it on one queue, and ports call back through
 /// `report`, which the store makes safe.
@@ -32,8 +36,17 @@ public final class EffectDispatcher {
     private var composing = false
     public let wakes = WakeLedger()
 
-    public init(ports: EffectPorts) {
+    private let movieFiles: MovieStreamer
+    private let streaming: Executor
+
+    /// - `movies`: where recorded videos wait to be streamed in (the protected capture folder).
+    /// - `streaming`: where a recorded video is read and handed over (never the queue events or
+    ///   views run on: each piece waits there until the app model handled the one before).
+    public init(ports: EffectPorts, movies: MovieStreamer = MovieStreamer(),
+                streaming: Executor = QueueExecutor(DispatchQueue.global(qos: .userInitiated))) {
         self.ports = ports
+        self.movieFiles = movies
+        self.streaming = streaming
     }
 
     public func perform(_ effects: [Effect]) {
@@ -64,10 +77,16 @@ public final class EffectDispatcher {
             ports.notifications.clear(id: id)
         case let .setDisguise(kind):
             ports.icon.setAlternateIcon(AppBundle.alternateIcon(for: kind))
-        case .openCamera:
-            ports.camera.start(into: CameraRelay(report: { [weak self] in self?.report($0, nil) }))
-        case .pickFile:
-            ports.picker.pick { [weak self] file in
+        case let .openCamera(kind, sound, maxSeconds, maxBytes):
+            switch kind {
+            case .photo:
+                ports.camera.start(into: CameraRelay(report: { [weak self] in self?.report($0, nil) }))
+            case .video:
+                recordMovie(sound: sound, maxSeconds: maxSeconds, maxBytes: maxBytes)
+            }
+        case let .pickFile(source):
+            let picker = source == .photos ? ports.photos : ports.files
+            picker.pick { [weak self] file in
                 guard let self else { return }
                 guard let file else { return self.report(.filePickCancelled, nil) }
                 self.report(.filePicked(path: file.url.path)) { [weak self] in self?.releaseAfterWork(file.release) }
@@ -100,6 +119,22 @@ public final class EffectDispatcher {
             ports.http.send(request) { [weak self] status, reply in
                 self?.report(RelayHTTP.outcome(id: id, status: status, body: reply), nil)
             }
+        }
+    }
+
+    /// A video: recorded into a new file of the capture folder, then streamed in and deleted.
+    private func recordMovie(sound: Bool, maxSeconds: UInt32?, maxBytes: UInt64) {
+        let files = movieFiles
+        guard let file = files.newFile() else { return report(.cameraCancelled, nil) }
+        let request = MovieRequest(file: file, sound: sound, maxSeconds: maxSeconds, maxBytes: maxBytes)
+        ports.movies.record(request) { [weak self] recorded in
+            guard let self, recorded else {
+                files.discard(file)
+                self?.report(.cameraCancelled, nil)
+                return
+            }
+            let report = self.report
+            self.streaming.run { files.stream(file, report: report) }
         }
     }
 
@@ -168,6 +203,7 @@ extension PermissionKind {
         case .location: self = .location
         case .notifications: self = .notifications
         case .camera: self = .camera
+        case .microphone: self = .microphone
         case .sms: self = .sms
         }
     }

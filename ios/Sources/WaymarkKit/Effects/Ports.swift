@@ -61,10 +61,36 @@ public protocol CaptureSink: AnyObject {
     func cancelled()
 }
 
-/// AVFoundation capture, straight into the sink (nothing in the Photos library, no temporary
-/// file in the clear).
+/// AVFoundation photo capture, straight into the sink (nothing in the Photos library, no
+/// temporary file in the clear).
 public protocol Camera: AnyObject {
     func start(into sink: CaptureSink)
+}
+
+/// How the app model asked for a video (`OpenCamera` with `kind: .video`).
+public struct MovieRequest: Equatable, Sendable {
+    /// Where to record: a new file in the app's protected capture folder (`MovieStreamer`).
+    public let file: URL
+    /// Record sound too (false when the microphone was refused).
+    public let sound: Bool
+    /// Stop there (AVCaptureMovieFileOutput's maxRecordedDuration / maxRecordedFileSize).
+    public let maxSeconds: UInt32?
+    public let maxBytes: UInt64
+
+    public init(file: URL, sound: Bool, maxSeconds: UInt32?, maxBytes: UInt64) {
+        self.file = file
+        self.sound = sound
+        self.maxSeconds = maxSeconds
+        self.maxBytes = maxBytes
+    }
+}
+
+/// AVFoundation movie recording (AVCaptureMovieFileOutput) into `request.file`. `done(true)`
+/// once a movie was recorded there, `done(false)` if the person cancelled or it failed. The port
+/// only records: WaymarkKit streams the file into the vault and deletes it (`MovieStreamer`),
+/// whatever `done` said.
+public protocol MovieRecorder: AnyObject {
+    func record(_ request: MovieRequest, done: @escaping (Bool) -> Void)
 }
 
 /// A file the person picked, readable until `release` (a security-scoped URL from the Files
@@ -79,7 +105,8 @@ public struct PickedFile {
     }
 }
 
-/// The Files and Photos pickers; `done(nil)` if the person cancelled.
+/// A system picker: the Files app (UIDocumentPickerViewController) or the photo library
+/// (PHPickerViewController), one port each; `done(nil)` if the person cancelled.
 public protocol FilePicker: AnyObject {
     func pick(done: @escaping (PickedFile?) -> Void)
 }
@@ -97,9 +124,9 @@ public protocol PrivacyCover: AnyObject {
     func setCoverWhileCaptured(_ on: Bool)
 }
 
-/// Camera, location, notifications permission prompts; `done(granted)`.
+/// Camera, microphone, location, notifications permission prompts; `done(granted)`.
 public enum PermissionKind: Equatable, Sendable {
-    case location, notifications, camera, sms
+    case location, notifications, camera, microphone, sms
 }
 
 public protocol PermissionAsker: AnyObject {
@@ -133,7 +160,11 @@ public struct EffectPorts {
     public var notifications: NotificationPoster
     public var wakes: WakeScheduler
     public var camera: Camera
-    public var picker: FilePicker
+    public var movies: MovieRecorder
+    /// `PickFile { source: .files }`: documents, voicemails, a map file.
+    public var files: FilePicker
+    /// `PickFile { source: .photos }`: screenshots, photos and videos in the library.
+    public var photos: FilePicker
     public var sharer: Sharer
     public var cover: PrivacyCover
     public var permissions: PermissionAsker
@@ -143,7 +174,8 @@ public struct EffectPorts {
     public var http: HTTPTransport
 
     public init(dialer: Dialer, composer: MessageComposer, notifications: NotificationPoster,
-                wakes: WakeScheduler, camera: Camera, picker: FilePicker, sharer: Sharer,
+                wakes: WakeScheduler, camera: Camera, movies: MovieRecorder, files: FilePicker,
+                photos: FilePicker, sharer: Sharer,
                 cover: PrivacyCover, permissions: PermissionAsker, locator: Locator, haptics: Haptics,
                 icon: HomeScreenIcon, http: HTTPTransport = URLSessionTransport()) {
         self.dialer = dialer
@@ -151,7 +183,9 @@ public struct EffectPorts {
         self.notifications = notifications
         self.wakes = wakes
         self.camera = camera
-        self.picker = picker
+        self.movies = movies
+        self.files = files
+        self.photos = photos
         self.sharer = sharer
         self.cover = cover
         self.permissions = permissions

@@ -6,6 +6,9 @@ public enum FileProtectionLevel: Equatable, Sendable {
     case complete
     /// Readable from the first unlock after a restart until the next restart.
     case untilFirstUnlock
+    /// Like `complete`, but a file already open when the phone locks stays writable (a video
+    /// being recorded as the screen locks).
+    case completeUnlessOpen
 }
 
 /// What the vault folder needs from the file system. The Apple layer implements it with
@@ -34,6 +37,10 @@ public protocol FolderProtector: AnyObject {
 ///   "complete" protection: an export is made and shared while the app is in front, so its
 ///   plaintext never needs to be readable while the phone is locked. The app model empties the
 ///   folder but keeps it, so the protection stays.
+/// - The capture folder beside it (`Waymark/captures`): AVFoundation's movie output can only
+///   write a file, so a video sits there in the clear while it is recorded and streamed into the
+///   vault (then it is deleted: `MovieStreamer`). "Complete unless open": unreadable while the
+///   phone is locked, except that a recording under way as the screen locks carries on.
 /// - The vault folder itself is left for the core to create when the vault is made (it creates
 ///   it owner-only and refuses a folder that holds anything else); an existing one (a vault from
 ///   an earlier version) gets the same protection and exclusion.
@@ -43,6 +50,7 @@ public protocol FolderProtector: AnyObject {
 public enum VaultFolder {
     public static let protection: FileProtectionLevel = .untilFirstUnlock
     public static let exportProtection: FileProtectionLevel = .complete
+    public static let captureProtection: FileProtectionLevel = .completeUnlessOpen
 
     public static func prepare(applicationSupport: URL, using fs: FolderProtector) -> (vault: URL, problems: [String]) {
         let vault = AppBundle.vaultDirectory(applicationSupport: applicationSupport)
@@ -59,11 +67,12 @@ public enum VaultFolder {
             attempt("exclude \(folder.lastPathComponent) from backups") { try fs.excludeFromBackup(folder) }
             attempt("protect \(folder.lastPathComponent)") { try fs.setProtection(folder, protection) }
         }
-        let exports = AppBundle.exportsDirectory(applicationSupport: applicationSupport)
-        if fs.exists(parent) {
-            if !fs.exists(exports) { attempt("create the export folder") { try fs.createFolder(exports) } }
-            if fs.exists(exports) {
-                attempt("protect exports") { try fs.setProtection(exports, exportProtection) }
+        let beside = [(AppBundle.exportsDirectory(applicationSupport: applicationSupport), "exports", exportProtection),
+                      (AppBundle.capturesDirectory(applicationSupport: applicationSupport), "captures", captureProtection)]
+        for (folder, name, level) in beside where fs.exists(parent) {
+            if !fs.exists(folder) { attempt("create the \(name) folder") { try fs.createFolder(folder) } }
+            if fs.exists(folder) {
+                attempt("protect \(name)") { try fs.setProtection(folder, level) }
             }
         }
         return (vault, problems)

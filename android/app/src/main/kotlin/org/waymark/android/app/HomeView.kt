@@ -6,11 +6,14 @@ import org.waymark.R
 import org.waymark.app.model.AppEvent
 import org.waymark.app.model.HomeScreen
 import org.waymark.app.model.LoggedCard
+import org.waymark.app.model.WrongPinsCard
 
 /** Home: one tap logs an incident now; then the card to add details, Undo, recent incidents. */
 object HomeView {
     fun draw(ui: Ui, chrome: Chrome, fields: Fields, home: HomeScreen, send: (AppEvent) -> Unit): View {
         val col = ui.column(padding = 16, spacing = 8)
+        // Who tried the PIN comes first: the person should see it before anything else.
+        home.wrongPins?.let { col.addView(wrongPins(ui, it, send), ui.spaced(0)) }
         home.checkin?.let { col.addView(CheckInView.card(ui, chrome, it, send), ui.spaced(0)) }
         home.logged?.let { col.addView(logged(ui, fields, it, send), ui.spaced(0)) }
 
@@ -45,6 +48,18 @@ object HomeView {
         return col
     }
 
+    /** "3 wrong PINs, the last on Tue 1 Dec at 02:14", until the person taps OK. */
+    private fun wrongPins(ui: Ui, card: WrongPinsCard, send: (AppEvent) -> Unit): View {
+        val c = ui.card(ui.text(card.text, Ui.BODY_SP, R.color.caution, bold = true).apply {
+            tag = "wrong-pins-text"
+            accessibilityLiveRegion = View.ACCESSIBILITY_LIVE_REGION_POLITE
+        })
+        c.tag = "wrong-pins"
+        c.background = ui.rounded(ui.color(R.color.banner_caution))
+        c.addView(ui.button(card.seenLabel, Ui.Style.Secondary) { send(AppEvent.WrongPinsSeen) }.apply { tag = "wrong-pins-seen" }, ui.spaced(8))
+        return c
+    }
+
     private fun logged(ui: Ui, fields: Fields, card: LoggedCard, send: (AppEvent) -> Unit): View {
         val c = ui.card(ui.text(card.text, Ui.BODY_SP, R.color.good, bold = true).apply { tag = "logged-text" })
         c.tag = "logged"
@@ -61,14 +76,16 @@ object HomeView {
         c.addView(ui.button(card.addWitnessLabel, Ui.Style.Secondary) {
             send(AppEvent.AddWitness(fields.text("witness")))
         }.apply { tag = "add-witness" }, ui.spaced(4))
-        c.addView(ui.muted(card.addFeelingLabel), ui.spaced(8))
+        // Photo, video, a picture or a file: the app model's buttons, before the feelings.
+        for ((i, b) in card.addEvidence.withIndex()) {
+            c.addView(IncidentView.evidenceButton(ui, b, send), ui.spaced(if (i == 0) 8 else 4))
+        }
+        c.addView(ui.muted(card.addFeelingLabel), ui.spaced(12))
         val feelings = ui.column(spacing = 4)
         for ((i, f) in card.feelings.withIndex()) {
             feelings.addView(ui.button(f, Ui.Style.Secondary) { send(AppEvent.AddFeeling((i + 1).toUByte())) }.apply { tag = "feeling-${i + 1}" }, ui.spaced(4))
         }
         c.addView(feelings, ui.spaced(2))
-        c.addView(ui.button(card.addPhotoLabel, Ui.Style.Secondary) { send(AppEvent.AddPhoto) }.apply { tag = "add-photo" }, ui.spaced(8))
-        c.addView(ui.button(card.addFileLabel, Ui.Style.Secondary) { send(AppEvent.AddFile) }.apply { tag = "add-file" }, ui.spaced(4))
         return c
     }
 }

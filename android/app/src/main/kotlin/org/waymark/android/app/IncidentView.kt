@@ -5,12 +5,13 @@ import android.widget.GridLayout
 import android.widget.LinearLayout
 import org.waymark.R
 import org.waymark.app.model.AppEvent
+import org.waymark.app.model.EvidenceButton
 import org.waymark.app.model.IncidentDetailScreen
 import org.waymark.app.model.QuickKind
 
 /**
- * One incident: what it says now, its photos and files, its history from the log; add a photo,
- * a file, a witness or a feeling; edit (only what changed is recorded, with a reason) or remove
+ * One incident: what it says now, its photos, videos and files, its history from the log; add a
+ * photo, a video, a picture or a file, a witness or a feeling; edit (only what changed is recorded, with a reason) or remove
  * (a redaction the log keeps). Every word comes from the view model.
  */
 object IncidentView {
@@ -33,10 +34,9 @@ object IncidentView {
             row.tag = "evidence-${e.id}"
             col.addView(row, ui.spaced(4))
         }
-        col.addView(ui.row(
-            ui.button(inc.addPhotoLabel, Ui.Style.Secondary) { send(AppEvent.AddPhoto) }.apply { tag = "add-photo" },
-            ui.button(inc.addFileLabel, Ui.Style.Secondary) { send(AppEvent.AddFile) }.apply { tag = "add-file" },
-        ), ui.spaced(6))
+        for ((i, b) in inc.addEvidence.withIndex()) {
+            col.addView(evidenceButton(ui, b, send), ui.spaced(if (i == 0) 6 else 4))
+        }
 
         col.addView(fields.get("witness", inc.addWitnessLabel), ui.spaced(8))
         col.addView(ui.button(inc.addWitnessLabel, Ui.Style.Secondary) {
@@ -73,6 +73,12 @@ object IncidentView {
         }.apply { tag = "incident-remove" }, ui.spaced(4))
         return col
     }
+
+    /** One of the app model's "add evidence" buttons (photo, video, from Photos, a file). */
+    fun evidenceButton(ui: Ui, b: EvidenceButton, send: (AppEvent) -> Unit): View =
+        ui.button(b.label, Ui.Style.Secondary) { send(AppEvent.AddEvidence(b.source)) }.apply {
+            tag = "add-" + b.source.name.lowercase().replace('_', '-')
+        }
 
     /** The kind chosen in the edit form, kept across the once-a-second redraws until saved. */
     private var chosenKind: QuickKind? = null

@@ -26,9 +26,11 @@ import org.waymark.R
 import org.waymark.android.EmergencyDialer
 import org.waymark.app.model.AppEvent
 import org.waymark.app.model.AppUpdate
+import org.waymark.app.model.CaptureKind
 import org.waymark.app.model.Effect
 import org.waymark.app.model.HapticKind
 import org.waymark.app.model.Permission
+import org.waymark.app.model.PickSource
 import org.waymark.app.model.Screen
 import org.waymark.app.model.ViewModel
 
@@ -53,7 +55,7 @@ class MainActivity : Activity() {
     /** Between onStart and onStop: only then may the app open another app (the SMS app). */
     private var inFront = false
 
-    /** The camera's file while it is out taking a photo. */
+    /** The camera's file while it is out taking a photo or video. */
     private var captureFile: File? = null
 
     /** About once a second while something on screen counts down. */
@@ -207,15 +209,8 @@ class MainActivity : Activity() {
                 }
                 send(AppEvent.SmsSent(effect.id, ok))
             }
-            is Effect.OpenCamera -> openCamera()
-            is Effect.PickFile -> try {
-                startActivityForResult(
-                    Intent(Intent.ACTION_OPEN_DOCUMENT).addCategory(Intent.CATEGORY_OPENABLE).setType("*/*"),
-                    REQUEST_FILE,
-                )
-            } catch (e: ActivityNotFoundException) {
-                send(AppEvent.FilePickCancelled)
-            }
+            is Effect.OpenCamera -> openCamera(effect.kind, effect.maxSeconds, effect.maxBytes)
+            is Effect.PickFile -> pick(effect.source)
             is Effect.ShareFile -> share(effect.path, effect.mime)
             is Effect.RunWork -> shell.runWork(effect.id)
             is Effect.SecureScreen -> if (effect.on) {
@@ -240,14 +235,22 @@ class MainActivity : Activity() {
     }
 
     /**
-     * The system camera writes the photo into an empty file of ours (VaultFileProvider); it
-     * never goes to the gallery. The file is streamed into the vault and deleted on return.
+     * The system camera writes the photo or video into an empty file of ours (VaultFileProvider);
+     * it never goes to the gallery. The file is streamed into the vault and deleted on return.
+     * The camera app records a video's sound itself (with its own microphone permission), so
+     * `sound` needs nothing here; this app holds neither CAMERA nor RECORD_AUDIO.
      */
-    private fun openCamera() {
-        val (file, uri) = VaultFileProvider.newCapture(this)
-        val intent = Intent(MediaStore.ACTION_IMAGE_CAPTURE)
+    private fun openCamera(kind: CaptureKind, maxSeconds: UInt?, maxBytes: ULong) {
+        val video = kind == CaptureKind.VIDEO
+        val (file, uri) = VaultFileProvider.newCapture(this, if (video) "mp4" else "jpg")
+        val intent = Intent(if (video) MediaStore.ACTION_VIDEO_CAPTURE else MediaStore.ACTION_IMAGE_CAPTURE)
             .putExtra(MediaStore.EXTRA_OUTPUT, uri)
             .addFlags(Intent.FLAG_GRANT_WRITE_URI_PERMISSION or Intent.FLAG_GRANT_READ_URI_PERMISSION)
+        if (video) {
+            intent.putExtra(MediaStore.EXTRA_VIDEO_QUALITY, 1)
+            intent.putExtra(MediaStore.EXTRA_SIZE_LIMIT, maxBytes.toLong())
+            maxSeconds?.let { intent.putExtra(MediaStore.EXTRA_DURATION_LIMIT, it.toInt()) }
+        }
         intent.clipData = ClipData.newRawUri("", uri)
         try {
             captureFile = file
@@ -257,6 +260,31 @@ class MainActivity : Activity() {
             captureFile = null
             send(AppEvent.CameraCancelled)
         }
+    }
+
+    /**
+     * Photos: the system photo picker (API 33+), pictures and videos only; before that the
+     * documents UI limited to them. Files: any document. Either way the app gets a content URI
+     * with a one-off read grant, and no storage permission.
+     */
+    private fun pick(source: PickSource) {
+        val documents = Intent(Intent.ACTION_OPEN_DOCUMENT).addCategory(Intent.CATEGORY_OPENABLE).setType("*/*")
+        val intents = when (source) {
+            PickSource.FILES -> listOf(documents)
+            PickSource.PHOTOS -> {
+                documents.putExtra(Intent.EXTRA_MIME_TYPES, arrayOf("image/*", "video/*"))
+                if (Build.VERSION.SDK_INT >= 33) listOf(Intent(MediaStore.ACTION_PICK_IMAGES), documents) else listOf(documents)
+            }
+        }
+        for (intent in intents) {
+            try {
+                startActivityForResult(intent, REQUEST_FILE)
+                return
+            } catch (e: ActivityNotFoundException) {
+                // The next way, or none.
+            }
+        }
+        send(AppEvent.FilePickCancelled)
     }
 
     private fun share(path: String, mime: String) {
@@ -280,11 +308,24 @@ class MainActivity : Activity() {
             REQUEST_CAMERA -> {
                 val file = captureFile ?: VaultFileProvider.captureDir(this).listFiles()?.firstOrNull()
                 captureFile = null
-                if (resultCode == RESULT_OK && file != null && file.length() > 0) {
-                    streamIntoVault(file)
-                } else {
-                    file?.delete()
-                    send(AppEvent.CameraCancelled)
+                val elsewhere = data?.data?.takeIf { it.authority != VaultFileProvider.AUTHORITY }
+                when {
+                    resultCode != RESULT_OK -> {
+                        file?.delete()
+                        send(AppEvent.CameraCancelled)
+                    }
+                    file != null && file.length() > 0 -> streamIntoVault(file)
+                    // A camera app that ignored EXTRA_OUTPUT and kept the video in its own
+                    // gallery: the evidence is kept all the same (its copy there is not ours to
+                    // delete).
+                    elsewhere != null -> {
+                        file?.delete()
+                        streamFromUri(elsewhere)
+                    }
+                    else -> {
+                        file?.delete()
+                        send(AppEvent.CameraCancelled)
+                    }
                 }
             }
             REQUEST_FILE -> {
@@ -294,25 +335,43 @@ class MainActivity : Activity() {
         }
     }
 
-    /** The photo goes to the vault's evidence writer in chunks; then the plain file is deleted. */
+    /**
+     * The photo or video goes to the vault's evidence writer in chunks (never whole in memory);
+     * then the plain file is deleted, whatever happened.
+     */
     private fun streamIntoVault(file: File) {
         shell.onWorker { dispatch ->
             try {
-                file.inputStream().use { input ->
-                    val buffer = ByteArray(CHUNK)
-                    while (true) {
-                        val n = input.read(buffer)
-                        if (n < 0) break
-                        if (n > 0) dispatch(AppEvent.CameraChunk(buffer.copyOf(n)))
-                    }
-                }
-                dispatch(AppEvent.CameraDone)
+                file.inputStream().use { streamChunks(it, dispatch) }
             } catch (e: java.io.IOException) {
                 dispatch(AppEvent.CameraCancelled)
             } finally {
                 file.delete()
             }
         }
+    }
+
+    private fun streamFromUri(uri: Uri) {
+        shell.onWorker { dispatch ->
+            try {
+                val input = contentResolver.openInputStream(uri)
+                if (input == null) dispatch(AppEvent.CameraCancelled) else input.use { streamChunks(it, dispatch) }
+            } catch (e: java.io.IOException) {
+                dispatch(AppEvent.CameraCancelled)
+            } catch (e: SecurityException) {
+                dispatch(AppEvent.CameraCancelled)
+            }
+        }
+    }
+
+    private fun streamChunks(input: java.io.InputStream, dispatch: (AppEvent) -> Unit) {
+        val buffer = ByteArray(CHUNK)
+        while (true) {
+            val n = input.read(buffer)
+            if (n < 0) break
+            if (n > 0) dispatch(AppEvent.CameraChunk(buffer.copyOf(n)))
+        }
+        dispatch(AppEvent.CameraDone)
     }
 
     /**
@@ -343,9 +402,10 @@ class MainActivity : Activity() {
         Permission.LOCATION -> arrayOf(Manifest.permission.ACCESS_COARSE_LOCATION, Manifest.permission.ACCESS_FINE_LOCATION)
         Permission.NOTIFICATIONS -> if (Build.VERSION.SDK_INT >= 33) arrayOf(Manifest.permission.POST_NOTIFICATIONS) else emptyArray()
         Permission.SMS -> arrayOf(Manifest.permission.SEND_SMS)
-        // The system camera app takes the photo (ACTION_IMAGE_CAPTURE): it holds the camera
-        // permission, this app needs none.
-        Permission.CAMERA -> emptyArray()
+        // The system camera app takes the photo or video (ACTION_IMAGE_CAPTURE,
+        // ACTION_VIDEO_CAPTURE): it holds the camera and microphone permissions, this app needs
+        // neither.
+        Permission.CAMERA, Permission.MICROPHONE -> emptyArray()
     }
 
     private var asking: Permission? = null

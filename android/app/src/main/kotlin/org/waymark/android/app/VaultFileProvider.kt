@@ -14,9 +14,10 @@ import java.security.SecureRandom
 
 /**
  * Hands single files to other apps by content URI, never by path, and only from two folders:
- * - `capture/`: empty files the system camera writes a photo into (ACTION_IMAGE_CAPTURE with
- *   EXTRA_OUTPUT); the app streams the photo into the vault and deletes the file at once. Not
- *   exported: the camera gets a one-off write grant for that one URI.
+ * - `capture/`: empty files the system camera writes a photo or video into
+ *   (ACTION_IMAGE_CAPTURE / ACTION_VIDEO_CAPTURE with EXTRA_OUTPUT); the app streams it into the
+ *   vault and deletes the file at once. Not exported: the camera gets a one-off write grant for
+ *   that one URI.
  * - `share/`: the app model's exports (noBackupFilesDir/exports), for ACTION_SEND, read-only.
  * No gallery, no MediaStore, no shared storage.
  */
@@ -70,10 +71,10 @@ class VaultFileProvider : ContentProvider() {
         /** The app model's export folder: `exports/` beside the vault folder (WaymarkApplication). */
         fun shareDir(context: Context) = File(context.noBackupFilesDir, "exports")
 
-        /** A new empty file for the camera to write into, and the URI to hand it. */
-        fun newCapture(context: Context): Pair<File, Uri> {
+        /** A new empty file for the camera to write into ("jpg" or "mp4"), and the URI to hand it. */
+        fun newCapture(context: Context, extension: String = "jpg"): Pair<File, Uri> {
             val dir = captureDir(context).apply { mkdirs() }
-            val name = "c" + java.lang.Long.toHexString(random.nextLong()) + ".jpg"
+            val name = "c" + java.lang.Long.toHexString(random.nextLong()) + "." + extension
             val file = File(dir, name)
             file.createNewFile()
             return file to uri(CAPTURE, name)
@@ -111,6 +112,7 @@ class VaultFileProvider : ContentProvider() {
         fun mimeFor(name: String): String = when (name.substringAfterLast('.', "").lowercase()) {
             "jpg", "jpeg" -> "image/jpeg"
             "png" -> "image/png"
+            "mp4" -> "video/mp4"
             "pdf" -> "application/pdf"
             "zip" -> "application/zip"
             "txt" -> "text/plain"

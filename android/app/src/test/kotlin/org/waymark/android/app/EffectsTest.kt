@@ -214,6 +214,9 @@ class EffectsTest {
         resolver.openOutputStream(uri)!!.use { it.write(byteArrayOf(1, 2, 3)) }
         assertEquals(3L, file.length())
         assertEquals("image/jpeg", resolver.getType(uri))
+        val (video, videoUri) = VaultFileProvider.newCapture(context, "mp4")
+        assertEquals("video/mp4", resolver.getType(videoUri))
+        video.delete()
 
         // Shares are read-only, and only for files directly in share/.
         val share = File(VaultFileProvider.shareDir(context).apply { mkdirs() }, "report.pdf").apply { writeText("%PDF") }

@@ -1,6 +1,7 @@
 package org.waymark.android.app
 
 import android.content.Intent
+import java.io.File
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
@@ -168,6 +169,36 @@ class JourneysTest {
         for (f in d.activity.filesDir.parentFile!!.walkTopDown().filter { it.isFile }) {
             assertFalse("plain photo bytes in ${f.path}", String(f.readBytes(), Charsets.ISO_8859_1).contains(PHOTO_MARKER))
         }
+    }
+
+    /**
+     * "Record a video": the system camera (ACTION_VIDEO_CAPTURE) records into the app's own
+     * provider file; it is streamed into the vault in pieces, listed as a video, and the plain
+     * file is gone.
+     */
+    @Test
+    fun aVideoFromTheCameraIsStoredEncryptedListedAsAVideoAndItsFileIsGone() {
+        val d = Driver().start()
+        d.firstRun()
+        d.tap("quick-turned_up_home")
+        val video = d.recordVideo()
+        assertEquals("the camera's file is gone", 0, VaultFileProvider.captureDir(d.activity).listFiles()?.size ?: 0)
+        assertEquals("Video added.", d.app.shell.core.view().banner?.text)
+        val id = (d.screen() as Screen.Home).home.recent.single().id
+        d.tap("recent-$id")
+        val row = (d.screen() as Screen.Incident).incident.evidence.single()
+        assertEquals("Video", row.label)
+        assertEquals("video/mp4", row.mediaType)
+        assertEquals(video.size.toULong(), row.size)
+        for (f in d.activity.filesDir.parentFile!!.walkTopDown().filter { it.isFile }) {
+            assertFalse("plain video bytes in ${f.path}", String(f.readBytes(), Charsets.ISO_8859_1).contains(VIDEO_MARKER))
+        }
+        val vault = Vault.open(d.app.vaultDir().path, d.app.prf(), d.app.clock)
+        vault.unlock(PIN)
+        val out = File(d.app.filesDir, "check.mp4")
+        vault.evidenceStore().extractToPath(row.id, out.path, null, null)
+        assertTrue("read back byte for byte", out.readBytes().contentEquals(video))
+        out.delete()
     }
 
     @Test

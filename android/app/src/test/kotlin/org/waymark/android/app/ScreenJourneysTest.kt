@@ -113,11 +113,13 @@ class ScreenJourneysTest {
             deleteOnExit()
         }
         Robolectric.setupContentProvider(DocumentsProvider::class.java, DocumentsProvider.AUTHORITY)
-        d.tap("add-file")
+        d.tap("add-files")
         val request = shadowOf(d.activity).nextStartedActivityForResult
         assertNotNull("the picker opened", request)
         assertEquals(Intent.ACTION_OPEN_DOCUMENT, request.intent.action)
         assertTrue(request.intent.hasCategory(Intent.CATEGORY_OPENABLE))
+        assertEquals("*/*", request.intent.type)
+        assertNull("any kind of file", request.intent.getStringArrayExtra(Intent.EXTRA_MIME_TYPES))
         val uri = Uri.Builder().scheme("content").authority(DocumentsProvider.AUTHORITY).path(doc.path).build()
         shadowOf(d.activity).receiveResult(request.intent, Activity.RESULT_OK, Intent().setData(uri))
         d.settle()
@@ -128,6 +130,40 @@ class ScreenJourneysTest {
         assertEquals(1, incident.evidence.size)
         assertEquals(doc.length().toULong(), incident.evidence.single().size)
         // Only the vault's ciphertext holds it: the marker is in no file of the app.
+        val leaked = d.app.filesDir.parentFile!!.walkTopDown().filter { it.isFile }
+            .filter { String(it.readBytes(), Charsets.ISO_8859_1).contains(marker) }.toList()
+        assertTrue("plain copies: $leaked", leaked.isEmpty())
+    }
+
+    /**
+     * "Add a photo or screenshot" opens the system photo picker (ACTION_PICK_IMAGES on API 33+),
+     * not the files app; the screenshot it returns is stored as a picture.
+     */
+    @Test
+    fun aScreenshotFromThePhotoPickerIsStoredAsAPicture() {
+        val d = Driver().start()
+        d.firstRun()
+        d.tap("quick-online_accounts")
+        val marker = "WAYMARK-SCREENSHOT-MARKER"
+        val png = byteArrayOf(0x89.toByte(), 'P'.code.toByte(), 'N'.code.toByte(), 'G'.code.toByte(), 13, 10, 26, 10)
+        val shot = File.createTempFile("Screenshot", ".png").apply {
+            writeBytes(png + ByteArray(40_000) { (it % 7).toByte() } + marker.toByteArray())
+            deleteOnExit()
+        }
+        Robolectric.setupContentProvider(DocumentsProvider::class.java, DocumentsProvider.AUTHORITY)
+        d.tap("add-photos")
+        val request = shadowOf(d.activity).nextStartedActivityForResult
+        assertNotNull("the picker opened", request)
+        assertEquals(android.provider.MediaStore.ACTION_PICK_IMAGES, request.intent.action)
+        val uri = Uri.Builder().scheme("content").authority(DocumentsProvider.AUTHORITY).path(shot.path).build()
+        shadowOf(d.activity).receiveResult(request.intent, Activity.RESULT_OK, Intent().setData(uri))
+        d.settle()
+        assertEquals("Picture added.", d.app.shell.core.view().banner?.text)
+        val id = (d.screen() as Screen.Home).home.recent.first().id
+        d.tap("recent-$id")
+        val row = (d.screen() as Screen.Incident).incident.evidence.single()
+        assertEquals("Picture", row.label)
+        assertEquals("image/png", row.mediaType)
         val leaked = d.app.filesDir.parentFile!!.walkTopDown().filter { it.isFile }
             .filter { String(it.readBytes(), Charsets.ISO_8859_1).contains(marker) }.toList()
         assertTrue("plain copies: $leaked", leaked.isEmpty())

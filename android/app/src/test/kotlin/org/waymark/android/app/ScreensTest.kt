@@ -40,11 +40,40 @@ abstract class ScreensTest {
     }
 
     @Test
+    fun drawTheWrongPinCard() {
+        val d = Driver().start()
+        d.firstRun()
+        d.tap("lock-now")
+        d.wait(Duration.ofMinutes(1))
+        d.pin("111111")
+        d.wait(Duration.ofMinutes(2))
+        d.pin("222222")
+        d.wait(Duration.ofMinutes(30))
+        d.pin(PIN)
+        // After the right PIN, home says who tried first: drawn above everything else.
+        assertTrue("home, not ${d.screen()}", d.screen() is org.waymark.app.model.Screen.Home)
+        val words = (d.screen() as org.waymark.app.model.Screen.Home).home.wrongPins!!.text
+        assertEquals(words, d.text("wrong-pins-text"))
+        assertTrue(words, words.contains("2 wrong PINs"))
+        val scroll = d.view("scroll") as android.view.ViewGroup
+        val top = (scroll.getChildAt(0) as android.view.ViewGroup)
+        assertTrue("the card is the first thing on home", all(top).indexOf(d.view("wrong-pins")) < all(top).indexOf(d.view("quick-followed")))
+        Screens.shoot(d.activity, "17-home-wrong-pins")
+        d.tap("wrong-pins-seen")
+        assertNull("gone once seen", d.find("wrong-pins"))
+        // And it stays gone after the next right PIN, with no wrong one between.
+        d.tap("lock-now")
+        d.pin(PIN)
+        assertNull(d.find("wrong-pins"))
+    }
+
+    @Test
     fun drawTheIncidentScreens() {
         val d = Driver().start()
         d.firstRun()
         d.tap("quick-followed")
         d.takePhoto()
+        d.recordVideo()
         d.tap("quick-gifts_left")
         d.tap("nav-incidents")
         Screens.shoot(d.activity, "30-incidents")

@@ -218,7 +218,7 @@ const val PHOTO_MARKER = "WAYMARK-PHOTO-MARKER"
  * returns OK. Returns the bytes it wrote.
  */
 fun Driver.takePhoto(): ByteArray {
-    tap("add-photo")
+    tap("add-take-photo")
     val request = shadowOf(activity).nextStartedActivityForResult
     assertNotNull("the camera was opened", request)
     org.junit.Assert.assertEquals(android.provider.MediaStore.ACTION_IMAGE_CAPTURE, request.intent.action)
@@ -231,6 +231,32 @@ fun Driver.takePhoto(): ByteArray {
     shadowOf(activity).receiveResult(request.intent, android.app.Activity.RESULT_OK, null)
     settle()
     return photo
+}
+
+const val VIDEO_MARKER = "WAYMARK-VIDEO-MARKER"
+
+/**
+ * After "record a video": the system camera (faked) records into the URI it was handed (an MP4
+ * of [size] bytes with [VIDEO_MARKER] in it) and returns OK. Returns the bytes it wrote.
+ */
+fun Driver.recordVideo(size: Int = 3 * 1024 * 1024 + 17): ByteArray {
+    tap("add-record-video")
+    val request = shadowOf(activity).nextStartedActivityForResult
+    assertNotNull("the camera was opened", request)
+    org.junit.Assert.assertEquals(android.provider.MediaStore.ACTION_VIDEO_CAPTURE, request.intent.action)
+    @Suppress("DEPRECATION")
+    val out = request.intent.getParcelableExtra<android.net.Uri>(android.provider.MediaStore.EXTRA_OUTPUT)!!
+    org.junit.Assert.assertEquals(VaultFileProvider.AUTHORITY, out.authority)
+    org.junit.Assert.assertEquals("video/mp4", activity.contentResolver.getType(out))
+    // The app model's limits reach the camera: 20 minutes, a sixteenth under the core's 4 GiB.
+    org.junit.Assert.assertEquals(20 * 60, request.intent.getIntExtra(android.provider.MediaStore.EXTRA_DURATION_LIMIT, -1))
+    org.junit.Assert.assertEquals((4L shl 30) - (4L shl 30) / 16, request.intent.getLongExtra(android.provider.MediaStore.EXTRA_SIZE_LIMIT, -1))
+    val head = "\u0000\u0000\u0000\u0018ftypmp42\u0000\u0000\u0000\u0000mp42isom".toByteArray(Charsets.ISO_8859_1)
+    val video = head + ByteArray(size - head.size - VIDEO_MARKER.length) { (it % 249).toByte() } + VIDEO_MARKER.toByteArray()
+    activity.contentResolver.openOutputStream(out)!!.use { it.write(video) }
+    shadowOf(activity).receiveResult(request.intent, android.app.Activity.RESULT_OK, null)
+    settle()
+    return video
 }
 
 /** Waits (up to a minute) for long work started by the app model to end, the main thread idling. */
