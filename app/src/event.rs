@@ -154,6 +154,19 @@ pub enum AppEvent {
     SettingsRegion {
         code: String,
     },
+    /// "Erase everything after wrong PINs": 0 turns it off at once; a number (one of the
+    /// screen's choices) asks first (`SettingsScreen.erase_confirm`).
+    SettingsEraseAfter {
+        after: u32,
+    },
+    /// Yes to the question: it is on from now.
+    SettingsEraseConfirm,
+    /// No to the question: nothing changes.
+    SettingsEraseCancel,
+    /// Text the buddies, unseen, when the emergency (duress) PIN opens the app.
+    SettingsDuressAlert {
+        on: bool,
+    },
     /// The name and icon on the home screen (set-up's disguise step, or settings).
     ChooseDisguise {
         kind: Disguise,

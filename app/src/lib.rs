@@ -270,6 +270,10 @@ impl Model {
             E::SettingsRemoveDuress => self.settings_flow(Flow::RemoveDuress),
             E::SettingsAutoLock { seconds } => self.settings_auto_lock(seconds),
             E::SettingsRegion { code } => self.settings_region(&code),
+            E::SettingsEraseAfter { after } => self.settings_erase_after(after),
+            E::SettingsEraseConfirm => self.settings_erase_confirm(),
+            E::SettingsEraseCancel => self.settings_erase_cancel(),
+            E::SettingsDuressAlert { on } => self.settings_duress_alert(on),
             E::ChooseDisguise { kind } => self.choose_disguise(kind),
             E::PermissionResult {
                 what: Permission::Sms,

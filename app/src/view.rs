@@ -200,6 +200,27 @@ pub struct FirstRunScreen {
     pub disguise_note: String,
 }
 
+/// One choice for "erase everything after wrong PINs".
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct EraseChoice {
+    /// For `SettingsEraseAfter { after }`; 0 is off.
+    pub after: u32,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The question asked before "erase everything after wrong PINs" is turned on.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct EraseConfirm {
+    pub after: u32,
+    /// Says that it cannot be undone.
+    pub text: String,
+    /// Sends `SettingsEraseConfirm`.
+    pub confirm_label: String,
+    /// Sends `SettingsEraseCancel`.
+    pub cancel_label: String,
+}
+
 /// One name and icon the app can wear on the home screen.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct DisguiseChoice {
@@ -521,6 +542,21 @@ pub struct SettingsScreen {
     pub disguise_label: String,
     pub disguises: Vec<DisguiseChoice>,
     pub disguise_note: String,
+    /// "Erase everything after wrong PINs": off unless chosen; each choice sends
+    /// `SettingsEraseAfter { after }` (0: off, at once; a number asks first, `erase_confirm`).
+    pub erase_label: String,
+    /// What it does and that it cannot be undone, drawn with the choices at all times.
+    pub erase_body: String,
+    pub erase_choices: Vec<EraseChoice>,
+    /// While present, draw this question over the menu: it is on only once confirmed.
+    pub erase_confirm: Option<EraseConfirm>,
+    /// "Alert my buddies when the emergency PIN is used": `SettingsDuressAlert { on }`.
+    pub duress_alert_label: String,
+    /// What it does; or, on a phone that cannot send a text unseen, why it is not offered.
+    pub duress_alert_body: String,
+    /// Whether to draw the switch (false where a text cannot be sent unseen).
+    pub duress_alert_available: bool,
+    pub duress_alert_on: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]

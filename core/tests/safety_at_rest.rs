@@ -27,6 +27,9 @@ const MARKERS: &[&str] = &[
     "change-passwords",
     "ZQXHELPLINE",
     "safety_help_custom",
+    // The duress-unlock alert's words, sealed to the device (issue 15).
+    "unlock my phone under pressure",
+    "Waymark URGENT",
 ];
 
 fn scan(dir: &Path) -> Vec<String> {
@@ -52,6 +55,9 @@ fn no_safety_plaintext_in_any_file_open_or_closed() {
             region: "GB".into(),
         })
         .unwrap();
+    // The silent alert on a duress unlock: its texts (number and words) are sealed too.
+    s.set_duress_unlock_alert(true).unwrap();
+    assert!(s.duress_unlock_alert().unwrap());
     s.checklist_done("change-passwords").unwrap();
     s.add_help_entry("ZQXHELPLINE", "0800 123 456", Some("ZQXHELPLINE hours"))
         .unwrap();

@@ -191,7 +191,7 @@ impl Model {
         }
     }
 
-    fn deliver(&mut self, e: Event) {
+    pub(crate) fn deliver(&mut self, e: Event) {
         if matches!(e.kind, EventKind::Call999Prompt | EventKind::Missed) {
             self.delivery.call_999_offered = true;
         }

@@ -37,6 +37,7 @@ impl Model {
     pub(crate) fn after_unlock(&mut self) {
         self.refresh_region();
         self.show_home();
+        self.unlock_alert();
         self.checkin_tick();
     }
 

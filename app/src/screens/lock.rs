@@ -127,6 +127,7 @@ impl Model {
                 self.lock = LockState::default();
                 self.after_unlock();
             }
+            Err(_) if !Vault::exists(&self.dir) => self.vault_erased(),
             Err(e) => self.wrong_pin(&e),
         }
     }
@@ -155,6 +156,7 @@ impl Model {
                 // The all-clear (or the silent alert) is due now: hand it to the phone.
                 self.checkin_tick();
             }
+            Err(_) if !Vault::exists(&self.dir) => self.vault_erased(),
             Err(Error::NotFound { .. }) => {
                 self.lock.message = Some(Banner {
                     text: self.s.lock_no_checkin.to_string(),

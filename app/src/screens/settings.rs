@@ -5,6 +5,10 @@
 //!
 //! In a decoy session (opened with the duress PIN) the same screens work the same way: the core
 //! answers a PIN it does not accept with the same "did not work" as anywhere else.
+//!
+//! "Erase everything after wrong PINs" is off unless chosen; its words say at all times that it
+//! cannot be undone, and a number is set only after the person says yes to a question saying
+//! so again. The decoy shows and changes the same one setting (the core keeps it per device).
 
 use waymark_core::safety::help;
 use waymark_core::safety::Safety;
@@ -12,15 +16,20 @@ use waymark_core::vault::SecretMatch;
 use waymark_core::Error;
 use zeroize::Zeroizing;
 
-use crate::effect::{Effect, HapticKind};
-use crate::model::{Model, Route, PREF_AUTO_LOCK};
+use crate::effect::{Effect, HapticKind, Permission};
+use crate::model::{Model, Route, SmsAbility, PREF_AUTO_LOCK};
 use crate::screens::lock::pad;
 use crate::strings::fill;
 use crate::time::short_duration;
-use crate::view::{AutoLockChoice, RegionChoice, SettingsScreen, SettingsStep, Tone};
+use crate::view::{
+    AutoLockChoice, EraseChoice, EraseConfirm, RegionChoice, SettingsScreen, SettingsStep, Tone,
+};
 
 /// The auto-lock delays offered (seconds; 0 locks as soon as the app leaves the screen).
 const AUTO_LOCK_CHOICES: [u32; 5] = [0, 30, 60, 300, 900];
+
+/// "Erase after wrong PINs" choices (0: off). Never fewer than the core's minimum.
+const ERASE_CHOICES: [u32; 4] = [0, 5, 10, 20];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Flow {
@@ -35,6 +44,8 @@ pub(crate) struct SettingsState {
     /// The current PIN, then the new one, kept only while the flow runs.
     pub current: Zeroizing<String>,
     pub new: Zeroizing<String>,
+    /// "Erase after this many wrong PINs", chosen and waiting for the person's yes.
+    pub erase_pending: Option<u32>,
 }
 
 impl Default for SettingsState {
@@ -44,6 +55,7 @@ impl Default for SettingsState {
             flow: None,
             current: Zeroizing::new(String::new()),
             new: Zeroizing::new(String::new()),
+            erase_pending: None,
         }
     }
 }
@@ -82,8 +94,11 @@ impl Model {
         self.settings_step(SettingsStep::CurrentPin);
     }
 
-    /// Back inside settings: a flow goes back to the menu; the menu goes home.
+    /// Back inside settings: a question or a flow goes back to the menu; the menu goes home.
     pub(crate) fn settings_back(&mut self) {
+        if self.settings.erase_pending.take().is_some() {
+            return;
+        }
         if self.settings.step == SettingsStep::Menu {
             self.settings = SettingsState::default();
             self.show_home();
@@ -222,6 +237,126 @@ impl Model {
         }
     }
 
+    /// A choice of "erase after wrong PINs": off at once; a number only after the question.
+    pub(crate) fn settings_erase_after(&mut self, after: u32) {
+        if self.route != Route::Settings
+            || self.settings.step != SettingsStep::Menu
+            || !ERASE_CHOICES.contains(&after)
+        {
+            return;
+        }
+        if after > 0 {
+            self.settings.erase_pending = Some(after);
+            return;
+        }
+        self.settings.erase_pending = None;
+        let Some(v) = self.unlocked_vault() else {
+            return;
+        };
+        match v.set_erase_after(None) {
+            Ok(()) => self.say(self.s.settings_erase_turned_off, Tone::Good),
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    pub(crate) fn settings_erase_confirm(&mut self) {
+        if self.route != Route::Settings {
+            return;
+        }
+        let Some(after) = self.settings.erase_pending.take() else {
+            return;
+        };
+        let Some(v) = self.unlocked_vault() else {
+            return;
+        };
+        match v.set_erase_after(Some(after)) {
+            Ok(()) => {
+                let text = fill(self.s.settings_erase_on, &[("count", &after.to_string())]);
+                self.say(text, Tone::Caution);
+                self.effect(Effect::Haptic {
+                    kind: HapticKind::Confirm,
+                });
+            }
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    /// The silent alert on a duress unlock. Offered only where a text can go unseen; turning it
+    /// on asks for the permission to send texts (a phone that allows it answers at once).
+    pub(crate) fn settings_duress_alert(&mut self, on: bool) {
+        if self.route != Route::Settings || self.sms_ability() != SmsAbility::SendSilently {
+            return;
+        }
+        let Some(v) = self.unlocked_vault() else {
+            return;
+        };
+        match Safety::new(v).set_duress_unlock_alert(on) {
+            Ok(()) if on => {
+                self.say(self.s.settings_duress_alert_on, Tone::Good);
+                self.effect(Effect::RequestPermission {
+                    what: Permission::Sms,
+                    reason: self.s.settings_duress_alert_reason.to_string(),
+                });
+            }
+            Ok(()) => self.say(self.s.settings_duress_alert_off, Tone::Good),
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    /// After every unlock (either PIN): the core hands out the silent alert of a duress unlock
+    /// when the person chose it, and nothing otherwise; it goes out as a duress check-in's alert
+    /// does, unseen, a failure never shown.
+    pub(crate) fn unlock_alert(&mut self) {
+        let Some(v) = self.unlocked_vault() else {
+            return;
+        };
+        match Safety::new(v).take_unlock_alert() {
+            Ok(events) => {
+                for e in events {
+                    self.deliver(e);
+                }
+            }
+            // Never on screen: the screen must look the same whichever PIN opened it.
+            Err(e) => tracing::warn!(error = %e, "unlock alert failed"),
+        }
+    }
+
+    pub(crate) fn settings_erase_cancel(&mut self) {
+        self.settings.erase_pending = None;
+    }
+
+    /// The vault is gone: the wrong PIN just typed was the last one the person's "erase after
+    /// wrong PINs" allowed. First run, saying so (whoever typed it learns nothing more than the
+    /// empty app would tell them).
+    pub(crate) fn vault_erased(&mut self) {
+        self.vault = None;
+        self.lock = Default::default();
+        self.show_first_run();
+        self.say(self.s.lock_erased, Tone::Neutral);
+    }
+
+    fn erase_choices(&self) -> Vec<EraseChoice> {
+        let current = self
+            .unlocked_vault()
+            .and_then(|v| v.erase_after().ok().flatten())
+            .unwrap_or(0);
+        ERASE_CHOICES
+            .iter()
+            .map(|&after| EraseChoice {
+                after,
+                label: if after == 0 {
+                    self.s.settings_erase_off.to_string()
+                } else {
+                    fill(
+                        self.s.settings_erase_after,
+                        &[("count", &after.to_string())],
+                    )
+                },
+                selected: after == current,
+            })
+            .collect()
+    }
+
     fn auto_lock_label(&self, seconds: u32) -> String {
         if seconds == 0 {
             self.s.settings_auto_lock_now.to_string()
@@ -283,6 +418,26 @@ impl Model {
             disguise_label: s.disguise.settings_label.to_string(),
             disguises: self.disguise_choices(),
             disguise_note: s.disguise.note.to_string(),
+            duress_alert_label: s.settings_duress_alert.to_string(),
+            duress_alert_body: if self.sms_ability() == SmsAbility::SendSilently {
+                s.settings_duress_alert_body.to_string()
+            } else {
+                s.settings_duress_alert_unavailable.to_string()
+            },
+            duress_alert_available: self.sms_ability() == SmsAbility::SendSilently,
+            duress_alert_on: self
+                .unlocked_vault()
+                .and_then(|v| Safety::new(v).duress_unlock_alert().ok())
+                .unwrap_or(false),
+            erase_label: s.settings_erase.to_string(),
+            erase_body: s.settings_erase_body.to_string(),
+            erase_choices: self.erase_choices(),
+            erase_confirm: self.settings.erase_pending.map(|after| EraseConfirm {
+                after,
+                text: fill(s.settings_erase_confirm, &[("count", &after.to_string())]),
+                confirm_label: s.settings_erase_confirm_yes.to_string(),
+                cancel_label: s.settings_erase_confirm_no.to_string(),
+            }),
         }
     }
 }

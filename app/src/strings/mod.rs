@@ -256,6 +256,23 @@ pub struct Strings {
     pub settings_region: &'static str,
     pub settings_recovery_title: &'static str,
     pub settings_recovery_body: &'static str,
+    pub settings_erase: &'static str,
+    pub settings_erase_body: &'static str,
+    pub settings_erase_off: &'static str,
+    pub settings_erase_after: &'static str,
+    pub settings_erase_confirm: &'static str,
+    pub settings_erase_confirm_yes: &'static str,
+    pub settings_erase_confirm_no: &'static str,
+    pub settings_erase_on: &'static str,
+    pub settings_erase_turned_off: &'static str,
+    pub settings_duress_alert: &'static str,
+    pub settings_duress_alert_body: &'static str,
+    pub settings_duress_alert_unavailable: &'static str,
+    pub settings_duress_alert_reason: &'static str,
+    pub settings_duress_alert_on: &'static str,
+    pub settings_duress_alert_off: &'static str,
+    /// First run, after the wrong PIN that erased the vault as its settings asked.
+    pub lock_erased: &'static str,
 
     // Notifications: seen on a lock screen by anyone, so never a place, a name or a note.
     pub notify_title: &'static str,

@@ -3,6 +3,7 @@
 use crate::app::{App, CliError, CliResult};
 use clap::{Args, Subcommand};
 use std::sync::Arc;
+use waymark_core::safety::Safety;
 use waymark_core::vault::{
     CreateOptions, KdfChoice, KdfParams, Vault, ERASE_AFTER_MAX, ERASE_AFTER_MIN,
 };
@@ -155,6 +156,16 @@ it; a copy of the vault folder does not either.")]
         #[arg(long)]
         confirm: bool,
     },
+    /// Text every buddy "I had to unlock my phone under pressure" when the duress PIN opens
+    /// Waymark (`on`), or not (`off`). Sent only where a text goes unseen: by the Android app.
+    #[command(after_help = "\
+The texts are written now, for your buddies of the moment (and again when your contacts change),
+sealed to this device. This command line cannot send a text without showing it, so a duress PIN
+typed here alerts nobody; the Android app sends them, unseen, when the duress PIN opens it.")]
+    DuressAlert {
+        /// `on` or `off`.
+        value: String,
+    },
 }
 
 const ERASE_WARNING: &str = "\
@@ -163,16 +174,28 @@ for good: your record, the decoy, every piece of evidence. Not even your recover
 after. Only a backup made before (`waymark backup`) brings it back.";
 
 pub fn settings(args: SettingsArgs, app: &mut App) -> CliResult {
-    let Some(SettingsCommand::EraseAfter { value, confirm }) = args.command else {
-        let after = app.vault()?.erase_after()?;
-        if app.json {
-            return app.print_json(&serde_json::json!({ "erase_after": after }));
+    let (value, confirm) = match args.command {
+        Some(SettingsCommand::EraseAfter { value, confirm }) => (value, confirm),
+        Some(SettingsCommand::DuressAlert { value }) => return duress_alert(&value, app),
+        None => {
+            let vault = app.vault()?;
+            let after = vault.erase_after()?;
+            let alert = Safety::new(vault).duress_unlock_alert()?;
+            if app.json {
+                return app.print_json(
+                    &serde_json::json!({ "erase_after": after, "duress_alert": alert }),
+                );
+            }
+            match after {
+                Some(n) => out!("Erase after wrong PINs: on, after {n} wrong PINs in a row."),
+                None => out!("Erase after wrong PINs: off."),
+            }
+            out!(
+                "Alert my buddies when the duress PIN opens Waymark: {}.",
+                if alert { "on" } else { "off" }
+            );
+            return Ok(());
         }
-        match after {
-            Some(n) => out!("Erase after wrong PINs: on, after {n} wrong PINs in a row."),
-            None => out!("Erase after wrong PINs: off."),
-        }
-        return Ok(());
     };
     let after = if value.eq_ignore_ascii_case("off") {
         None
@@ -200,6 +223,30 @@ pub fn settings(args: SettingsArgs, app: &mut App) -> CliResult {
             out!("{ERASE_WARNING}");
         }
         None => out!("Erase after wrong PINs is off: wrong PINs only make you wait."),
+    }
+    Ok(())
+}
+
+/// `waymark settings duress-alert on|off`.
+fn duress_alert(value: &str, app: &mut App) -> CliResult {
+    let on = match value.to_ascii_lowercase().as_str() {
+        "on" => true,
+        "off" => false,
+        _ => {
+            return Err(CliError::usage(
+                "duress-alert: give `on` or `off` (nothing was changed)",
+            ))
+        }
+    };
+    Safety::new(app.vault()?).set_duress_unlock_alert(on)?;
+    if on {
+        out!("On: when the duress PIN opens Waymark, every buddy gets a text saying you had to");
+        out!("unlock your phone under pressure. The Android app sends it unseen; this command");
+        out!(
+            "line cannot send a text without showing it, so a duress PIN typed here alerts nobody."
+        );
+    } else {
+        out!("Off: the duress PIN alerts nobody when it opens Waymark.");
     }
     Ok(())
 }

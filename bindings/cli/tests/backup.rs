@@ -158,8 +158,8 @@ fn backup_then_restore_on_a_fresh_folder_gives_the_same_vault() {
 
     // Every file the vault owns came back: found by walking the folder, so the two files no
     // list of today's layout names are here too. Left out, by kind: the key file (rebuilt for
-    // this device), the armed file and the erase setting (sealed to the old device), locks and
-    // SQLite's index.
+    // this device), the armed file, the erase setting and the duress-unlock alert (sealed to
+    // the old device), locks and SQLite's index.
     let before = contents(&dir);
     let after = contents(&to);
     let kept = |name: &&String| {
@@ -167,6 +167,7 @@ fn backup_then_restore_on_a_fresh_folder_gives_the_same_vault() {
             "vault.keys",
             "checkin.armed",
             "erase.seal",
+            "duress.seal",
             "vault.lock",
             "checkin.lock",
         ]

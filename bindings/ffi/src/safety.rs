@@ -620,6 +620,24 @@ impl Safety {
         Ok(self.core().next_wake()?.map(to_system_time))
     }
 
+    /// Whether opening the vault with the duress PIN texts every buddy, unseen (as this store
+    /// sees it: a decoy session has a switch of its own that changes nothing real).
+    pub fn duress_unlock_alert(&self) -> Result<bool> {
+        Ok(self.core().duress_unlock_alert()?)
+    }
+
+    /// Turns the duress-unlock alert on (the texts to every buddy are written now; needs a
+    /// buddy) or off.
+    pub fn set_duress_unlock_alert(&self, on: bool) -> Result<()> {
+        Ok(self.core().set_duress_unlock_alert(on)?)
+    }
+
+    /// Call after every unlock, whichever PIN: after a duress unlock with the alert on, the
+    /// texts to send now, unseen (never composed on screen), once; otherwise none.
+    pub fn take_unlock_alert(&self) -> Result<Vec<CheckInEvent>> {
+        Ok(events(self.core().take_unlock_alert()?))
+    }
+
     /// Folds what the locked (armed) path did into the log. Call right after unlocking.
     pub fn reconcile_armed(&self) -> Result<()> {
         Ok(self.core().reconcile_armed()?)

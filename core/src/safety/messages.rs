@@ -354,6 +354,14 @@ pub fn duress_alert(ctx: &MessageContext) -> String {
     })
 }
 
+/// To every buddy when the vault was opened with the duress PIN, if the person chose that.
+/// Fixed words (no place, no name): it is written ahead, and sent without anything showing.
+pub fn duress_unlock_alert(emergency_number: &str) -> String {
+    format!(
+        "Waymark URGENT: I had to unlock my phone under pressure. I may not be able to talk freely. Do not call or text me back. If you think I am in danger, call {emergency_number}."
+    )
+}
+
 /// To a buddy who holds the plan, when it is called off.
 pub fn cancelled_message(ctx: &MessageContext) -> String {
     fit(ctx.fields(), MAX_PLAN_SEGMENTS, |f| {

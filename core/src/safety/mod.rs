@@ -8,6 +8,7 @@
 //! - `help`: help numbers per region, chosen by the person.
 //! - `checklist`: the digital-safety checklist with recurring items.
 //! - `armed`: the same check-ins driven from a locked vault (no PIN), and the duress PIN.
+//! - `duress_unlock`: the silent alert to the buddies when the duress PIN opens the vault.
 //! - `relay`: the requests to an off-phone relay that holds a sealed copy of the alert.
 //! - `store`: all of it in the vault (`Safety`), every check-in transition in the Merkle log.
 
@@ -15,6 +16,7 @@ pub mod armed;
 pub mod checkin;
 pub mod checklist;
 pub mod contacts;
+pub mod duress_unlock;
 pub mod help;
 pub mod messages;
 pub mod relay;

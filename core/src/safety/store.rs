@@ -76,11 +76,31 @@ impl<'v> Safety<'v> {
         Safety { vault }
     }
 
+    pub(crate) fn vault(&self) -> &'v Vault {
+        self.vault
+    }
+
+    pub(crate) fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.vault.read(|c| setting(c, key))
+    }
+
+    pub(crate) fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.vault.write(|tx| set_setting(tx, key, value))
+    }
+
+    /// The duress-unlock alert's sealed texts follow the contacts. Best effort: the contact
+    /// change is made either way.
+    fn contacts_changed(&self) {
+        if let Err(e) = self.refresh_duress_unlock_alert() {
+            tracing::warn!(error = %e, "could not update the emergency PIN alert");
+        }
+    }
+
     // ----- contacts -----
 
     pub fn add_contact(&self, new: NewContact) -> Result<Contact> {
         let id = new_id()?;
-        self.vault.write(|tx| {
+        let added = self.vault.write(|tx| {
             let contact = new.validate(id, tx.now())?;
             let existing = load_contacts(tx.conn())?;
             if existing
@@ -107,7 +127,11 @@ impl<'v> Safety<'v> {
                 ],
             )?;
             Ok(contact)
-        })
+        });
+        if added.is_ok() {
+            self.contacts_changed();
+        }
+        added
     }
 
     /// In the order they were added.
@@ -123,7 +147,7 @@ impl<'v> Safety<'v> {
     /// Changes a contact (found by name or id) to what `new` says; its id and when it was added
     /// stay. Plans already shared keep their own copy of the buddy, so editing is always safe.
     pub fn edit_contact(&self, name_or_id: &str, new: NewContact) -> Result<Contact> {
-        self.vault.write(|tx| {
+        let edited = self.vault.write(|tx| {
             let existing = load_contacts(tx.conn())?;
             let old = find_contact(&existing, name_or_id)?;
             let mut contact = new.validate(old.id.clone(), tx.now())?;
@@ -148,7 +172,11 @@ impl<'v> Safety<'v> {
                 params![contact.id, to_json(&contact)?],
             )?;
             Ok(contact)
-        })
+        });
+        if edited.is_ok() {
+            self.contacts_changed();
+        }
+        edited
     }
 
     /// The buddies for a plan: the contacts named (by name or id, in that order), or every
@@ -189,7 +217,9 @@ impl<'v> Safety<'v> {
             tx.conn()
                 .execute("DELETE FROM safety_contacts WHERE id = ?1", [c.id])?;
             Ok(())
-        })
+        })?;
+        self.contacts_changed();
+        Ok(())
     }
 
     // ----- check-ins -----

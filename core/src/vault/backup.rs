@@ -17,8 +17,8 @@
 //!
 //! The files are found by walking the vault folder, not from a list, so a file a later version
 //! adds is backed up without anyone remembering to. Left out, by kind: the key file (its
-//! header and recovery slot are in the backup's header), the armed file and the erase setting
-//! (sealed to this device), lock files, temporary files, and SQLite's shared-memory index (rebuilt on open).
+//! header and recovery slot are in the backup's header), the armed file, the erase setting and
+//! the duress-unlock alert (sealed to this device), lock files, temporary files, and SQLite's shared-memory index (rebuilt on open).
 //!
 //! Restore writes into a new temporary folder beside the target, checks everything there (the
 //! log against its signed head, every evidence file, every database page, the key file), and
@@ -79,6 +79,7 @@ fn left_out(rel: &Path) -> bool {
             KEY_FILE,
             ARMED_FILE,
             super::erase::FILE,
+            super::duress_alert::FILE,
             "vault.lock",
             "checkin.lock",
         ]
@@ -192,20 +193,29 @@ impl<W: Write> Sealer<W> {
 /// write-ahead log only grows (a copy of its start is a consistent state).
 struct Held {
     _conns: Vec<Connection>,
+    /// Dropped after the connections (see `twins::even_out`).
+    _open: Vec<super::twins::OpenMark>,
 }
 
 impl Held {
     fn hold(vault: &Vault, real: &SlotContent) -> Result<Held> {
         let decoy = vault.decoy_content(real)?;
         let mut held = Vec::new();
+        let mut marks = Vec::new();
         for c in [real, &decoy] {
+            marks.push(super::twins::OpenMark::new(&Vault::db_path(
+                &vault.dir, c.db_index,
+            )));
             let conn = open_database(&Vault::db_path(&vault.dir, c.db_index), &c.data_key)?;
             conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
             conn.execute_batch("BEGIN")?;
             conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
             held.push(conn);
         }
-        Ok(Held { _conns: held })
+        Ok(Held {
+            _conns: held,
+            _open: marks,
+        })
     }
 }
 
@@ -426,6 +436,7 @@ impl Vault {
             armed_file::write(&tmp, &armed_key, &kf.vault_id, b"")?;
             // Device-sealed too, so not in the backup: off until the person sets it again.
             super::erase::write(&tmp, &kf.vault_id, &armed_key, 0)?;
+            super::duress_alert::write(&tmp, &kf.vault_id, &armed_key, b"")?;
             kf.write(&tmp.join(KEY_FILE))?;
             // Everything checked where it stands, before it takes the target's place.
             progress.report(Stage::CheckingLog, 0.9)?;

@@ -32,7 +32,7 @@
 //! does not save the vault.
 
 use super::keyfile::{random_bytes, sync_dir, write_atomically, KeyFile, FILE_LEN};
-use super::{attempts, kdf, lock, Vault, ARMED_FILE, KEY_FILE};
+use super::{attempts, duress_alert, kdf, lock, Vault, ARMED_FILE, KEY_FILE};
 use crate::error::{Error, Result};
 use ring::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 use std::io::Write;
@@ -220,7 +220,7 @@ fn shred(dir: &Path, vault_id: &[u8; 16], number: u32) -> Result<bool> {
     // Overwritten in place (the same blocks, not a new file beside them) and synced: the slots,
     // and with them the recovery code's, no longer exist anywhere on this file system's view.
     overwrite(&key_path, FILE_LEN)?;
-    for small in [FILE, ARMED_FILE, attempts::FILE] {
+    for small in [FILE, ARMED_FILE, duress_alert::FILE, attempts::FILE] {
         let p = dir.join(small);
         if let Ok(m) = std::fs::symlink_metadata(&p) {
             if m.is_file() {

@@ -8,6 +8,7 @@ pub(crate) mod armed_file;
 mod attempts;
 mod backup;
 mod check;
+mod duress_alert;
 mod erase;
 mod kdf;
 pub(crate) mod keyfile;
@@ -19,6 +20,7 @@ mod twins;
 pub use armed_file::{ArmedGuard, ARMED_CAPACITY, ARMED_FILE, ARMED_FILE_LEN};
 pub use attempts::WrongPins;
 pub use backup::BackupSummary;
+pub use duress_alert::{DURESS_ALERT_CAPACITY, FILE as DURESS_ALERT_FILE};
 pub use erase::{ERASE_AFTER_MAX, ERASE_AFTER_MIN};
 pub use kdf::{HardwarePrf, KdfChoice, KdfParams, SoftwarePrfNoHardware};
 pub use keyfile::SlotRole;
@@ -115,6 +117,9 @@ struct Session {
     duress: bool,
     /// Which database file is open.
     db_index: u8,
+    /// Opened with the duress PIN and its alert to the buddies not yet asked for (see
+    /// `take_duress_unlock`).
+    unlock_alert_pending: bool,
     /// Why this session can only read (a full disk, a read-only folder), if it can only read.
     read_only: Option<String>,
 }
@@ -233,6 +238,7 @@ impl Vault {
             ARMED_FILE.into(),
             attempts::FILE.into(),
             erase::FILE.into(),
+            duress_alert::FILE.into(),
             BLOB_DIR.into(),
         ];
         for index in 0..DB_COUNT {
@@ -382,8 +388,9 @@ impl Vault {
         let armed_key = armed_file::key(&kf.vault_id, options.prf.as_ref())?;
         armed_file::write(dir, &armed_key, &kf.vault_id, b"")?;
         drop(armed_file::lock(dir)?);
-        // So is the erase setting, off (see `erase`).
+        // So are the erase setting, off (see `erase`), and the duress-unlock alert, empty.
         erase::write(dir, &kf.vault_id, &armed_key, 0)?;
+        duress_alert::write(dir, &kf.vault_id, &armed_key, b"")?;
         // Written last: until it exists there is no vault, so a crash above leaves nothing usable.
         kf.write(&dir.join(KEY_FILE))?;
         twins::even_out(dir)?;
@@ -589,6 +596,8 @@ impl Vault {
         if real.db_index >= DB_COUNT {
             return Err(Error::integrity("the vault's key file is damaged"));
         }
+        // Marked before it opens, so it closes first (see `twins::even_out`).
+        let _open = twins::OpenMark::new(&Self::db_path(&self.dir, real.db_index));
         let conn = open_database(&Self::db_path(&self.dir, real.db_index), &real.data_key)?;
         let mut other: Zeroizing<Vec<u8>> = Zeroizing::new(conn.query_row(
             "SELECT value FROM meta WHERE key = 'other_key'",
@@ -625,6 +634,7 @@ impl Vault {
         if content.db_index >= DB_COUNT {
             return Err(Error::integrity("the vault's key file is damaged"));
         }
+        let _open = twins::OpenMark::new(&Self::db_path(&self.dir, content.db_index));
         let conn = open_database(
             &Self::db_path(&self.dir, content.db_index),
             &content.data_key,
@@ -661,6 +671,7 @@ impl Vault {
                 check::key_file(conn, &kf, &check::REAL_PARTS)?;
                 let mut key = Zeroizing::new([0u8; 32]);
                 key.copy_from_slice(&o[..32]);
+                let _open = twins::OpenMark::new(&Self::db_path(&self.dir, o[32]));
                 let (decoy, _) = open_or_read(&self.dir, &Self::db_path(&self.dir, o[32]), &key)?;
                 check::database(&decoy)?;
                 check::key_file(&decoy, &kf, &check::DECOY_PARTS)?;
@@ -798,6 +809,14 @@ impl Vault {
         Ok(guard.as_ref().ok_or(Error::Locked)?.duress)
     }
 
+    /// True once per session opened with the duress PIN (the first time it is asked), false
+    /// otherwise: the safety module's duress-unlock alert goes out once per such unlock.
+    pub(crate) fn take_duress_unlock(&self) -> Result<bool> {
+        let mut guard = self.session_guard();
+        let session = guard.as_mut().ok_or(Error::Locked)?;
+        Ok(std::mem::take(&mut session.unlock_alert_pending))
+    }
+
     /// A choice the person made in the app (stored encrypted, like everything else).
     pub fn preference(&self, key: &str) -> Result<Option<String>> {
         self.read(|c| {
@@ -873,11 +892,13 @@ impl Vault {
             keys,
             duress,
             db_index: content.db_index,
+            unlock_alert_pending: duress,
             read_only,
         });
         if writable {
             gather_evidence(&self.dir)?;
             self.ensure_erase_file();
+            self.ensure_duress_alert_file();
             self.even_out_quietly();
         }
         tracing::info!("vault unlocked");
@@ -998,6 +1019,7 @@ impl Vault {
             if content.db_index >= DB_COUNT {
                 return Err(Error::integrity("the vault's key file is damaged"));
             }
+            let _open = twins::OpenMark::new(&Self::db_path(&self.dir, content.db_index));
             let conn = open_database(
                 &Self::db_path(&self.dir, content.db_index),
                 &content.data_key,
@@ -1128,6 +1150,7 @@ fn is_leftover(name: &str) -> bool {
             ARMED_FILE,
             attempts::FILE,
             erase::FILE,
+            duress_alert::FILE,
             "checkin.lock",
             "vault.lock",
         ]

@@ -40,13 +40,16 @@ pub(crate) fn bucket(len: u64) -> u64 {
 /// change times says which one was in use.
 pub(crate) fn even_out(dir: &Path) -> Result<()> {
     // Opening and closing a database file releases every POSIX lock this process holds on it,
-    // SQLite's included: never while a session of this process has one open (the last one to
-    // lock evens out).
+    // SQLite's included: never while a connection of this process has one open (every
+    // connection to a vault's database, a session's or a short-lived one on another thread,
+    // is marked before it opens; the last to close evens out). The register stays locked to
+    // the end, so no connection opens while the files are padded (`OpenMark::new` waits).
+    // The key-file lock comes first: a slot change marks its connection while holding it.
+    let _lock = lock::lock(dir)?;
     let open = OPEN.lock().unwrap_or_else(|p| p.into_inner());
     if (0..DB_COUNT).any(|i| open.get(&Vault::db_path(dir, i)).is_some_and(|n| *n > 0)) {
         return Ok(());
     }
-    let _lock = lock::lock(dir)?;
     let paths: Vec<_> = (0..DB_COUNT).map(|i| Vault::db_path(dir, i)).collect();
     let mut sizes = Vec::with_capacity(paths.len());
     for p in &paths {
@@ -78,13 +81,17 @@ pub(crate) fn even_out(dir: &Path) -> Result<()> {
     for f in &files {
         f.set_times(times)?;
     }
+    // The files close before the register opens again.
+    drop(files);
+    drop(open);
     Ok(())
 }
 
 /// Database files this process has a session open on, and how many.
 static OPEN: std::sync::Mutex<BTreeMap<PathBuf, usize>> = std::sync::Mutex::new(BTreeMap::new());
 
-/// Marks a database file as open in this process while it lives (see `even_out`).
+/// Marks a database file as open in this process while it lives (see `even_out`). Make it
+/// before the connection and drop it after: `let _open = OpenMark::new(&path);` first.
 pub(crate) struct OpenMark(PathBuf);
 
 impl OpenMark {
@@ -147,6 +154,40 @@ mod tests {
             assert!(b - len < MIN_STEP.max(len / 4), "{len} -> {b}");
             assert_eq!(bucket(b), b, "a bucket is its own bucket");
         }
+    }
+
+    /// A short-lived connection on another thread (a slot change, verify opening the decoy,
+    /// an unlock keeping its wrong-try records) is marked like a session: evening out leaves
+    /// both files alone until it is gone, then does its work.
+    #[test]
+    fn a_marked_connection_on_another_thread_holds_evening_out_off() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(Vault::db_path(dir.path(), 0), vec![1u8; 3 * 4096]).unwrap();
+        std::fs::write(Vault::db_path(dir.path(), 1), vec![2u8; 70_000]).unwrap();
+        let path = Vault::db_path(dir.path(), 1);
+        let (marked_tx, marked_rx) = std::sync::mpsc::channel();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let holder = std::thread::spawn(move || {
+            let _open = OpenMark::new(&path);
+            marked_tx.send(()).unwrap();
+            done_rx.recv().unwrap();
+        });
+        marked_rx.recv().unwrap();
+        even_out(dir.path()).unwrap();
+        let len = |i| {
+            std::fs::metadata(Vault::db_path(dir.path(), i))
+                .unwrap()
+                .len()
+        };
+        assert_eq!(
+            len(0),
+            3 * 4096,
+            "untouched while the other thread's connection is open"
+        );
+        done_tx.send(()).unwrap();
+        holder.join().unwrap();
+        even_out(dir.path()).unwrap();
+        assert_eq!(len(0), len(1));
     }
 
     #[test]

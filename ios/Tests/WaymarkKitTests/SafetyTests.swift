@@ -225,4 +225,44 @@ final class SafetyTests: XCTestCase {
         }
         try vault.unlock(secret: pin)
     }
+
+    /// Issue 15 through the FFI: "erase after N wrong PINs" (off by default; the Nth wrong PIN
+    /// leaves no vault) and the silent alert on a duress unlock (once, never for the real PIN).
+    func testEraseAfterWrongPinsAndTheAlertOnADuressUnlock() throws {
+        let dir = tempVaultDir()
+        let clock = TestClock()
+        let vault = try createVault(dir: dir, secret: pin, prf: InMemoryHmacPrf(),
+                                    keyDerivation: .minimalForTestsOnly, clock: clock).vault
+        XCTAssertNil(try vault.eraseAfter(), "off by default")
+        let safety = vault.safety()
+        _ = try safety.addContact(contact: buddy("Alex", "07700 900123"))
+        try vault.setDuressSecret(secret: pin, duressSecret: "975310")
+        XCTAssertFalse(try safety.duressUnlockAlert(), "off by default")
+        try safety.setDuressUnlockAlert(on: true)
+        XCTAssertTrue(try safety.duressUnlockAlert())
+        vault.lock()
+        try vault.unlock(secret: "975310")
+        let alerts = try safety.takeUnlockAlert()
+        XCTAssertEqual(alerts.count, 1)
+        XCTAssertTrue(alerts[0].text.contains("I had to unlock my phone under pressure"), alerts[0].text)
+        guard case .buddy(_, _, let phone) = alerts[0].to else { return XCTFail("\(alerts[0].to)") }
+        XCTAssertEqual(phone, "+447700900123")
+        XCTAssertTrue(try safety.takeUnlockAlert().isEmpty, "once per unlock")
+        vault.lock()
+        try vault.unlock(secret: pin)
+        XCTAssertTrue(try safety.takeUnlockAlert().isEmpty, "never for the real PIN")
+
+        XCTAssertThrowsError(try vault.setEraseAfter(after: 4))
+        try vault.setEraseAfter(after: 5)
+        XCTAssertEqual(try vault.eraseAfter(), 5)
+        vault.lock()
+        for _ in 0..<5 {
+            clock.advance(7200)
+            XCTAssertTrue(vaultExists(dir: dir))
+            XCTAssertThrowsError(try vault.unlock(secret: "111111")) {
+                guard case .WrongSecret? = $0 as? WaymarkError else { return XCTFail("\($0)") }
+            }
+        }
+        XCTAssertFalse(vaultExists(dir: dir), "the fifth wrong PIN erased it")
+    }
 }

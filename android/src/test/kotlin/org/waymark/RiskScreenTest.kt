@@ -110,18 +110,22 @@ class RiskScreenTest {
         app.dispatch(AppEvent.Panic)
         app.dispatch(AppEvent.AnswerRisk(visits.id, RiskChoice.NO, null))
 
-        // The same answers through the FFI, from the signed log.
+        // The same answers through the FFI, from the signed log. Every object holding the vault
+        // is closed, so the vault is locked (its database closed) before the files are read
+        // below, not whenever the garbage collector gets to them (which removed a -shm file
+        // while it was being read).
         Vault.open(dir.toString(), prf, clock).use { vault ->
             vault.unlock(PIN)
-            val checklist = vault.riskChecklist()
-            val history = checklist.history()
-            assertEquals(listOf(RiskAnswer.NO, RiskAnswer.YES), history.map { it.answer })
-            assertEquals(listOf(visits.id, visits.id), history.map { it.questionId })
-            assertEquals(note, history[1].note)
-            assertEquals(card.answer!!.loggedAs, history[1].loggedAs)
-            assertEquals(logged.toSet(), history[1].evidenceIncidentIds.toSet())
-            assertEquals(2uL, checklist.verify())
-            assertTrue(vault.incidentLog().verify().entries >= 6uL)
+            vault.riskChecklist().use { checklist ->
+                val history = checklist.history()
+                assertEquals(listOf(RiskAnswer.NO, RiskAnswer.YES), history.map { it.answer })
+                assertEquals(listOf(visits.id, visits.id), history.map { it.questionId })
+                assertEquals(note, history[1].note)
+                assertEquals(card.answer!!.loggedAs, history[1].loggedAs)
+                assertEquals(logged.toSet(), history[1].evidenceIncidentIds.toSet())
+                assertEquals(2uL, checklist.verify())
+            }
+            vault.incidentLog().use { log -> assertTrue(log.verify().entries >= 6uL) }
         }
         // The note is nowhere on disk in the clear.
         val marker = "marker-7f3c".toByteArray()

@@ -142,4 +142,38 @@ class VaultTest {
         vault.unlock(PIN)
         assertEquals(1uL, vault.incidentLog().count())
     }
+
+    /** Issue 15 through the FFI: "erase after N wrong PINs" and the alert on a duress unlock. */
+    @Test
+    fun theNthWrongPinErasesAndADuressUnlockAlertsTheBuddyOnce() {
+        val dir = tempVaultDir()
+        val clock = TestClock()
+        val vault = newVaultIn(dir, clock).vault
+        assertEquals(null, vault.eraseAfter(), "off by default")
+        val safety = vault.safety()
+        safety.addContact(buddy("Alex", "07700 900123"))
+        vault.setDuressSecret(PIN, "975310")
+        assertFalse(safety.duressUnlockAlert(), "off by default")
+        safety.setDuressUnlockAlert(true)
+        vault.lock()
+        vault.unlock("975310")
+        val alerts = safety.takeUnlockAlert()
+        assertEquals(1, alerts.size)
+        assertTrue(alerts[0].text.contains("I had to unlock my phone under pressure"), alerts[0].text)
+        assertTrue(safety.takeUnlockAlert().isEmpty(), "once per unlock")
+        vault.lock()
+        vault.unlock(PIN)
+        assertTrue(safety.takeUnlockAlert().isEmpty(), "never for the real PIN")
+
+        assertThrows<WaymarkException.InvalidInput> { vault.setEraseAfter(4u) }
+        vault.setEraseAfter(5u)
+        assertEquals(5u, vault.eraseAfter())
+        vault.lock()
+        repeat(5) {
+            clock.advance(Duration.ofHours(2))
+            assertTrue(vaultExists(dir.toString()))
+            assertThrows<WaymarkException.WrongSecret> { vault.unlock("111111") }
+        }
+        assertFalse(vaultExists(dir.toString()), "the fifth wrong PIN erased it")
+    }
 }
