@@ -3,7 +3,7 @@ import SwiftUI
 import WaymarkKit
 
 /// The form (buddy, where, how long, grace, the plan text exactly as the buddy reads it and its
-/// text count), or the running check-in (its card and the alert ladder).
+/// text count), or the running check-in (its card and the alert ladder); then the relay.
 struct CheckInView: View {
     let checkin: CheckInScreen
     let send: (AppEvent) -> Void
@@ -34,6 +34,7 @@ struct CheckInView: View {
             } else if let form = checkin.form {
                 CheckInFormView(form: form, send: send)
             }
+            RelayCardView(relay: checkin.relay, send: send)
         }
     }
 }
@@ -155,5 +156,52 @@ struct CheckInCardView: View {
             .padding(.vertical, 4)
         }
         .listRowBackground(card.tone.color.opacity(0.12))
+    }
+}
+
+/// The check-in relay: whether it holds the running plan (first, in its tone), a key to compare
+/// before trusting it, the relay in use and its fingerprint, and the address field.
+struct RelayCardView: View {
+    let relay: RelayCard
+    let send: (AppEvent) -> Void
+    @State private var address = ""
+
+    var body: some View {
+        Section(relay.heading) {
+            if let status = relay.status { BannerView(banner: status) }
+            if let retry = relay.retryLabel {
+                Button(retry) { send(.relayRetry) }.buttonStyle(.borderedProminent)
+            }
+            if let prompt = relay.keyPrompt {
+                VStack(alignment: .leading, spacing: 8) {
+                    Text(prompt.text)
+                        .foregroundStyle(prompt.changed ? Color.red : Color.primary)
+                        .bold(prompt.changed)
+                    Text(prompt.address).font(.caption).foregroundStyle(.secondary)
+                    Text(prompt.fingerprint).font(.title3.monospaced().bold()).textSelection(.enabled)
+                    if let previous = prompt.previous { Text(previous).font(.caption) }
+                }
+                Button(prompt.acceptLabel) { send(.relayAcceptKey) }
+                    .buttonStyle(.bordered)
+                Button(prompt.rejectLabel, role: prompt.changed ? nil : .cancel) { send(.relayRejectKey) }
+                    .buttonStyle(.borderedProminent)
+            } else {
+                if let inUse = relay.inUse { Text(inUse).bold() }
+                if let fingerprint = relay.fingerprint {
+                    Text(fingerprint).font(.caption.monospaced()).foregroundStyle(.secondary)
+                }
+                Text(relay.about).font(.footnote).foregroundStyle(.secondary)
+                TextField(relay.addressLabel, text: $address)
+                    .keyboardType(.URL)
+                    .textContentType(.URL)
+                    .textInputAutocapitalization(.never)
+                    .autocorrectionDisabled()
+                Button(relay.setLabel) { send(.relaySetUp(address: address)) }
+                    .disabled(address.isEmpty)
+                if let forget = relay.forgetLabel {
+                    Button(forget, role: .destructive) { send(.relayForget) }
+                }
+            }
+        }
     }
 }

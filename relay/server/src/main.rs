@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use waymark_relay::gateway::GatewayApi;
 use waymark_relay::sender::SenderConfig;
 use waymark_relay::serve::{serve, ServeOptions};
 
@@ -37,10 +38,17 @@ enum Command {
         db: String,
         #[arg(long, default_value = "relay.key")]
         key: PathBuf,
-        /// The SMS gateway: texts are posted to URL/messages (https://, or http:// to loopback).
+        /// The SMS gateway (https://, or http:// to loopback): texts are posted to URL/messages
+        /// (json), or to URL/2010-04-01/Accounts/SID/Messages.json (twilio).
         #[arg(long)]
         gateway: String,
-        /// A file holding the gateway's bearer token.
+        /// The gateway's API.
+        #[arg(long, value_enum, default_value = "json")]
+        gateway_kind: GatewayKind,
+        /// The sending number (twilio only).
+        #[arg(long)]
+        gateway_from: Option<String>,
+        /// A file holding the gateway's bearer token (json), or ACCOUNT_SID:AUTH_TOKEN (twilio).
         #[arg(long)]
         gateway_token_file: PathBuf,
         /// CA certificates (PEM) to trust for the gateway instead of Mozilla's roots.
@@ -68,6 +76,14 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum GatewayKind {
+    /// POST URL/messages, JSON {to, body, idempotency_key}, bearer token.
+    Json,
+    /// Twilio's Messages API: form-encoded To/From/Body, basic auth, I-Twilio-Idempotency-Token.
+    Twilio,
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -91,6 +107,8 @@ fn main() -> ExitCode {
             db,
             key,
             gateway,
+            gateway_kind,
+            gateway_from,
             gateway_token_file,
             gateway_ca_file,
             tick_ms,
@@ -105,6 +123,12 @@ fn main() -> ExitCode {
                 db,
                 key_file: key,
                 gateway_url: gateway,
+                gateway_api: match gateway_kind {
+                    GatewayKind::Json => GatewayApi::Json,
+                    GatewayKind::Twilio => GatewayApi::Twilio {
+                        from: gateway_from.unwrap_or_default(),
+                    },
+                },
                 gateway_token_file,
                 gateway_ca_file,
                 sender: SenderConfig {

@@ -23,6 +23,7 @@ pub struct ServeOptions {
     pub db: String,
     pub key_file: PathBuf,
     pub gateway_url: String,
+    pub gateway_api: crate::gateway::GatewayApi,
     pub gateway_token_file: PathBuf,
     /// CA certificates (PEM) trusted for the gateway instead of Mozilla's roots.
     pub gateway_ca_file: Option<PathBuf>,
@@ -49,6 +50,7 @@ pub async fn serve(opts: ServeOptions) -> Result<(), String> {
         (opts.sender.lease / 3).clamp(Duration::from_millis(200), Duration::from_secs(20));
     let gateway = Gateway::new(
         &opts.gateway_url,
+        opts.gateway_api.clone(),
         &token,
         opts.gateway_ca_file.as_deref(),
         timeout,

@@ -26,6 +26,8 @@ async fn relay_suite_on_postgresql() {
     wrong_secret_is_refused_and_still_fires(db().await, &files).await;
     gateway_failures_are_retried(db().await, &files).await;
     rate_limits_per_device(db().await, &files).await;
+    gateway_refusal_is_not_retried(db().await, &files, 400).await;
+    purge_forgets_old_request_ids_and_ended_checkins(db().await, &files).await;
 
     // Hostile input stores nothing: one check-in, two requests.
     let hostile = pg.new_db().await;

@@ -43,6 +43,26 @@ async fn gateway_failures_are_retried_sqlite() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateway_refusal_is_not_retried_sqlite() {
+    for refusal in [400, 401] {
+        let files = RelayFiles::new();
+        gateway_refusal_is_not_retried(files.sqlite(), &files, refusal).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twilio_gateway_gets_each_text_sqlite() {
+    let files = RelayFiles::new();
+    twilio_gateway_gets_each_text(files.sqlite(), &files).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn purge_forgets_old_request_ids_and_ended_checkins_sqlite() {
+    let files = RelayFiles::new();
+    purge_forgets_old_request_ids_and_ended_checkins(files.sqlite(), &files).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_per_device_sqlite() {
     let files = RelayFiles::new();
     rate_limits_per_device(files.sqlite(), &files).await;

@@ -26,6 +26,9 @@ use hyper_util::rt::TokioExecutor;
 use waymark_relay_proto::*;
 
 pub const TOKEN: &str = "test-gateway-token-5d1f";
+/// The Twilio account the fake gateway serves (`--gateway-kind twilio`).
+pub const TWILIO_SID: &str = "AC0123456789abcdef";
+pub const TWILIO_FROM: &str = "+15005550006";
 
 pub fn now_s() -> u64 {
     std::time::SystemTime::now()
@@ -50,6 +53,8 @@ pub struct Posted {
     pub body: String,
     pub key: String,
     pub at_ms: i64,
+    /// Twilio's `From` (empty for the JSON API).
+    pub from: String,
 }
 
 #[derive(Default)]
@@ -59,6 +64,9 @@ struct GatewayState {
     /// Answer this many posts with 503 before accepting any.
     fail_first: usize,
     failed: usize,
+    /// Answer every post with this status (a refusal for good), recording its key.
+    refuse_with: Option<StatusCode>,
+    refused: Vec<String>,
     delay: Duration,
 }
 
@@ -136,12 +144,26 @@ impl FakeGateway {
         }));
         let app = Router::new()
             .route("/messages", post(gateway_post))
+            .route(
+                "/2010-04-01/Accounts/{sid}/Messages.json",
+                post(twilio_post),
+            )
             .with_state(state.clone());
         (state, app)
     }
 
     pub fn fail_first(&self, n: usize) {
         self.state.lock().unwrap().fail_first = n;
+    }
+
+    /// From now on, answer every post with `status` (None: accept again).
+    pub fn refuse_with(&self, status: Option<u16>) {
+        self.state.lock().unwrap().refuse_with = status.map(|s| StatusCode::from_u16(s).unwrap());
+    }
+
+    /// The idempotency key of every post answered with the `refuse_with` status.
+    pub fn refused(&self) -> Vec<String> {
+        self.state.lock().unwrap().refused.clone()
     }
 
     pub fn posts(&self) -> Vec<Posted> {
@@ -200,6 +222,14 @@ async fn gateway_post(
         {
             s.authorization_wrong += 1;
             StatusCode::UNAUTHORIZED
+        } else if let Some(refusal) = s.refuse_with {
+            let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            let key = v["idempotency_key"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            s.refused.push(key);
+            refusal
         } else if s.failed < s.fail_first {
             s.failed += 1;
             StatusCode::SERVICE_UNAVAILABLE
@@ -210,6 +240,7 @@ async fn gateway_post(
                 body: field("body"),
                 key: field("idempotency_key"),
                 at_ms: now_ms(),
+                from: String::new(),
             });
             StatusCode::ACCEPTED
         } else {
@@ -221,6 +252,75 @@ async fn gateway_post(
         tokio::time::sleep(delay).await;
     }
     reply
+}
+
+/// Twilio's Messages API as far as the relay uses it: basic auth `SID:TOKEN` for the account in
+/// the path, form-encoded To/From/Body, the key in `I-Twilio-Idempotency-Token`; 201 Created.
+async fn twilio_post(
+    State(state): State<Arc<Mutex<GatewayState>>>,
+    axum::extract::Path(sid): axum::extract::Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    use base64::Engine as _;
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{TWILIO_SID}:{TOKEN}"));
+    let mut s = state.lock().unwrap();
+    if sid != TWILIO_SID || header("authorization") != format!("Basic {basic}") {
+        s.authorization_wrong += 1;
+        return StatusCode::UNAUTHORIZED;
+    }
+    let form = form_decode(&body);
+    let field = |k: &str| form.get(k).cloned().unwrap_or_default();
+    if header("content-type") != "application/x-www-form-urlencoded" || form.len() != 3 {
+        return StatusCode::BAD_REQUEST;
+    }
+    s.posts.push(Posted {
+        to: field("To"),
+        body: field("Body"),
+        key: header("i-twilio-idempotency-token"),
+        at_ms: now_ms(),
+        from: field("From"),
+    });
+    StatusCode::CREATED
+}
+
+/// `a=b&c=d` with %XX and `+` decoded.
+fn form_decode(body: &[u8]) -> HashMap<String, String> {
+    let decode = |part: &str| {
+        let bytes = part.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'%' if i + 2 < bytes.len() => {
+                    let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+                    out.push(u8::from_str_radix(hex, 16).unwrap());
+                    i += 3;
+                }
+                b'+' => {
+                    out.push(b' ');
+                    i += 1;
+                }
+                b => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8(out).unwrap()
+    };
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
 }
 
 /// Accepts TLS connections for `axum::serve`; a failed handshake (a relay that does not trust
@@ -294,6 +394,11 @@ impl RelayFiles {
             "keygen prints the fingerprint: {stdout}"
         );
         std::fs::write(dir.path().join("token"), format!("{TOKEN}\n")).unwrap();
+        std::fs::write(
+            dir.path().join("twilio-token"),
+            format!("{TWILIO_SID}:{TOKEN}\n"),
+        )
+        .unwrap();
         RelayFiles { dir, key }
     }
 
@@ -309,6 +414,8 @@ pub struct RelayOptions {
     pub concurrency: usize,
     pub rate_burst: u32,
     pub rate_per_minute: u32,
+    /// Speak Twilio's API to the gateway (from `TWILIO_FROM`, account `TWILIO_SID`).
+    pub twilio: bool,
 }
 
 impl Default for RelayOptions {
@@ -319,6 +426,7 @@ impl Default for RelayOptions {
             concurrency: 16,
             rate_burst: 10_000,
             rate_per_minute: 10_000,
+            twilio: false,
         }
     }
 }
@@ -349,7 +457,17 @@ impl Relay {
             .arg("--key")
             .arg(files.dir.path().join("relay.key"))
             .arg("--gateway-token-file")
-            .arg(files.dir.path().join("token"))
+            .arg(
+                files
+                    .dir
+                    .path()
+                    .join(if opts.twilio { "twilio-token" } else { "token" }),
+            )
+            .args(if opts.twilio {
+                vec!["--gateway-kind", "twilio", "--gateway-from", TWILIO_FROM]
+            } else {
+                vec![]
+            })
             .args(
                 gateway
                     .ca_file
@@ -481,6 +599,48 @@ impl Http {
         let (s, b) = self.raw("GET", url, &[], vec![]).await;
         (s, String::from_utf8_lossy(&b).to_string())
     }
+}
+
+/// The value of metric `name` in a /metrics page (None if it is not there).
+pub fn metric(page: &str, name: &str) -> Option<u64> {
+    page.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+}
+
+/// Runs `sql` on the relay's database and returns the rows it changed. SQLite: only while no
+/// relay has the file open (it holds it exclusively).
+pub async fn db_execute(db: &Db, sql: &str) -> u64 {
+    match db {
+        Db::Sqlite(path) => rusqlite::Connection::open(path)
+            .unwrap()
+            .execute(sql, [])
+            .unwrap() as u64,
+        Db::Postgres(url) => pg_client(url).await.execute(sql, &[]).await.unwrap(),
+    }
+}
+
+/// The single integer `sql` selects (see [`db_execute`] for SQLite).
+pub async fn db_count(db: &Db, sql: &str) -> i64 {
+    match db {
+        Db::Sqlite(path) => rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap(),
+        Db::Postgres(url) => pg_client(url)
+            .await
+            .query_one(sql, &[])
+            .await
+            .unwrap()
+            .get(0),
+    }
+}
+
+async fn pg_client(url: &str) -> tokio_postgres::Client {
+    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    client
 }
 
 /// A 2xx reply's status, or a panic naming the error.

@@ -696,3 +696,244 @@ pub async fn every_state(db: Db, files: &RelayFiles) -> (Relay, FakeGateway) {
     );
     (relay, gw)
 }
+
+/// Polls the relay's /metrics until `pred` holds (at most `limit`); returns the last page.
+async fn metrics_until(
+    http: &Http,
+    relay: &Relay,
+    limit: Duration,
+    pred: impl Fn(&str) -> bool,
+) -> String {
+    let end = std::time::Instant::now() + limit;
+    loop {
+        let (code, page) = http.get(&format!("{}/metrics", relay.base)).await;
+        assert_eq!(code, 200);
+        if pred(&page) || std::time::Instant::now() > end {
+            return page;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A gateway that refuses texts for good (`refusal`: 400 for a number it cannot reach, 401 for a
+/// token it no longer takes): each text is posted once and never again, counted as refused, the
+/// check-in ends (nothing is left in the outbox to try again), and the log says so with the
+/// status only: no number, name, place or text.
+pub async fn gateway_refusal_is_not_retried(db: Db, files: &RelayFiles, refusal: u16) {
+    let gw = FakeGateway::start(Duration::ZERO).await;
+    gw.refuse_with(Some(refusal));
+    // A short lease: a text left in the outbox would be posted again within 300 ms.
+    let opts = RelayOptions {
+        lease_ms: 300,
+        ..RelayOptions::default()
+    };
+    let relay = Relay::start(files, &db, &gw, &opts);
+    let http = Http::new();
+    let phone = Phone::new(files.key.public_key());
+    status(http.send(&relay.base, &phone.arm(now_s() + 1, 0)).await);
+
+    let page = metrics_until(&http, &relay, Duration::from_secs(15), |p| {
+        metric(p, "waymark_relay_texts_refused_total") == Some(2)
+            && metric(p, "waymark_relay_armed") == Some(0)
+            && metric(p, "waymark_relay_sending") == Some(0)
+    })
+    .await;
+    assert_eq!(
+        metric(&page, "waymark_relay_texts_refused_total"),
+        Some(2),
+        "{page}\n{}",
+        relay.logs()
+    );
+    assert_eq!(metric(&page, "waymark_relay_sending"), Some(0), "{page}");
+    assert_eq!(metric(&page, "waymark_relay_texts_sent_total"), Some(0));
+    assert_eq!(metric(&page, "waymark_relay_fired_total"), Some(1));
+
+    // The gateway takes texts again; another missed check-in's texts go through. Many sender
+    // rounds and leases later, the refused texts were still posted once each.
+    gw.refuse_with(None);
+    let control = Phone::new(files.key.public_key());
+    status(http.send(&relay.base, &control.arm(now_s() + 1, 0)).await);
+    assert!(
+        gw.wait_for(Duration::from_secs(15), |g| g.posts_for(&control.id).len()
+            == 2)
+            .await,
+        "{}",
+        relay.logs()
+    );
+    let refused = gw.refused();
+    let prefix = format!("wm-{}-", phone.id);
+    assert_eq!(
+        refused.len(),
+        2,
+        "each refused text posted once: {refused:?}"
+    );
+    assert!(
+        refused.iter().all(|k| k.starts_with(&prefix)),
+        "{refused:?}"
+    );
+    assert_ne!(refused[0], refused[1]);
+    assert!(gw.posts_for(&phone.id).is_empty());
+    let page = metrics_until(&http, &relay, Duration::ZERO, |_| true).await;
+    assert_eq!(
+        metric(&page, "waymark_relay_gateway_retries_total"),
+        Some(0)
+    );
+    assert_eq!(metric(&page, "waymark_relay_texts_refused_total"), Some(2));
+    assert_eq!(metric(&page, "waymark_relay_texts_sent_total"), Some(2));
+    // The protocol has no "could not be sent" state: the phone hears `alerted` (README says so).
+    assert_eq!(
+        status(http.send(&relay.base, &phone.status()).await).state,
+        CheckinState::Alerted
+    );
+
+    let logs = relay.logs();
+    let said = logs
+        .lines()
+        .filter(|l| l.contains("refused a text for good"))
+        .collect::<Vec<_>>();
+    assert_eq!(said.len(), 2, "{logs}");
+    assert!(
+        said.iter()
+            .all(|l| l.contains(&format!("status={refusal}"))),
+        "{logs}"
+    );
+    assert!(markers_in(logs.as_bytes()).is_empty(), "{logs}");
+}
+
+/// The relay forgets request ids once they are past the replay window (11 minutes: twice the
+/// allowed clock skew and a minute) and ended check-ins a week after they ended; an armed one
+/// stays. It purges when it starts and then every minute, so the rows are aged while it is
+/// stopped and the restart purges them.
+pub async fn purge_forgets_old_request_ids_and_ended_checkins(db: Db, files: &RelayFiles) {
+    let (gw, mut relay, http) = setup(files, &db).await;
+    let far = now_s() + 3600;
+    let armed = Phone::new(files.key.public_key());
+    status(http.send(&relay.base, &armed.arm(far, 600)).await);
+    let cancelled = Phone::new(files.key.public_key());
+    status(http.send(&relay.base, &cancelled.arm(far, 600)).await);
+    status(
+        http.send(&relay.base, &cancelled.cancel(&cancelled.cancel))
+            .await,
+    );
+    let checked = Phone::new(files.key.public_key());
+    status(http.send(&relay.base, &checked.arm(far, 600)).await);
+    status(
+        http.send(&relay.base, &checked.check_in(&checked.cancel))
+            .await,
+    );
+    relay.stop();
+
+    const MINUTE: i64 = 60_000;
+    const DAY: i64 = 86_400_000;
+    let age = |sql: String| {
+        let db = db.clone();
+        async move { db_execute(&db, &sql).await }
+    };
+    // Ended eight days ago (gone) and six days ago (kept).
+    let aged = age(format!(
+        "UPDATE checkins SET ended_ms = ended_ms - {} WHERE shown = 'cancelled'",
+        8 * DAY
+    ));
+    assert_eq!(aged.await, 1);
+    let aged = age(format!(
+        "UPDATE checkins SET ended_ms = ended_ms - {} WHERE shown = 'checked_in'",
+        6 * DAY
+    ));
+    assert_eq!(aged.await, 1);
+    // The three arms' request ids 12 minutes old (gone), the check-in's and the stop's 10 (kept).
+    let aged = age(format!(
+        "UPDATE requests SET at_ms = at_ms - {} WHERE path = '/v1/checkins'",
+        12 * MINUTE
+    ));
+    assert_eq!(aged.await, 3);
+    let aged = age(format!(
+        "UPDATE requests SET at_ms = at_ms - {} WHERE path <> '/v1/checkins'",
+        10 * MINUTE
+    ));
+    assert_eq!(aged.await, 2);
+
+    let mut relay = Relay::start(files, &db, &gw, &RelayOptions::default());
+    // The check-in that ended eight days ago is unknown once the first purge ran.
+    let end = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let reply = http.send(&relay.base, &cancelled.status()).await;
+        if reply.0 == 404 {
+            assert_eq!(refusal(reply, 404), "unknown_checkin");
+            break;
+        }
+        assert_eq!(status(reply).state, CheckinState::Cancelled);
+        assert!(
+            std::time::Instant::now() < end,
+            "not purged: {}",
+            relay.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        status(http.send(&relay.base, &checked.status()).await).state,
+        CheckinState::CheckedIn
+    );
+    assert_eq!(
+        status(http.send(&relay.base, &armed.status()).await).state,
+        CheckinState::Armed
+    );
+    relay.stop();
+
+    let count = |sql: &'static str| {
+        let db = db.clone();
+        async move { db_count(&db, sql).await }
+    };
+    assert_eq!(count("SELECT count(*) FROM checkins").await, 2);
+    assert_eq!(
+        count("SELECT count(*) FROM checkins WHERE shown = 'cancelled'").await,
+        0
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM requests WHERE path = '/v1/checkins'").await,
+        0
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM requests WHERE path LIKE '%/cancel' OR path LIKE '%/checkin'")
+            .await,
+        2
+    );
+    assert_eq!(gw.posts().len(), 0);
+}
+
+/// `--gateway-kind twilio`: each text of a missed check-in is posted once to the account's
+/// Messages.json, form-encoded To/From/Body exactly as sealed, with basic auth from the token
+/// file and one idempotency token per text.
+pub async fn twilio_gateway_gets_each_text(db: Db, files: &RelayFiles) {
+    let gw = FakeGateway::start(Duration::ZERO).await;
+    let opts = RelayOptions {
+        twilio: true,
+        ..RelayOptions::default()
+    };
+    let relay = Relay::start(files, &db, &gw, &opts);
+    let http = Http::new();
+    let phone = Phone::new(files.key.public_key());
+    status(http.send(&relay.base, &phone.arm(now_s() + 1, 0)).await);
+    assert!(
+        gw.wait_for(Duration::from_secs(15), |g| g.posts_for(&phone.id).len()
+            == 2)
+            .await,
+        "{}",
+        relay.logs()
+    );
+    assert_eq!(gw.wrong_authorization(), 0);
+    let mut got: Vec<(String, String, String)> = gw
+        .posts_for(&phone.id)
+        .iter()
+        .map(|p| (p.from.clone(), p.to.clone(), p.body.clone()))
+        .collect();
+    got.sort();
+    let mut want: Vec<(String, String, String)> = Phone::alert()
+        .messages
+        .iter()
+        .map(|m| (TWILIO_FROM.to_string(), m.to.clone(), m.body.clone()))
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+    assert!(gw.counts().values().all(|&n| n == 1));
+    assert_eq!(gw.counts().len(), 2, "one idempotency token per text");
+}

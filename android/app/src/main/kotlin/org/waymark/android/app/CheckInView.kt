@@ -9,18 +9,21 @@ import org.waymark.app.model.AppEvent
 import org.waymark.app.model.CheckInCard
 import org.waymark.app.model.CheckInForm
 import org.waymark.app.model.CheckInScreen
+import org.waymark.app.model.RelayCard
 import org.waymark.app.model.RunningCheckIn
 
 /**
  * The check-in: the form (buddy, where, how long, grace, the plan text exactly as the buddy will
  * read it, and how many texts it takes), or the running check-in (its card and the alert
- * ladder). Every word and every choice offered comes from the view model.
+ * ladder), then the relay card (which relay holds the plans, its key to compare, whether it holds
+ * this plan). Every word and every choice offered comes from the view model.
  */
 object CheckInView {
     fun draw(ui: Ui, chrome: Chrome, fields: Fields, checkin: CheckInScreen, send: (AppEvent) -> Unit): View {
         val col = ui.column(padding = 16, spacing = 8)
         checkin.running?.let { running(ui, chrome, col, it, send) }
             ?: checkin.form?.let { form(ui, fields, col, it, send) }
+        col.addView(relay(ui, chrome, fields, checkin.relay, send), ui.spaced(16))
         return col
     }
 
@@ -121,6 +124,52 @@ object CheckInView {
             (line.getChildAt(1).layoutParams as LinearLayout.LayoutParams).apply { width = 0; weight = 1f }
             col.addView(line, ui.spaced(6))
         }
+    }
+
+    /**
+     * The check-in relay: whether it holds the running plan (said first, in its tone), a key to
+     * compare before trusting it, the relay in use and its fingerprint, and the address field.
+     */
+    private fun relay(ui: Ui, chrome: Chrome, fields: Fields, r: RelayCard, send: (AppEvent) -> Unit): View {
+        val c = ui.card(ui.text(r.heading, Ui.SUBHEADING_SP, bold = true).apply { isAccessibilityHeading = true })
+        c.tag = "relay-card"
+        r.status?.let { c.addView(chrome.banner(it).apply { tag = "relay-status" }, ui.spaced(4)) }
+        r.retryLabel?.let {
+            c.addView(ui.button(it, Ui.Style.Primary) { send(AppEvent.RelayRetry) }.apply { tag = "relay-retry" }, ui.spaced(4))
+        }
+        val prompt = r.keyPrompt
+        if (prompt != null) {
+            val p = ui.card(
+                ui.text(prompt.text, Ui.BODY_SP, if (prompt.changed) R.color.danger_text else R.color.on_background, bold = prompt.changed),
+                ui.text(prompt.address, Ui.SMALL_SP, R.color.muted).apply { tag = "relay-offered-address" },
+                ui.text(prompt.fingerprint, Ui.SUBHEADING_SP, bold = true).apply {
+                    tag = "relay-offered-fingerprint"
+                    typeface = android.graphics.Typeface.create(android.graphics.Typeface.MONOSPACE, android.graphics.Typeface.BOLD)
+                },
+            )
+            p.tag = "relay-key-prompt"
+            p.background = ui.rounded(ui.color(if (prompt.changed) R.color.banner_danger else R.color.banner_caution))
+            prompt.previous?.let { p.addView(ui.text(it, Ui.SMALL_SP).apply { tag = "relay-previous-key" }, ui.spaced(4)) }
+            p.addView(ui.button(prompt.acceptLabel, if (prompt.changed) Ui.Style.Secondary else Ui.Style.Primary) {
+                send(AppEvent.RelayAcceptKey)
+            }.apply { tag = "relay-accept" }, ui.spaced(8))
+            p.addView(ui.button(prompt.rejectLabel, if (prompt.changed) Ui.Style.Primary else Ui.Style.Quiet) {
+                send(AppEvent.RelayRejectKey)
+            }.apply { tag = "relay-reject" }, ui.spaced(4))
+            c.addView(p, ui.spaced(8))
+            return c
+        }
+        r.inUse?.let { c.addView(ui.text(it, Ui.BODY_SP, bold = true).apply { tag = "relay-in-use" }, ui.spaced(4)) }
+        r.fingerprint?.let { c.addView(ui.muted(it).apply { tag = "relay-fingerprint" }, ui.spaced(2)) }
+        c.addView(ui.muted(r.about).apply { tag = "relay-about" }, ui.spaced(4))
+        c.addView(fields.get("relay-address", r.addressLabel, Fields.Kind.Url), ui.spaced(4))
+        c.addView(ui.button(r.setLabel, Ui.Style.Secondary) {
+            send(AppEvent.RelaySetUp(fields.text("relay-address")))
+        }.apply { tag = "relay-set" }, ui.spaced(4))
+        r.forgetLabel?.let {
+            c.addView(ui.button(it, Ui.Style.Quiet) { send(AppEvent.RelayForget) }.apply { tag = "relay-forget" }, ui.spaced(4))
+        }
+        return c
     }
 
     /** The running check-in, here and on home: where, how it stands, I'm safe, more time, stop. */

@@ -25,6 +25,11 @@ class Fields(private val ui: Ui) {
                     Kind.Text -> Discretion.privateField(this)
                     Kind.Note -> Discretion.privateField(this, multiLine = true)
                     Kind.Phone -> Discretion.privatePhoneField(this)
+                    Kind.Url -> {
+                        Discretion.privateField(this)
+                        inputType = android.text.InputType.TYPE_CLASS_TEXT or android.text.InputType.TYPE_TEXT_VARIATION_URI or
+                            android.text.InputType.TYPE_TEXT_FLAG_NO_SUGGESTIONS
+                    }
                     Kind.Number -> {
                         Discretion.privatePhoneField(this)
                         inputType = android.text.InputType.TYPE_CLASS_NUMBER or android.text.InputType.TYPE_NUMBER_FLAG_DECIMAL or
@@ -66,5 +71,5 @@ class Fields(private val ui: Ui) {
         fields.clear()
     }
 
-    enum class Kind { Text, Note, Phone, Number }
+    enum class Kind { Text, Note, Phone, Number, Url }
 }

@@ -164,6 +164,44 @@ abstract class ScreensTest {
         d.tap("nav-check_in")
         Screens.shoot(d.activity, "27-checkin-alerting")
     }
+
+    /**
+     * The relay card: the key's fingerprint to compare before trusting it, a relay that is down
+     * when the plan starts (NOT holding, try again), then holding. Each answer comes back on the
+     * shell's own thread; the test waits for what the screen shows, not for a time.
+     */
+    @Test
+    fun drawTheRelayCard() {
+        FakeRelay().use { relay ->
+            val d = Driver().start()
+            d.firstRun()
+            d.phoneCanText()
+            d.fillCheckIn()
+            d.type("relay-address", relay.address)
+            d.tap("relay-set")
+            d.awaitWork { d.find("relay-key-prompt") != null }
+            assertEquals(relay.fingerprint, d.text("relay-offered-fingerprint"))
+            assertNull("nothing trusted yet", d.find("relay-in-use"))
+            Screens.shoot(d.activity, "28b-checkin-relay-key")
+            d.tap("relay-accept")
+            assertTrue(d.text("relay-in-use").contains(relay.address))
+            assertTrue(d.text("relay-fingerprint").contains(relay.fingerprint))
+            Screens.shoot(d.activity, "28c-checkin-relay-chosen")
+
+            relay.refuseArms = true
+            d.tap("checkin-start")
+            d.radioAnswers(ok = true)
+            d.awaitWork { d.find("relay-retry") != null }
+            assertTrue(d.text("relay-status"), d.text("relay-status").startsWith("The relay is NOT holding your plan"))
+            Screens.shoot(d.activity, "29-checkin-relay-not-holding")
+
+            relay.refuseArms = false
+            d.tap("relay-retry")
+            d.awaitWork { d.find("relay-retry") == null && d.find("relay-status") != null && d.text("relay-status").startsWith("The relay holds your plan") }
+            assertEquals(2, relay.calls.count { it == "POST /v1/checkins" })
+            Screens.shoot(d.activity, "29b-checkin-relay-holding")
+        }
+    }
 }
 
 @RunWith(RobolectricTestRunner::class)
